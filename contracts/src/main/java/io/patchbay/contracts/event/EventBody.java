@@ -1,0 +1,127 @@
+package io.patchbay.contracts.event;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.work.FailureClass;
+import io.patchbay.contracts.work.GateResult;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What happened to a patch (or a domain). The type name is the stable wire name; add new types,
+ * never rename one, since the log is read back for ever.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = EventBody.Submitted.class, name = "Submitted"),
+    @JsonSubTypes.Type(value = EventBody.Accepted.class, name = "Accepted"),
+    @JsonSubTypes.Type(value = EventBody.Rejected.class, name = "Rejected"),
+    @JsonSubTypes.Type(value = EventBody.AwaitingApproval.class, name = "AwaitingApproval"),
+    @JsonSubTypes.Type(value = EventBody.Approved.class, name = "Approved"),
+    @JsonSubTypes.Type(value = EventBody.Queued.class, name = "Queued"),
+    @JsonSubTypes.Type(value = EventBody.Dispatched.class, name = "Dispatched"),
+    @JsonSubTypes.Type(value = EventBody.Started.class, name = "Started"),
+    @JsonSubTypes.Type(value = EventBody.GateFinished.class, name = "GateFinished"),
+    @JsonSubTypes.Type(value = EventBody.Succeeded.class, name = "Succeeded"),
+    @JsonSubTypes.Type(value = EventBody.Failed.class, name = "Failed"),
+    @JsonSubTypes.Type(value = EventBody.RetryScheduled.class, name = "RetryScheduled"),
+    @JsonSubTypes.Type(value = EventBody.Quarantined.class, name = "Quarantined"),
+    @JsonSubTypes.Type(value = EventBody.Released.class, name = "Released"),
+    @JsonSubTypes.Type(value = EventBody.Discarded.class, name = "Discarded"),
+    @JsonSubTypes.Type(value = EventBody.Cancelled.class, name = "Cancelled"),
+    @JsonSubTypes.Type(value = EventBody.CommandRefused.class, name = "CommandRefused"),
+})
+public sealed interface EventBody {
+
+    /** Whether this event ends the patch's life (Quarantined ends it until an operator releases it). */
+    default boolean terminal() {
+        return false;
+    }
+
+    /** The patch entered the system. Holds the whole patch: the log alone is enough to rebuild anything. */
+    record Submitted(Patch patch, Submitter submitter) implements EventBody {}
+
+    /** The contract allows the patch. */
+    record Accepted(String contractVersion, String contractHash) implements EventBody {}
+
+    record Rejected(List<Violation> violations, String contractVersion, String contractHash) implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    record AwaitingApproval(String reason, int approvalsNeeded) implements EventBody {}
+
+    record Approved(Submitter by) implements EventBody {}
+
+    /** Waiting for its turn in the domain; {@code position} counts from 1 for the next to run. */
+    record Queued(int position) implements EventBody {}
+
+    record Dispatched(int attempt) implements EventBody {}
+
+    record Started(int attempt, String worker, String baseCommit) implements EventBody {}
+
+    record GateFinished(int attempt, GateResult gate) implements EventBody {}
+
+    record Succeeded(
+            int attempt,
+            String commitId,
+            List<String> changedFiles,
+            List<GateResult> gates,
+            String summaryPath,
+            String summary,
+            long durationMs)
+            implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    record Failed(
+            int attempt,
+            FailureClass failureClass,
+            String reason,
+            String detail,
+            List<GateResult> gates,
+            String summaryPath,
+            String summary,
+            long durationMs)
+            implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    record RetryScheduled(int nextAttempt, Instant notBefore, String reason) implements EventBody {}
+
+    record Quarantined(String reason, int attempts) implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    record Released(Submitter by) implements EventBody {}
+
+    record Discarded(Submitter by) implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    record Cancelled(Submitter by, String reason) implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /** An operator command that does not fit the patch's state (approve a finished patch, say). */
+    record CommandRefused(String command, Submitter by, String reason) implements EventBody {}
+}
