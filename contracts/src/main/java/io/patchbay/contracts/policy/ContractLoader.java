@@ -51,8 +51,12 @@ public final class ContractLoader {
         try {
             raw = Json.yaml().readValue(yaml, ExecutionContract.class);
         } catch (JsonMappingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ContractException(source, line, mappingReason(e), e);
+            String reason = mappingReason(e);
+            int line = lineOf(yaml, reason);
+            if (line == 0 && e.getLocation() != null) {
+                line = e.getLocation().getLineNr();
+            }
+            throw new ContractException(source, line, reason, e);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new ContractException(source, line, e.getOriginalMessage(), e);
@@ -135,7 +139,10 @@ public final class ContractLoader {
     /** Best-effort line of the field a semantic problem names: the line of its last path segment's key. */
     private static int lineOf(byte[] yaml, String problem) {
         String path = problem.substring(0, Math.max(0, problem.indexOf(':')));
-        String[] parts = path.split("\\.");
+        if (path.isEmpty()) {
+            return 0;
+        }
+        String[] parts = path.replaceAll("\\[\\d+]", "").split("\\.");
         String[] lines = new String(yaml, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
         int from = 0;
         int found = 0;

@@ -1,0 +1,67 @@
+package io.patchbay.contracts.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.event.EventBody;
+import io.patchbay.contracts.event.HashChain;
+import io.patchbay.contracts.patch.FileChange;
+import io.patchbay.contracts.patch.Gate;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.view.PatchStatus;
+import io.patchbay.contracts.work.FailureClass;
+import io.patchbay.contracts.work.GateResult;
+import io.patchbay.contracts.work.WorkResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class SerdeRoundTripTest {
+
+    private static final Patch PATCH = new Patch("p1", "main", "t", null, "a <a@b>", null,
+            List.of(FileChange.write("a.txt", "x")), List.of(List.of("echo", "x")),
+            List.of(Gate.command("g", List.of("true"))), new Patch.Expect("abc"));
+
+    private static <T> T roundTrip(org.apache.kafka.common.serialization.Serde<T> serde, T value) {
+        return serde.deserializer().deserialize("t", serde.serializer().serialize("t", value));
+    }
+
+    @Test
+    void commandsKeepTheirType() {
+        Command submit = new Command.Submit(PATCH, Submitter.http("ci"), Instant.parse("2026-11-23T10:00:00Z"));
+        assertThat(roundTrip(Topics.COMMAND, submit)).isEqualTo(submit);
+        Command cancel = new Command.Cancel("main", "p1", Submitter.http("ops"), Instant.EPOCH, "no longer needed");
+        assertThat(roundTrip(Topics.COMMAND, cancel)).isEqualTo(cancel);
+        assertThat(new String(Topics.COMMAND.serializer().serialize("t", cancel), StandardCharsets.UTF_8))
+                .contains("\"type\":\"Cancel\"");
+    }
+
+    @Test
+    void eventsRoundTripWithTheirHashIntact() {
+        Event e = HashChain.seal(new Event("main", 1, "p1", Instant.parse("2026-11-23T10:00:00.123456Z"),
+                new EventBody.Failed(1, FailureClass.GATE_FAILED, "gate unit failed", "exit 1",
+                        List.of(new GateResult("unit", false, 1, 12, "boom")), "var/summaries/main/p1.md", "# s", 40),
+                null, null), HashChain.GENESIS);
+        Event back = roundTrip(Topics.EVENT, e);
+        assertThat(back).isEqualTo(e);
+        assertThat(HashChain.verify(List.of(back))).isEmpty();
+        assertThat(PatchStatus.after(back.body(), PatchStatus.RUNNING)).isEqualTo(PatchStatus.FAILED);
+    }
+
+    @Test
+    void workResultsRoundTrip() {
+        WorkResult r = new WorkResult.Started("main", "p1", 2, Instant.EPOCH, "w1", "abc");
+        assertThat(roundTrip(Topics.WORK_RESULT, r)).isEqualTo(r);
+    }
+
+    @Test
+    void garbageIsASerializationError() {
+        assertThatThrownBy(() -> Topics.EVENT.deserializer().deserialize("t", "not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class);
+    }
+}
