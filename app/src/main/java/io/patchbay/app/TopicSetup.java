@@ -18,6 +18,8 @@ final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
+    static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
     private TopicSetup() {}
 
     static void ensure(String bootstrapServers, int partitions, short replicationFactor)
@@ -29,9 +31,11 @@ final class TopicSetup {
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(t -> !existing.contains(t))
                     // The event log is the source of truth: keep it for ever.
-                    .map(t -> new NewTopic(t, partitions, replicationFactor)
-                            .configs(Map.of("retention.ms", "-1", "min.insync.replicas",
-                                    String.valueOf(Math.max(1, replicationFactor - 1)))))
+                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(Map.of(
+                            "retention.ms", "-1",
+                            // A 1 MiB patch grows when escaped into JSON, and events and work orders carry it whole.
+                            "max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES),
+                            "min.insync.replicas", String.valueOf(Math.max(1, replicationFactor - 1)))))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -1,0 +1,87 @@
+package io.patchbay.executor.decider;
+
+import io.patchbay.contracts.policy.ExecutionContract;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The decider service: {@link DeciderTopology} on Kafka Streams with exactly-once processing. */
+public final class Decider implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Decider.class);
+
+    private final DeciderConfig config;
+    private final Supplier<ExecutionContract> contract;
+    private final Clock clock;
+    private KafkaStreams streams;
+
+    public Decider(DeciderConfig config, Supplier<ExecutionContract> contract, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.contract = Objects.requireNonNull(contract, "contract");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The Streams settings the decider runs with; public so that tests and tools see the same. */
+    public static Properties streamsProperties(DeciderConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Under EOS a reader sees output only at commit: a short interval keeps each hop quick.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        // Submitted events and work orders carry the whole patch, which can pass Kafka's 1 MB default.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
+        // A record nobody can read is logged and skipped; it must not stop its domain's partition.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        return p;
+    }
+
+    public synchronized void start() {
+        if (streams != null) {
+            throw new IllegalStateException("the decider is already started");
+        }
+        streams = new KafkaStreams(DeciderTopology.build(contract, clock), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            // Replacing the thread would replay the same input into the same failure; stop and let health see it.
+            log.error("decider stream thread failed; stopping the decider", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((next, previous) -> log.info("decider {} -> {}", previous, next));
+        streams.start();
+        log.info("decider {} started against {}", config.applicationId(), config.bootstrapServers());
+    }
+
+    /** True from start until close or a fatal error; rebalancing counts as running. */
+    public synchronized boolean isRunning() {
+        return streams != null && streams.state().isRunningOrRebalancing();
+    }
+
+    /** The underlying Streams instance, for state queries and metrics; null before start. */
+    public synchronized KafkaStreams streams() {
+        return streams;
+    }
+
+    public synchronized void close(Duration timeout) {
+        if (streams != null) {
+            streams.close(timeout);
+            log.info("decider {} closed", config.applicationId());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

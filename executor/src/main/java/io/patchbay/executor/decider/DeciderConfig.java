@@ -1,0 +1,35 @@
+package io.patchbay.executor.decider;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How the decider runs: the cluster, its Streams application id (which names its consumer group,
+ * transactional ids and changelogs), where its state stores live, the replication factor of the
+ * topics Streams creates, and how many stream threads share the domains.
+ */
+public record DeciderConfig(
+        String bootstrapServers, String applicationId, Path stateDir, int replicationFactor, int streamThreads) {
+
+    public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
+
+    public DeciderConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must name at least one broker");
+        }
+        applicationId = applicationId == null || applicationId.isBlank() ? DEFAULT_APPLICATION_ID : applicationId;
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replicationFactor must be at least 1, was " + replicationFactor);
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
+        }
+    }
+
+    /** One thread, replication factor 1: the embedded single-broker set-up. */
+    public static DeciderConfig local(String bootstrapServers, Path stateDir) {
+        return new DeciderConfig(bootstrapServers, DEFAULT_APPLICATION_ID, stateDir, 1, 1);
+    }
+}

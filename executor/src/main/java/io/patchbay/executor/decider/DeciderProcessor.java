@@ -1,0 +1,187 @@
+package io.patchbay.executor.decider;
+
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.work.WorkResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds commands, results and the wall clock to {@link Decisions} and applies the outcome: state
+ * first, then the records, all inside the task's transaction.
+ */
+final class DeciderProcessor implements Processor<String, Object, String, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
+
+    static final Duration TICK = Duration.ofMillis(500);
+
+    private final Decisions decisions;
+    private final Clock clock;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, DomainState> domains;
+    private KeyValueStore<String, PatchRecord> patches;
+
+    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock) {
+        this.decisions = new Decisions(contract);
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.domains = context.getStateStore(DeciderTopology.DOMAIN_STORE);
+        this.patches = context.getStateStore(DeciderTopology.PATCH_STORE);
+        context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ts -> tick());
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Transition tx;
+        try {
+            tx = decide(record.key(), record.value());
+        } catch (RuntimeException e) {
+            // The decision failed before anything was written: skip the input rather than stop the partition.
+            log.error("skipping {} with key {}: it cannot be decided", describe(record.value()), record.key(), e);
+            return;
+        }
+        if (tx != null) {
+            apply(tx);
+        }
+    }
+
+    /** The decision for one input, or null when the input is unusable and is skipped. */
+    private Transition decide(String key, Object value) {
+        if (value instanceof Command c) {
+            if (!validCommand(c)) {
+                return null;
+            }
+            String domain = domainOf(key, c.domain(), c);
+            return domain == null ? null : decide(tx -> decisions.onCommand(tx, domain, c));
+        }
+        if (value instanceof WorkResult r) {
+            String domain = domainOf(key, r.domain(), r);
+            if (domain == null || r.patchId() == null) {
+                log.warn("skipping a {} result without domain or patch id", r.getClass().getSimpleName());
+                return null;
+            }
+            return decide(tx -> decisions.onResult(tx, domain, r));
+        }
+        // A tombstone or a value the deserialiser let through: nothing to decide.
+        log.warn("skipping a record with key {} and no usable value ({})", key,
+                value == null ? "null" : value.getClass().getName());
+        return null;
+    }
+
+    private static String domainOf(String key, String payloadDomain, Object input) {
+        boolean hasDomain = payloadDomain != null && !payloadDomain.isBlank();
+        if (hasDomain && key != null && !key.equals(payloadDomain)) {
+            // Deciding it here would start a second chain for that domain in another partition's store.
+            log.error("skipping {}: its key '{}' is not its domain '{}'; producers must key records by domain",
+                    input.getClass().getSimpleName(), key, payloadDomain);
+            return null;
+        }
+        if (hasDomain) {
+            return payloadDomain;
+        }
+        if (key != null && !key.isBlank()) {
+            return key;
+        }
+        log.error("skipping {}: it names no domain and has no key", input.getClass().getSimpleName());
+        return null;
+    }
+
+    private static boolean validCommand(Command c) {
+        if (c.by() == null || (c instanceof Command.Submit s && s.patch() == null)) {
+            log.error("skipping a {} command without {}", c.getClass().getSimpleName(), c.by() == null ? "submitter" : "patch");
+            return false;
+        }
+        return true;
+    }
+
+    private void tick() {
+        List<String> due = new ArrayList<>();
+        var now = clock.instant();
+        try (KeyValueIterator<String, DomainState> all = domains.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, DomainState> kv = all.next();
+                DomainState.Slot slot = kv.value == null ? null : kv.value.current();
+                if (slot != null && slot.waitingForRetry() && !now.isBefore(slot.notBefore())) {
+                    due.add(kv.key);
+                }
+            }
+        }
+        for (String domain : due) {
+            Transition tx;
+            try {
+                tx = decide(t -> decisions.onTick(t, domain));
+            } catch (RuntimeException e) {
+                log.error("the retry timer of domain {} cannot be decided; trying again on the next tick", domain, e);
+                continue;
+            }
+            apply(tx);
+        }
+    }
+
+    private Transition decide(Consumer<Transition> decision) {
+        Transition tx = new Transition(new Transition.State() {
+            @Override
+            public DomainState domain(String domain) {
+                return domains.get(domain);
+            }
+
+            @Override
+            public PatchRecord patch(String domain, String patchId) {
+                return patches.get(Transition.patchKey(domain, patchId));
+            }
+        }, clock.instant());
+        decision.accept(tx);
+        return tx;
+    }
+
+    /**
+     * Writes a finished decision. A failure here must fail the task, so that the transaction aborts
+     * and no half-written chain or queue survives; it is therefore not caught.
+     */
+    private void apply(Transition tx) {
+        for (Map.Entry<String, DomainState> e : tx.domainWrites().entrySet()) {
+            domains.put(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, PatchRecord> e : tx.patchWrites().entrySet()) {
+            patches.put(e.getKey(), e.getValue());
+        }
+        long ts = tx.now().toEpochMilli();
+        for (Transition.Output out : tx.outputs()) {
+            String child = out.value() instanceof Event ? DeciderTopology.EVENTS_SINK : DeciderTopology.WORK_SINK;
+            context.forward(new Record<>(out.domain(), out.value(), ts), child);
+        }
+    }
+
+    private static String describe(Object input) {
+        if (input instanceof Command.Submit s) {
+            return "Submit of patch " + (s.patch() == null ? null : s.patch().id());
+        }
+        if (input instanceof Command c) {
+            return c.getClass().getSimpleName() + " of patch " + c.patchId();
+        }
+        if (input instanceof WorkResult r) {
+            return r.getClass().getSimpleName() + " of patch " + r.patchId() + " attempt " + r.attempt();
+        }
+        return String.valueOf(input);
+    }
+}

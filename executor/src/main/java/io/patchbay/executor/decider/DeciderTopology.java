@@ -1,0 +1,46 @@
+package io.patchbay.executor.decider;
+
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.topic.JsonSerde;
+import io.patchbay.contracts.topic.Topics;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The decider as a topology: commands and results of a domain meet in one processor that owns
+ * the domain's state and is the only writer of {@link Topics#EVENTS} and {@link Topics#WORK}.
+ */
+public final class DeciderTopology {
+
+    public static final String DOMAIN_STORE = "decider-domains";
+    public static final String PATCH_STORE = "decider-patches";
+
+    static final String COMMANDS_SOURCE = "commands";
+    static final String RESULTS_SOURCE = "results";
+    static final String PROCESSOR = "decider";
+    static final String EVENTS_SINK = "events";
+    static final String WORK_SINK = "work";
+
+    private DeciderTopology() {}
+
+    /**
+     * @param contract read on every verdict, so a reloaded contract applies to the next submission
+     * @param clock    the time of events, verdicts and retry holds
+     */
+    public static Topology build(Supplier<ExecutionContract> contract, Clock clock) {
+        Topology t = new Topology();
+        t.addSource(COMMANDS_SOURCE, Topics.KEY.deserializer(), Topics.COMMAND.deserializer(), Topics.COMMANDS);
+        t.addSource(RESULTS_SOURCE, Topics.KEY.deserializer(), Topics.WORK_RESULT.deserializer(), Topics.RESULTS);
+        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock), COMMANDS_SOURCE, RESULTS_SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOMAIN_STORE), Serdes.String(),
+                JsonSerde.of(DomainState.class)), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATCH_STORE), Serdes.String(),
+                JsonSerde.of(PatchRecord.class)), PROCESSOR);
+        t.addSink(EVENTS_SINK, Topics.EVENTS, Topics.KEY.serializer(), Topics.EVENT.serializer(), PROCESSOR);
+        t.addSink(WORK_SINK, Topics.WORK, Topics.KEY.serializer(), Topics.WORK_ORDER.serializer(), PROCESSOR);
+        return t;
+    }
+}

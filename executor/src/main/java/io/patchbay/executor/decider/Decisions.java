@@ -1,0 +1,263 @@
+package io.patchbay.executor.decider;
+
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.event.EventBody;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.policy.DomainPolicy;
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.policy.Verdict;
+import io.patchbay.contracts.policy.Verdicts;
+import io.patchbay.contracts.view.PatchStatus;
+import io.patchbay.contracts.work.WorkOrder;
+import io.patchbay.contracts.work.WorkResult;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The decider's state machine: what a command, a worker's result or the passing of time means for
+ * a domain. Pure logic over a {@link Transition}; it reads no file and starts no process, so a
+ * replay of the inputs gives the same events.
+ */
+final class Decisions {
+
+    private static final Logger log = LoggerFactory.getLogger(Decisions.class);
+    private static final DomainPolicy.Retry DEFAULT_RETRY = new DomainPolicy.Retry(null, null);
+
+    private final Supplier<ExecutionContract> contract;
+
+    Decisions(Supplier<ExecutionContract> contract) {
+        this.contract = contract;
+    }
+
+    // ---- commands ---------------------------------------------------------------------------
+
+    void onCommand(Transition tx, String domain, Command command) {
+        MDC.put("patchId", String.valueOf(command.patchId()));
+        try {
+            if (command instanceof Command.Submit s) {
+                submit(tx, domain, s);
+                return;
+            }
+            String id = command.patchId();
+            PatchRecord p = id == null ? null : tx.patch(domain, id);
+            if (p == null) {
+                refuse(tx, domain, id, command, "there is no patch '" + id + "' in domain '" + domain + "'");
+            } else if (command instanceof Command.Cancel c) {
+                cancel(tx, p, c);
+            } else if (command instanceof Command.Release r) {
+                release(tx, p, r.by(), command);
+            } else if (command instanceof Command.Discard d) {
+                discard(tx, p, d);
+            } else if (command instanceof Command.Retry r) {
+                retryNow(tx, p, r);
+            } else {
+                // Approve and Reject: the contract's risk rules ask for no approval yet, so nothing ever waits for one.
+                refuse(tx, domain, id, command, "patch '" + id + "' is " + p.status().label()
+                        + " and does not wait for approval");
+            }
+        } finally {
+            MDC.remove("patchId");
+        }
+    }
+
+    private void submit(Transition tx, String domain, Command.Submit s) {
+        Patch patch = s.patch().withDefaultId();
+        String id = patch.id();
+        String contentId = patch.contentId();
+        PatchRecord known = tx.patch(domain, id);
+        if (known != null) {
+            if (known.contentId().equals(contentId)) {
+                log.info("patch {} in domain {} was submitted again with the same content; already {}", id, domain,
+                        known.status().label());
+            } else {
+                refuse(tx, domain, id, s, "id conflict: patch '" + id + "' already exists in domain '" + domain
+                        + "' with different content; submit the change under a new id");
+            }
+            return;
+        }
+        tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
+        PatchRecord record = new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.SUBMITTED, 0, tx.now());
+        Verdict verdict = Verdicts.judge(patch, s.by(), contract.get(), tx.now());
+        if (!verdict.allowed()) {
+            tx.event(domain, id, new EventBody.Rejected(verdict.violations(), verdict.contractVersion(),
+                    verdict.contractHash()));
+            tx.put(record.with(PatchStatus.REJECTED));
+            log.info("patch {} rejected by contract {}: {} violation(s)", id, verdict.contractVersion(),
+                    verdict.violations().size());
+            return;
+        }
+        tx.event(domain, id, new EventBody.Accepted(verdict.contractVersion(), verdict.contractHash()));
+        enqueue(tx, record);
+        dispatchNextIfIdle(tx, domain);
+    }
+
+    private void enqueue(Transition tx, PatchRecord record) {
+        tx.update(record.domain(), d -> d.enqueue(record.patchId()));
+        int position = tx.domain(record.domain()).queue().size();
+        tx.event(record.domain(), record.patchId(), new EventBody.Queued(position));
+        tx.put(record.with(PatchStatus.QUEUED));
+    }
+
+    private void cancel(Transition tx, PatchRecord p, Command.Cancel c) {
+        DomainState d = tx.domain(p.domain());
+        boolean queued = d.queue().contains(p.patchId());
+        boolean waitingForRetry = d.current() != null && d.current().patchId().equals(p.patchId())
+                && d.current().waitingForRetry();
+        if (!queued && !waitingForRetry) {
+            String why = p.status() == PatchStatus.DISPATCHED || p.status() == PatchStatus.RUNNING
+                    ? "it is running, and a running patch cannot be cancelled yet"
+                    : "it is already " + p.status().label();
+            refuse(tx, p.domain(), p.patchId(), c, "patch '" + p.patchId() + "' cannot be cancelled: " + why);
+            return;
+        }
+        // A patch waiting for its retry has nothing in flight: its last attempt failed and was rolled back.
+        tx.update(p.domain(), s -> waitingForRetry ? s.withCurrent(null) : s.without(p.patchId()));
+        tx.event(p.domain(), p.patchId(), new EventBody.Cancelled(c.by(), c.reason()));
+        tx.put(p.with(PatchStatus.CANCELLED));
+        if (waitingForRetry) {
+            dispatchNextIfIdle(tx, p.domain());
+        }
+    }
+
+    private void release(Transition tx, PatchRecord p, Submitter by, Command command) {
+        if (p.status() != PatchStatus.QUARANTINED) {
+            refuse(tx, p.domain(), p.patchId(), command, "patch '" + p.patchId() + "' is " + p.status().label()
+                    + "; only a quarantined patch can be released");
+            return;
+        }
+        tx.event(p.domain(), p.patchId(), new EventBody.Released(by));
+        enqueue(tx, p);
+        dispatchNextIfIdle(tx, p.domain());
+    }
+
+    private void discard(Transition tx, PatchRecord p, Command.Discard c) {
+        if (p.status() != PatchStatus.QUARANTINED) {
+            refuse(tx, p.domain(), p.patchId(), c, "patch '" + p.patchId() + "' is " + p.status().label()
+                    + "; only a quarantined patch can be discarded");
+            return;
+        }
+        tx.event(p.domain(), p.patchId(), new EventBody.Discarded(c.by()));
+        tx.put(p.with(PatchStatus.DISCARDED));
+    }
+
+    private void retryNow(Transition tx, PatchRecord p, Command.Retry r) {
+        DomainState d = tx.domain(p.domain());
+        DomainState.Slot slot = d.current();
+        if (slot != null && slot.patchId().equals(p.patchId()) && slot.waitingForRetry()) {
+            tx.update(p.domain(), s -> s.withCurrent(slot.dispatched()));
+            dispatch(tx, p, slot.attempt());
+        } else if (p.status() == PatchStatus.QUARANTINED) {
+            release(tx, p, r.by(), r);
+        } else {
+            refuse(tx, p.domain(), p.patchId(), r, "patch '" + p.patchId() + "' is " + p.status().label()
+                    + "; only a patch waiting for a retry or a quarantined one can be retried");
+        }
+    }
+
+    private void refuse(Transition tx, String domain, String patchId, Command command, String reason) {
+        log.info("refusing {} of patch {} in domain {}: {}", command.getClass().getSimpleName(), patchId, domain, reason);
+        tx.event(domain, patchId, new EventBody.CommandRefused(command.getClass().getSimpleName(), command.by(), reason));
+    }
+
+    // ---- results ----------------------------------------------------------------------------
+
+    void onResult(Transition tx, String domain, WorkResult result) {
+        MDC.put("patchId", result.patchId());
+        try {
+            DomainState d = tx.domain(domain);
+            if (d.current() == null || !d.current().runs(result.patchId(), result.attempt())) {
+                log.debug("ignoring {} of patch {} attempt {}: not the running attempt of domain {} (running: {})",
+                        result.getClass().getSimpleName(), result.patchId(), result.attempt(), domain, d.current());
+                return;
+            }
+            PatchRecord p = tx.patch(domain, result.patchId());
+            if (result instanceof WorkResult.Started s) {
+                tx.event(domain, p.patchId(), new EventBody.Started(s.attempt(), s.worker(), s.baseCommit()));
+                tx.put(p.with(PatchStatus.RUNNING));
+            } else if (result instanceof WorkResult.GateFinished g) {
+                tx.event(domain, p.patchId(), new EventBody.GateFinished(g.attempt(), g.gate()));
+            } else if (result instanceof WorkResult.Succeeded s) {
+                tx.event(domain, p.patchId(), new EventBody.Succeeded(s.attempt(), s.commitId(), s.changedFiles(),
+                        s.gates(), s.summaryPath(), s.summary(), s.durationMs()));
+                finish(tx, p, PatchStatus.SUCCEEDED);
+            } else if (result instanceof WorkResult.Failed f) {
+                failed(tx, p, f);
+            }
+        } finally {
+            MDC.remove("patchId");
+        }
+    }
+
+    private void failed(Transition tx, PatchRecord p, WorkResult.Failed f) {
+        String domain = p.domain();
+        if (!f.failureClass().retriable()) {
+            tx.event(domain, p.patchId(), new EventBody.Failed(f.attempt(), f.failureClass(), f.reason(), f.detail(),
+                    f.gates(), f.summaryPath(), f.summary(), f.durationMs()));
+            finish(tx, p, PatchStatus.FAILED);
+            return;
+        }
+        DomainPolicy.Retry retry = contract.get().domain(domain).map(DomainPolicy::retry).orElse(DEFAULT_RETRY);
+        String reason = f.failureClass() + ": " + f.reason();
+        DomainState.Slot slot = tx.domain(domain).current();
+        int made = slot.attemptsSoFar();
+        if (made < retry.maxAttempts()) {
+            Duration backoff = retry.backoffDuration().multipliedBy(made);
+            DomainState.Slot next = slot.next(tx.now().plus(backoff));
+            tx.update(domain, s -> s.withCurrent(next));
+            tx.event(domain, p.patchId(), new EventBody.RetryScheduled(next.attempt(), next.notBefore(), reason));
+            tx.put(p.with(PatchStatus.RETRY_WAIT));
+            log.warn("patch {} attempt {} failed ({}); attempt {} ({} of {}) at {}", p.patchId(), f.attempt(), reason,
+                    next.attempt(), made + 1, retry.maxAttempts(), next.notBefore());
+        } else {
+            tx.event(domain, p.patchId(), new EventBody.Quarantined(
+                    "gave up after " + made + " attempt(s): " + reason, made));
+            log.warn("patch {} quarantined after {} attempt(s): {}", p.patchId(), made, reason);
+            finish(tx, p, PatchStatus.QUARANTINED);
+        }
+    }
+
+    private void finish(Transition tx, PatchRecord p, PatchStatus status) {
+        tx.update(p.domain(), s -> s.withCurrent(null));
+        tx.put(p.with(status));
+        dispatchNextIfIdle(tx, p.domain());
+    }
+
+    // ---- time -------------------------------------------------------------------------------
+
+    /** Dispatches the domain's held retry when its backoff has passed. */
+    void onTick(Transition tx, String domain) {
+        DomainState d = tx.domain(domain);
+        DomainState.Slot slot = d.current();
+        if (slot == null || !slot.waitingForRetry() || tx.now().isBefore(slot.notBefore())) {
+            return;
+        }
+        PatchRecord p = tx.patch(domain, slot.patchId());
+        tx.update(domain, s -> s.withCurrent(slot.dispatched()));
+        dispatch(tx, p, slot.attempt());
+    }
+
+    // ---- dispatch ---------------------------------------------------------------------------
+
+    private void dispatchNextIfIdle(Transition tx, String domain) {
+        DomainState d = tx.domain(domain);
+        if (d.current() != null || d.queue().isEmpty()) {
+            return;
+        }
+        String next = d.queue().get(0);
+        PatchRecord p = tx.patch(domain, next);
+        int attempt = p.attempts() + 1;
+        tx.update(domain, s -> s.without(next).withCurrent(new DomainState.Slot(next, attempt, null, attempt)));
+        dispatch(tx, p, attempt);
+    }
+
+    private void dispatch(Transition tx, PatchRecord p, int attempt) {
+        tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt));
+        tx.put(p.with(PatchStatus.DISPATCHED).withAttempts(attempt));
+        tx.order(new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now()));
+        log.info("dispatched patch {} attempt {} in domain {}", p.patchId(), attempt, p.domain());
+    }
+}

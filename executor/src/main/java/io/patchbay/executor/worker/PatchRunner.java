@@ -1,0 +1,590 @@
+package io.patchbay.executor.worker;
+
+import io.patchbay.contracts.patch.FileChange;
+import io.patchbay.contracts.patch.Gate;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.policy.DomainPolicy;
+import io.patchbay.contracts.policy.Durations;
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.work.FailureClass;
+import io.patchbay.contracts.work.GateResult;
+import io.patchbay.contracts.work.WorkOrder;
+import io.patchbay.contracts.work.WorkResult;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.diff.Edit;
+import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.patch.FileHeader;
+import org.eclipse.jgit.patch.FormatError;
+import org.eclipse.jgit.patch.PatchApplier;
+import org.eclipse.jgit.revwalk.FooterKey;
+import org.eclipse.jgit.revwalk.FooterLine;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.util.io.DisabledOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one work order against its domain's working tree: the side effects the decider never
+ * does. The mutation lands as exactly one commit carrying a {@code Patch-Id:} trailer, which makes
+ * a redelivered order harmless; anything that fails leaves the tree at its base commit.
+ */
+public final class PatchRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(PatchRunner.class);
+
+    /** The commit trailer that marks a patch as applied. */
+    public static final String TRAILER = "Patch-Id";
+
+    private static final FooterKey TRAILER_KEY = new FooterKey(TRAILER);
+    private static final Pattern PERSON = Pattern.compile("^\\s*(.*?)\\s*<([^<>\\s]+@[^<>\\s]+)>\\s*$");
+    private static final Pattern UNSAFE_NAME = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private final Path home;
+    private final Supplier<ExecutionContract> contract;
+    private final Clock clock;
+    private final String workerId;
+
+    /**
+     * @param home     the base folder that contract workspace paths and {@code var/summaries} resolve against
+     * @param workerId names this worker in Started results
+     */
+    public PatchRunner(Path home, Supplier<ExecutionContract> contract, Clock clock, String workerId) {
+        this.home = Objects.requireNonNull(home, "home");
+        this.contract = Objects.requireNonNull(contract, "contract");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.workerId = Objects.requireNonNull(workerId, "workerId");
+    }
+
+    /** Where the summary of a patch is written, relative to home. */
+    public static Path summaryPath(String domain, String patchId) {
+        String name = UNSAFE_NAME.matcher(patchId).replaceAll("_");
+        if (name.startsWith(".")) {
+            name = "_" + name.substring(1);
+        }
+        return Path.of("var", "summaries", domain, name + ".md");
+    }
+
+    /**
+     * Runs the order and returns its terminal result, {@link WorkResult.Succeeded} or {@link WorkResult.Failed};
+     * Started and GateFinished go to {@code progress} as they happen.
+     *
+     * @throws InterruptedException when the worker is shutting down; the tree is rolled back and nothing is reported
+     */
+    public WorkResult run(WorkOrder order, Consumer<WorkResult> progress) throws InterruptedException {
+        String previousPatch = MDC.get("patchId");
+        MDC.put("patchId", order.patchId());
+        try {
+            return new Run(order, progress).execute();
+        } finally {
+            if (previousPatch == null) {
+                MDC.remove("patchId");
+            } else {
+                MDC.put("patchId", previousPatch);
+            }
+        }
+    }
+
+    /** A failure that is the patch's own (or, for INFRASTRUCTURE, the worker's) with its class. */
+    private static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final FailureClass failureClass;
+        final String detail;
+
+        Failure(FailureClass failureClass, String reason, String detail) {
+            super(reason);
+            this.failureClass = failureClass;
+            this.detail = detail;
+        }
+    }
+
+    /** The state of one run of one order. */
+    private final class Run {
+        private final WorkOrder order;
+        private final Patch patch;
+        private final Consumer<WorkResult> progress;
+        private final long t0 = System.nanoTime();
+        private final List<GateResult> gates = new ArrayList<>();
+        private final List<Summary.CommandRun> commands = new ArrayList<>();
+        private long deadline;
+        private DomainPolicy policy;
+        private Path tree;
+        private ObjectId base;
+
+        Run(WorkOrder order, Consumer<WorkResult> progress) {
+            this.order = order;
+            this.patch = order.patch();
+            this.progress = progress;
+        }
+
+        WorkResult execute() throws InterruptedException {
+            policy = contract.get().domain(order.domain()).orElse(null);
+            if (policy == null) {
+                return failed(new Failure(FailureClass.PRECONDITION,
+                        "the contract has no domain '" + order.domain() + "'", null));
+            }
+            deadline = t0 + policy.limits().patchTimeoutDuration().toNanos();
+            tree = home.resolve(policy.workspace()).normalize();
+            try (Git git = Git.open(tree.toFile())) {
+                return execute(git);
+            } catch (IOException e) {
+                log.error("cannot open the working tree of domain {} at {}", order.domain(), tree, e);
+                return failed(new Failure(FailureClass.INFRASTRUCTURE,
+                        "cannot open the working tree " + tree + ": " + e.getMessage(), null));
+            }
+        }
+
+        private WorkResult execute(Git git) throws InterruptedException {
+            Repository repo = git.getRepository();
+            try {
+                base = repo.resolve(Constants.HEAD);
+                if (base == null) {
+                    return failed(new Failure(FailureClass.PRECONDITION,
+                            "the working tree " + tree + " has no commit to start from", null));
+                }
+                RevCommit applied = findApplied(repo, base, order.patchId());
+                if (applied != null) {
+                    return alreadyApplied(repo, applied);
+                }
+                // A crash may have left a half-applied tree: start from the last commit, exactly.
+                cleanTo(git, base);
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                log.error("cannot prepare the working tree of domain {}", order.domain(), e);
+                return failed(new Failure(FailureClass.INFRASTRUCTURE,
+                        "cannot prepare the working tree: " + e.getMessage(), null));
+            }
+            log.info("running patch {} attempt {} on {} at {}", order.patchId(), order.attempt(), order.domain(),
+                    base.name());
+            progress.accept(new WorkResult.Started(order.domain(), order.patchId(), order.attempt(), clock.instant(),
+                    workerId, base.name()));
+            try {
+                checkExpectedBase();
+                TreeGuard guard = new TreeGuard(tree);
+                applyDiff(repo, guard);
+                writeFiles(guard);
+                runCommands();
+                runGates(guard);
+                return commit(git);
+            } catch (Failure f) {
+                rollback(git);
+                return failed(f);
+            } catch (InterruptedException e) {
+                rollback(git);
+                throw e;
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                log.error("patch {} hit an infrastructure fault", order.patchId(), e);
+                rollback(git);
+                return failed(new Failure(FailureClass.INFRASTRUCTURE, "the worker failed: " + e, null));
+            }
+        }
+
+        // ---- steps ------------------------------------------------------------------------
+
+        private void checkExpectedBase() throws Failure {
+            String expected = patch.expect() == null ? null : patch.expect().baseCommit();
+            if (expected != null && !expected.isBlank() && !base.name().startsWith(expected.strip().toLowerCase())) {
+                throw new Failure(FailureClass.PRECONDITION, "the patch expects base commit " + expected
+                        + " but the working tree is at " + base.name(), null);
+            }
+        }
+
+        private void applyDiff(Repository repo, TreeGuard guard) throws Failure, IOException {
+            if (patch.diff() == null) {
+                return;
+            }
+            var parsed = new org.eclipse.jgit.patch.Patch();
+            parsed.parse(new ByteArrayInputStream(patch.diff().getBytes(StandardCharsets.UTF_8)));
+            List<String> errors = parsed.getErrors().stream()
+                    .filter(e -> e.getSeverity() == FormatError.Severity.ERROR).map(FormatError::toString).toList();
+            if (!errors.isEmpty()) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff cannot be read", String.join("\n", errors));
+            }
+            if (parsed.getFiles().isEmpty()) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff changes no file", null);
+            }
+            for (FileHeader fh : parsed.getFiles()) {
+                String name = fh.getNewPath() == null || DiffEntry.DEV_NULL.equals(fh.getNewPath())
+                        ? fh.getOldPath() : fh.getNewPath();
+                if (fh.getPatchType() == FileHeader.PatchType.BINARY) {
+                    // git apply refuses "Binary files differ" without data; applying it would write an empty file.
+                    throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff of " + name
+                            + " says the binary file differs but carries no data; make it with git diff --binary", null);
+                }
+                if (FileMode.SYMLINK.equals(fh.getNewMode())) {
+                    throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff makes " + name
+                            + " a symlink; patches may not create symlinks", null);
+                }
+                for (String p : new String[] {fh.getOldPath(), fh.getNewPath()}) {
+                    if (p != null && !DiffEntry.DEV_NULL.equals(p)) {
+                        guarded(() -> fh.getChangeType() == DiffEntry.ChangeType.DELETE
+                                ? guard.forDelete(p) : guard.forWrite(p));
+                    }
+                }
+            }
+            PatchApplier.Result result = new PatchApplier(repo).applyPatch(parsed);
+            if (!result.getErrors().isEmpty()) {
+                List<String> why = result.getErrors().stream().map(Object::toString).toList();
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff does not apply: " + why.get(0),
+                        String.join("\n", why));
+            }
+        }
+
+        private void writeFiles(TreeGuard guard) throws Failure, IOException {
+            for (FileChange f : patch.files()) {
+                if (f.isDelete()) {
+                    Path target = guarded(() -> guard.forDelete(f.path()));
+                    if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        throw new Failure(FailureClass.DOES_NOT_APPLY, "cannot delete " + f.path()
+                                + ": there is no such file", null);
+                    }
+                    if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        throw new Failure(FailureClass.DOES_NOT_APPLY, "cannot delete " + f.path()
+                                + ": it is a folder, and patches delete files one by one", null);
+                    }
+                    Files.delete(target);
+                } else {
+                    Path target = guarded(() -> guard.forWrite(f.path()));
+                    if (Files.isDirectory(target)) {
+                        throw new Failure(FailureClass.DOES_NOT_APPLY, "cannot write " + f.path()
+                                + ": it is a folder", null);
+                    }
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, f.content() == null ? "" : f.content(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+
+        private void runCommands() throws Failure, InterruptedException {
+            Duration timeout = policy.limits().commandTimeoutDuration();
+            for (List<String> argv : patch.commands()) {
+                ProcessRunner.Outcome o = ProcessRunner.run(argv, tree, environment(), bounded(timeout, argv),
+                        policy.limits().outputBytes());
+                commands.add(new Summary.CommandRun(argv, o.exitCode(), o.timedOut(), o.durationMs(), o.outputTail()));
+                if (o.timedOut()) {
+                    throw new Failure(FailureClass.TIMEOUT, "command `" + String.join(" ", argv) + "` ran past "
+                            + human(timeout), o.outputTail());
+                }
+                if (o.exitCode() != 0) {
+                    throw new Failure(FailureClass.COMMAND_FAILED, "command `" + String.join(" ", argv)
+                            + "` exited with " + o.exitCode(), o.outputTail());
+                }
+            }
+        }
+
+        private void runGates(TreeGuard guard) throws Failure, InterruptedException {
+            List<Gate> all = new ArrayList<>(policy.gates().required());
+            all.addAll(patch.gates().isEmpty() ? policy.gates().defaults() : patch.gates());
+            int n = 0;
+            for (Gate gate : all) {
+                n++;
+                String name = gate.name() == null || gate.name().isBlank() ? "gate " + n : gate.name();
+                GateResult r;
+                boolean timedOut = false;
+                Duration timeout = gate.timeout() == null ? policy.limits().commandTimeoutDuration()
+                        : Durations.parse(gate.timeout());
+                if (gate.isCommand()) {
+                    ProcessRunner.Outcome o = ProcessRunner.run(gate.run(), tree, environment(),
+                            bounded(timeout, gate.run()), policy.limits().outputBytes());
+                    timedOut = o.timedOut();
+                    String tail = timedOut ? o.outputTail() + "\n[killed after " + human(timeout) + "]"
+                            : o.outputTail();
+                    r = new GateResult(name, o.succeeded(), o.exitCode(), o.durationMs(), tail);
+                } else {
+                    r = fileContains(name, gate, guard);
+                }
+                gates.add(r);
+                progress.accept(new WorkResult.GateFinished(order.domain(), order.patchId(), order.attempt(),
+                        clock.instant(), r));
+                if (timedOut) {
+                    throw new Failure(FailureClass.TIMEOUT, "gate '" + name + "' ran past its timeout of "
+                            + human(timeout), r.outputTail());
+                }
+                if (!r.passed()) {
+                    throw new Failure(FailureClass.GATE_FAILED, "gate '" + name + "' failed with exit code "
+                            + r.exitCode(), r.outputTail());
+                }
+            }
+        }
+
+        private GateResult fileContains(String name, Gate gate, TreeGuard guard) {
+            long g0 = System.nanoTime();
+            Gate.FileContains fc = gate.fileContains();
+            String out;
+            boolean passed = false;
+            if (fc == null || fc.path() == null || fc.text() == null) {
+                out = "the gate neither runs a command nor names a file and a text";
+            } else {
+                try {
+                    Path p = guard.forWrite(fc.path());
+                    if (!Files.isRegularFile(p)) {
+                        out = fc.path() + " does not exist";
+                    } else {
+                        passed = Files.readString(p, StandardCharsets.UTF_8).contains(fc.text());
+                        out = fc.path() + (passed ? " contains " : " does not contain ") + "\"" + fc.text() + "\"";
+                    }
+                } catch (TreeGuard.Escape e) {
+                    out = e.getMessage();
+                } catch (IOException e) {
+                    out = "cannot read " + fc.path() + ": " + e.getMessage();
+                }
+            }
+            return new GateResult(name, passed, passed ? 0 : 1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - g0),
+                    out);
+        }
+
+        private WorkResult commit(Git git) throws GitAPIException, IOException {
+            git.add().addFilepattern(".").setAll(true).call();
+            RevCommit c = git.commit()
+                    .setMessage(message())
+                    .setAuthor(author())
+                    .setCommitter(new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC))
+                    .setAllowEmpty(true)
+                    .setNoVerify(true)
+                    .setSign(false)
+                    .call();
+            List<Summary.ChangedFile> changed = changedFiles(git.getRepository(), c);
+            log.info("patch {} committed as {} ({} file(s))", order.patchId(), c.name(), changed.size());
+            long ms = elapsedMs();
+            var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(), "Succeeded",
+                    base.name(), c.name(), changed, commands, gates, ms, null, null);
+            String path = writeSummary(summary.markdown());
+            return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), clock.instant(), c.name(),
+                    changed.stream().map(Summary.ChangedFile::path).toList(), List.copyOf(gates), path,
+                    summary.markdown(), ms, false);
+        }
+
+        // ---- results ----------------------------------------------------------------------
+
+        private WorkResult alreadyApplied(Repository repo, RevCommit applied) throws IOException {
+            log.info("patch {} is already applied as {}; reporting success without applying it again",
+                    order.patchId(), applied.name());
+            List<Summary.ChangedFile> changed = changedFiles(repo, applied);
+            Path file = home.resolve(summaryPath(order.domain(), order.patchId()));
+            String text;
+            String path;
+            if (Files.isRegularFile(file)) {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+                path = summaryPath(order.domain(), order.patchId()).toString();
+            } else {
+                var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(),
+                        "Succeeded (already applied)", null, applied.name(), changed, List.of(), List.of(),
+                        elapsedMs(), null, null);
+                text = summary.markdown();
+                path = writeSummary(text);
+            }
+            return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), clock.instant(),
+                    applied.name(), changed.stream().map(Summary.ChangedFile::path).toList(), List.of(), path, text,
+                    elapsedMs(), true);
+        }
+
+        private WorkResult failed(Failure f) {
+            log.warn("patch {} attempt {} failed ({}): {}", order.patchId(), order.attempt(), f.failureClass,
+                    f.getMessage());
+            long ms = elapsedMs();
+            var changed = patch == null ? List.<Summary.ChangedFile>of()
+                    : patch.touchedPaths().stream().map(p -> new Summary.ChangedFile(p, "not applied", 0, 0)).toList();
+            var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(),
+                    "Failed (" + f.failureClass + ")", base == null ? null : base.name(), null, changed, commands,
+                    gates, ms, f.getMessage(), f.detail);
+            String text = summary.markdown();
+            String path = writeSummary(text);
+            return new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),
+                    f.failureClass, f.getMessage(), f.detail, List.copyOf(gates), path, text, ms);
+        }
+
+        /** Writes the summary and returns its path relative to home, or null when it could not be written. */
+        private String writeSummary(String text) {
+            Path rel = summaryPath(order.domain(), order.patchId());
+            Path file = home.resolve(rel);
+            try {
+                Files.createDirectories(file.getParent());
+                Path tmp = Files.createTempFile(file.getParent(), ".summary", ".tmp");
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return rel.toString();
+            } catch (IOException e) {
+                // The outcome stands without its file: the summary text still travels in the result.
+                log.warn("cannot write the summary of patch {} to {}: {}", order.patchId(), file, e.getMessage());
+                return null;
+            }
+        }
+
+        // ---- helpers ----------------------------------------------------------------------
+
+        private <T> T guarded(GuardedCall<T> call) throws Failure, IOException {
+            try {
+                return call.get();
+            } catch (TreeGuard.Escape e) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "refused: " + e.getMessage(), null);
+            }
+        }
+
+        private void rollback(Git git) {
+            try {
+                cleanTo(git, base);
+                removeIgnoredLeftovers(git.getRepository());
+            } catch (IOException | GitAPIException | RuntimeException e) {
+                // The next order resets the tree again before it starts, so this is not lost.
+                log.error("cannot roll the working tree of domain {} back to {}", order.domain(), base.name(), e);
+            }
+        }
+
+        /** Files the patch wrote that git ignores survive a clean: remove those that were not there before. */
+        private void removeIgnoredLeftovers(Repository repo) throws IOException {
+            TreeGuard guard = new TreeGuard(tree);
+            RevCommit baseCommit = repo.parseCommit(base);
+            for (String p : patch.touchedPaths()) {
+                try (TreeWalk tracked = TreeWalk.forPath(repo, p, baseCommit.getTree())) {
+                    if (tracked != null) {
+                        continue;
+                    }
+                }
+                try {
+                    Path target = guard.forDelete(p);
+                    if (Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            || Files.isSymbolicLink(target)) {
+                        Files.delete(target);
+                    }
+                } catch (TreeGuard.Escape e) {
+                    log.debug("not removing {}: {}", p, e.getMessage());
+                }
+            }
+        }
+
+        private Map<String, String> environment() {
+            var env = new LinkedHashMap<String, String>();
+            String path = System.getenv("PATH");
+            env.put("PATH", path == null || path.isBlank() ? DEFAULT_PATH : path);
+            env.put("HOME", System.getProperty("user.home"));
+            env.put("LANG", "C.UTF-8");
+            env.put("PATCHBAY_PATCH_ID", order.patchId());
+            env.put("PATCHBAY_DOMAIN", order.domain());
+            return env;
+        }
+
+        /** The step's own timeout, cut to what is left of the patch's. */
+        private Duration bounded(Duration timeout, List<String> argv) throws Failure {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new Failure(FailureClass.TIMEOUT, "the patch ran past its timeout of "
+                        + policy.limits().patchTimeout() + " before `" + String.join(" ", argv) + "`", null);
+            }
+            return timeout.toNanos() < left ? timeout : Duration.ofNanos(left);
+        }
+
+        private String title() {
+            String t = patch == null ? null : Summary.oneLine(patch.title());
+            return t == null || t.isEmpty() ? "Patch " + order.patchId() : t;
+        }
+
+        private String message() {
+            return title() + "\n\n" + TRAILER + ": " + order.patchId() + "\n";
+        }
+
+        private PersonIdent author() {
+            Matcher m = patch.author() == null ? null : PERSON.matcher(patch.author());
+            if (m != null && m.matches() && !m.group(1).isEmpty()) {
+                return new PersonIdent(m.group(1), m.group(2), clock.instant(), ZoneOffset.UTC);
+            }
+            return new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC);
+        }
+
+        private long elapsedMs() {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        }
+    }
+
+    static String human(Duration d) {
+        if (d.toMillis() % 1000 != 0 || d.isZero()) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    @FunctionalInterface
+    private interface GuardedCall<T> {
+        T get() throws TreeGuard.Escape, IOException;
+    }
+
+    // ---- git --------------------------------------------------------------------------------
+
+    /** The commit in HEAD's history whose {@code Patch-Id:} trailer names the patch, or null. */
+    static RevCommit findApplied(Repository repo, ObjectId head, String patchId) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            walk.markStart(walk.parseCommit(head));
+            for (RevCommit c : walk) {
+                for (FooterLine f : c.getFooterLines()) {
+                    if (f.matches(TRAILER_KEY) && patchId.equals(f.getValue().strip())) {
+                        return c;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void cleanTo(Git git, ObjectId commit) throws GitAPIException {
+        git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
+        // Ignored files (build caches and the like) stay: gates may depend on them.
+        git.clean().setCleanDirectories(true).setForce(true).call();
+    }
+
+    private static List<Summary.ChangedFile> changedFiles(Repository repo, RevCommit c) throws IOException {
+        var out = new ArrayList<Summary.ChangedFile>();
+        try (RevWalk walk = new RevWalk(repo); DiffFormatter df = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
+            RevCommit commit = walk.parseCommit(c);
+            df.setRepository(repo);
+            df.setDiffComparator(RawTextComparator.DEFAULT);
+            df.setDetectRenames(true);
+            var parentTree = commit.getParentCount() == 0 ? null : walk.parseCommit(commit.getParent(0)).getTree();
+            for (DiffEntry e : df.scan(parentTree, commit.getTree())) {
+                int added = 0;
+                int removed = 0;
+                for (Edit edit : df.toFileHeader(e).toEditList()) {
+                    added += edit.getLengthB();
+                    removed += edit.getLengthA();
+                }
+                String path = e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath();
+                out.add(new Summary.ChangedFile(path, e.getChangeType().name().toLowerCase(), added, removed));
+            }
+        }
+        return out;
+    }
+}

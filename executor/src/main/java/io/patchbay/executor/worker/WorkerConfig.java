@@ -1,0 +1,36 @@
+package io.patchbay.executor.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a worker runs: the cluster, its home (the base folder that contract workspace paths and
+ * {@code var/summaries} resolve against), its name in Started results, its consumer group, how
+ * long one poll waits, and how long a result may take to be acknowledged by Kafka.
+ */
+public record WorkerConfig(
+        String bootstrapServers, Path home, String workerId, String groupId, Duration pollTimeout, Duration ackTimeout) {
+
+    public static final String DEFAULT_GROUP_ID = "patchbay-worker";
+
+    public WorkerConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(home, "home");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must name at least one broker");
+        }
+        workerId = workerId == null || workerId.isBlank() ? "worker-" + ProcessHandle.current().pid() : workerId;
+        groupId = groupId == null || groupId.isBlank() ? DEFAULT_GROUP_ID : groupId;
+        pollTimeout = pollTimeout == null ? Duration.ofMillis(100) : pollTimeout;
+        ackTimeout = ackTimeout == null ? Duration.ofSeconds(45) : ackTimeout;
+        if (pollTimeout.isNegative() || pollTimeout.isZero() || ackTimeout.isNegative() || ackTimeout.isZero()) {
+            throw new IllegalArgumentException("pollTimeout and ackTimeout must be positive");
+        }
+    }
+
+    /** The defaults: group {@value #DEFAULT_GROUP_ID}, 100 ms polls, 45 s for an acknowledgement. */
+    public WorkerConfig(String bootstrapServers, Path home, String workerId) {
+        this(bootstrapServers, home, workerId, null, null, null);
+    }
+}

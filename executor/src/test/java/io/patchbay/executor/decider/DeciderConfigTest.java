@@ -1,0 +1,30 @@
+package io.patchbay.executor.decider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class DeciderConfigTest {
+
+    @Test
+    void decidesExactlyOnceWithShortCommitsAndSkipsUnreadableRecords() {
+        var p = Decider.streamsProperties(new DeciderConfig("127.0.0.1:9092", null, Path.of("state"), 3, 2));
+
+        assertThat(p).containsEntry("application.id", "patchbay-decider")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("commit.interval.ms", 50)
+                .containsEntry("replication.factor", 3)
+                .containsEntry("num.stream.threads", 2)
+                .containsEntry("deserialization.exception.handler", LogAndContinueExceptionHandler.class);
+        assertThat((String) p.get("state.dir")).endsWith("state");
+    }
+
+    @Test
+    void refusesAReplicationFactorBelowOne() {
+        assertThatThrownBy(() -> new DeciderConfig("127.0.0.1:9092", "x", Path.of("s"), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicationFactor");
+    }
+}

@@ -1,0 +1,261 @@
+package io.patchbay.executor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.patchbay.contracts.Json;
+import io.patchbay.contracts.patch.FileChange;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.topic.Topics;
+import io.patchbay.contracts.work.WorkOrder;
+import io.patchbay.contracts.work.WorkResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerTest {
+
+    private static final TopicPartition P0 = new TopicPartition(Topics.WORK, 0);
+    private static final TopicPartition P1 = new TopicPartition(Topics.WORK, 1);
+
+    @TempDir
+    Path home;
+
+    private final BlockingPollConsumer consumer = new BlockingPollConsumer();
+    private final MockProducer<String, WorkResult> producer =
+            new MockProducer<>(false, null, new StringSerializer(), Topics.WORK_RESULT.serializer());
+    private final List<WorkOrder> ran = new CopyOnWriteArrayList<>();
+    private final Map<String, CountDownLatch> gates = new java.util.concurrent.ConcurrentHashMap<>();
+    private Worker worker;
+
+    /** A MockConsumer whose poll waits like a real one instead of spinning, and that counts polls. */
+    static final class BlockingPollConsumer extends MockConsumer<String, byte[]> {
+        final AtomicInteger polls = new AtomicInteger();
+
+        BlockingPollConsumer() {
+            super("earliest");
+        }
+
+        @Override
+        public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+            polls.incrementAndGet();
+            ConsumerRecords<String, byte[]> r = super.poll(timeout);
+            if (r.isEmpty()) {
+                try {
+                    wait(timeout.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return r;
+        }
+
+        @Override
+        public synchronized void addRecord(ConsumerRecord<String, byte[]> record) {
+            super.addRecord(record);
+            notifyAll();
+        }
+
+        synchronized Long committedOffset(TopicPartition tp) {
+            OffsetAndMetadata m = committed(Set.of(tp)).get(tp);
+            return m == null ? null : m.offset();
+        }
+    }
+
+    private void start(TopicPartition... partitions) {
+        worker = new Worker(new WorkerConfig("127.0.0.1:1", home, "w-test"), this::runOrder, () -> consumer,
+                () -> producer, Clock.systemUTC());
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(partitions));
+            var begin = new java.util.HashMap<TopicPartition, Long>();
+            for (TopicPartition tp : partitions) {
+                begin.put(tp, 0L);
+            }
+            consumer.updateBeginningOffsets(begin);
+        });
+        worker.start();
+        await().until(() -> consumer.assignment().size() == partitions.length);
+    }
+
+    @AfterEach
+    void stop() {
+        gates.values().forEach(CountDownLatch::countDown);
+        if (worker != null) {
+            worker.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private WorkResult runOrder(WorkOrder order, java.util.function.Consumer<WorkResult> progress)
+            throws InterruptedException {
+        ran.add(order);
+        progress.accept(new WorkResult.Started(order.domain(), order.patchId(), order.attempt(), Instant.now(), "w",
+                "base"));
+        CountDownLatch gate = gates.get(order.patchId());
+        if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never released " + order.patchId());
+        }
+        return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), Instant.now(), "c",
+                List.of(), List.of(), null, "", 1, false);
+    }
+
+    private static byte[] order(String domain, String id) {
+        Patch p = new Patch(id, domain, "t", null, null, null, List.of(FileChange.write("a", "a")), null, null, null);
+        return Json.bytes(new WorkOrder(domain, id, 1, p, Instant.now()));
+    }
+
+    private void add(TopicPartition tp, long offset, String domain, byte[] value) {
+        consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, domain, value));
+    }
+
+    private List<String> sentTypes() {
+        List<String> out = new ArrayList<>();
+        for (var r : producer.history()) {
+            out.add(r.value().getClass().getSimpleName() + ":" + r.value().patchId());
+        }
+        return out;
+    }
+
+    private void acknowledgeAll() {
+        while (producer.completeNext()) {
+            // every pending send is acknowledged
+        }
+    }
+
+    @Test
+    void offsetIsCommittedOnlyAfterTheTerminalResultIsAcknowledged() {
+        start(P0);
+        add(P0, 0, "main", order("main", "p1"));
+
+        await().until(() -> sentTypes().equals(List.of("Started:p1", "Succeeded:p1")));
+        assertThat(consumer.committedOffset(P0)).isNull();
+
+        acknowledgeAll();
+
+        await().until(() -> Long.valueOf(1).equals(consumer.committedOffset(P0)));
+        assertThat(producer.history()).allSatisfy(r -> assertThat(r.key()).isEqualTo("main"));
+        assertThat(producer.history()).allSatisfy(r -> assertThat(r.topic()).isEqualTo(Topics.RESULTS));
+    }
+
+    @Test
+    void partitionIsPausedWhileItsOrderRunsAndPollingGoesOn() {
+        gates.put("slow", new CountDownLatch(1));
+        start(P0);
+        add(P0, 0, "main", order("main", "slow"));
+        await().until(() -> ran.size() == 1);
+        await().until(() -> consumer.paused().contains(P0));
+
+        int polls = consumer.polls.get();
+        await().until(() -> consumer.polls.get() > polls + 3);
+        add(P0, 1, "main", order("main", "next"));
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("slow");
+
+        gates.get("slow").countDown();
+        await().until(() -> producer.history().size() == 2);
+        acknowledgeAll();
+
+        await().until(() -> ran.size() == 2);
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("slow", "next");
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(2).equals(consumer.committedOffset(P0));
+        });
+    }
+
+    @Test
+    void unacknowledgedResultRunsTheOrderAgain() {
+        start(P0);
+        add(P0, 0, "main", order("main", "p1"));
+        await().until(() -> producer.history().size() == 2);
+
+        producer.completeNext();
+        producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
+
+        // The mock hands a record out once; a real broker would serve it again after the seek back.
+        await().until(() -> consumer.position(P0) == 0);
+        add(P0, 0, "main", order("main", "p1"));
+        await().until(() -> ran.size() == 2);
+        assertThat(consumer.committedOffset(P0)).isNull();
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(1).equals(consumer.committedOffset(P0));
+        });
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("p1", "p1");
+    }
+
+    @Test
+    void unreadableOrderIsSkippedAndCommitted() {
+        start(P0);
+        add(P0, 0, "main", "not an order".getBytes(StandardCharsets.UTF_8));
+        add(P0, 1, "main", null);
+        add(P0, 2, "main", order("main", "good"));
+
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(3).equals(consumer.committedOffset(P0));
+        });
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("good");
+    }
+
+    @Test
+    void domainsOnOtherPartitionsRunWhileOneWaits() {
+        gates.put("slow", new CountDownLatch(1));
+        start(P0, P1);
+        add(P0, 0, "main", order("main", "slow"));
+        add(P1, 0, "ops", order("ops", "quick"));
+
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(1).equals(consumer.committedOffset(P1));
+        });
+        assertThat(consumer.committedOffset(P0)).isNull();
+        assertThat(consumer.paused()).containsExactly(P0);
+
+        gates.get("slow").countDown();
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(1).equals(consumer.committedOffset(P0));
+        });
+    }
+
+    @Test
+    void closeStopsTheWorker() {
+        start(P0);
+        assertThat(worker.isRunning()).isTrue();
+
+        worker.close(Duration.ofSeconds(5));
+
+        assertThat(worker.isRunning()).isFalse();
+        assertThat(consumer.closed()).isTrue();
+    }
+
+    @Test
+    void consumerReadsOnlyCommittedOrdersAndCommitsByHand() {
+        var p = Worker.consumerProperties(new WorkerConfig("127.0.0.1:9092", home, "w"));
+
+        assertThat(p).containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("group.id", "patchbay-worker");
+        assertThat(Worker.producerProperties(new WorkerConfig("127.0.0.1:9092", home, "w")))
+                .containsEntry("acks", "all").containsEntry("enable.idempotence", true);
+    }
+}

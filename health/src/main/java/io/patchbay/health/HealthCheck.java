@@ -1,0 +1,149 @@
+package io.patchbay.health;
+
+import io.patchbay.contracts.policy.DomainPolicy;
+import io.patchbay.contracts.policy.Durations;
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.Views;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Judges patchbay's health from the services' states and the watchdog's views, never from
+ * counters of the ingest side: the views are what the event log says happened.
+ */
+final class HealthCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthCheck.class);
+
+    private HealthCheck() {}
+
+    static HealthReport evaluate(Views views, ExecutionContract contract, Map<String, BooleanSupplier> services,
+            Instant now) {
+        var reasons = new ArrayList<String>();
+        boolean down = false;
+        boolean degraded = false;
+
+        Map<String, Boolean> states = serviceStates(services);
+        for (Map.Entry<String, Boolean> s : states.entrySet()) {
+            if (!s.getValue()) {
+                down = true;
+                reasons.add(s.getKey() + " is not running");
+            }
+        }
+        boolean ready = views.ready();
+        if (!ready) {
+            // Streams rebalancing or restoring: alive, but the figures below are missing or old.
+            degraded = true;
+            reasons.add("the watchdog's views are not being served (starting, rebalancing or restoring)");
+        }
+        if (contract == null) {
+            degraded = true;
+            reasons.add("no execution contract is loaded");
+        }
+
+        Map<String, DomainView> figures = domainFigures(views, contract);
+        var domains = new TreeMap<String, Map<String, Object>>();
+        for (DomainView d : figures.values()) {
+            domains.put(d.domain(), render(d, now));
+            DomainPolicy policy = contract == null ? null : contract.domains().get(d.domain());
+            if (policy != null && ready) {
+                List<String> breaches = breaches(d, policy.sla(), now);
+                degraded |= !breaches.isEmpty();
+                reasons.addAll(breaches);
+            }
+        }
+        HealthReport.Status status = down ? HealthReport.Status.UNHEALTHY
+                : degraded ? HealthReport.Status.DEGRADED : HealthReport.Status.HEALTHY;
+        return new HealthReport(status, reasons, states, domains, now);
+    }
+
+    /** Which services are not running, plus the views when they are not being served. */
+    static List<String> notReady(Views views, Map<String, BooleanSupplier> services) {
+        var out = new ArrayList<String>();
+        serviceStates(services).forEach((name, up) -> {
+            if (!up) {
+                out.add(name);
+            }
+        });
+        if (!views.ready()) {
+            out.add("views");
+        }
+        return out;
+    }
+
+    /** Every contract domain, with zeros until it has events, and every domain the log has seen. */
+    static Map<String, DomainView> domainFigures(Views views, ExecutionContract contract) {
+        var out = new TreeMap<String, DomainView>();
+        if (contract != null) {
+            contract.domains().keySet().forEach(d -> out.put(d, DomainView.empty(d)));
+        }
+        for (DomainView d : views.domains()) {
+            out.put(d.domain(), d);
+        }
+        return out;
+    }
+
+    private static Map<String, Boolean> serviceStates(Map<String, BooleanSupplier> services) {
+        var out = new LinkedHashMap<String, Boolean>();
+        services.forEach((name, running) -> out.put(name, isRunning(name, running)));
+        return out;
+    }
+
+    private static boolean isRunning(String name, BooleanSupplier running) {
+        try {
+            return running.getAsBoolean();
+        } catch (RuntimeException e) {
+            // A probe that cannot answer cannot vouch for its service.
+            log.warn("asking whether {} runs failed: {}", name, e.toString());
+            return false;
+        }
+    }
+
+    /** Each SLA limit the domain's figures exceed, as a sentence; a figure equal to its limit is within it. */
+    static List<String> breaches(DomainView d, DomainPolicy.Sla sla, Instant now) {
+        var out = new ArrayList<String>();
+        if (d.quarantined() > sla.quarantine()) {
+            out.add(d.domain() + ": " + d.quarantined() + " patches in quarantine, more than the limit of "
+                    + sla.quarantine());
+        }
+        if (d.queueDepth() > sla.queueDepth()) {
+            out.add(d.domain() + ": " + d.queueDepth() + " patches wait, more than the limit of " + sla.queueDepth());
+        }
+        if (d.oldestPendingSince() != null) {
+            Duration age = Duration.between(d.oldestPendingSince(), now);
+            if (age.compareTo(Durations.parse(sla.oldestPending())) > 0) {
+                out.add(d.domain() + ": the oldest pending patch has waited " + age.toSeconds() + " s, longer than "
+                        + sla.oldestPending());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> render(DomainView d, Instant now) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("queueDepth", d.queueDepth());
+        m.put("inFlight", d.inFlight());
+        m.put("awaitingApproval", d.awaitingApproval());
+        m.put("quarantined", d.quarantined());
+        m.put("succeeded", d.succeeded());
+        m.put("failed", d.failed());
+        m.put("rejected", d.rejected());
+        m.put("cancelled", d.cancelled());
+        m.put("oldestPendingSince", d.oldestPendingSince());
+        m.put("oldestPendingAgeSeconds",
+                d.oldestPendingSince() == null ? null : Math.max(0, Duration.between(d.oldestPendingSince(), now).toSeconds()));
+        m.put("lastEventAt", d.lastEventAt());
+        m.put("lastSeq", d.lastSeq());
+        m.put("headHash", d.headHash());
+        return m;
+    }
+}

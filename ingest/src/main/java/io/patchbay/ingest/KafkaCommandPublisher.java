@@ -1,0 +1,110 @@
+package io.patchbay.ingest;
+
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.topic.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes commands to {@link Topics#COMMANDS}, keyed by domain so that one domain's commands
+ * stay in one partition and in submission order. {@link #publish} waits for the broker's
+ * acknowledgement: a submission is only ever reported as taken once Kafka has it.
+ */
+public final class KafkaCommandPublisher implements CommandPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaCommandPublisher.class);
+
+    /** Bounds on how long a dead or unreachable broker can keep a caller waiting. */
+    static final Duration MAX_BLOCK = Duration.ofSeconds(5);
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
+    /** Slightly above the delivery timeout, so the producer's own, more precise error wins the race. */
+    static final Duration DEFAULT_ACK_TIMEOUT = DELIVERY_TIMEOUT.plusSeconds(2);
+
+    private final Producer<String, Command> producer;
+    private final Duration ackTimeout;
+
+    /** An idempotent {@code acks=all} producer on the given cluster. */
+    public KafkaCommandPublisher(String bootstrapServers) {
+        this(new KafkaProducer<>(producerConfig(bootstrapServers), Topics.KEY.serializer(), Topics.COMMAND.serializer()),
+                DEFAULT_ACK_TIMEOUT);
+    }
+
+    /** Over any producer, e.g. Kafka's {@code MockProducer}; the caller configures its acknowledgements. */
+    public KafkaCommandPublisher(Producer<String, Command> producer) {
+        this(producer, DEFAULT_ACK_TIMEOUT);
+    }
+
+    public KafkaCommandPublisher(Producer<String, Command> producer, Duration ackTimeout) {
+        if (ackTimeout.isNegative() || ackTimeout.isZero()) {
+            throw new IllegalArgumentException("the acknowledgement timeout must be positive, not " + ackTimeout);
+        }
+        this.producer = producer;
+        this.ackTimeout = ackTimeout;
+    }
+
+    static Map<String, Object> producerConfig(String bootstrapServers) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "patchbay-ingest",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // One submission at a time is waited for; batching would only add latency.
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
+                // A 1 MiB patch grows when escaped into JSON; let the topic's max.message.bytes decide.
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    }
+
+    @Override
+    public void publish(Command command) throws PublishException {
+        var record = new ProducerRecord<>(Topics.COMMANDS, command.domain(), command);
+        Future<RecordMetadata> ack;
+        try {
+            ack = producer.send(record);
+        } catch (RuntimeException e) {
+            // Serialisation problems, a closed producer and (with some clients) metadata timeouts surface here.
+            throw failure(command, e);
+        }
+        try {
+            RecordMetadata m = ack.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            log.debug("{} for patch {} acknowledged at {}-{}@{}", command.getClass().getSimpleName(),
+                    command.patchId(), m.topic(), m.partition(), m.offset());
+        } catch (ExecutionException e) {
+            throw failure(command, e.getCause() == null ? e : e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("Kafka did not acknowledge patch " + command.patchId() + " within "
+                    + ackTimeout.toMillis() + " ms", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while waiting for Kafka to acknowledge patch "
+                    + command.patchId(), true, e);
+        }
+    }
+
+    private static PublishException failure(Command command, Throwable cause) {
+        boolean retriable = !(cause instanceof RecordTooLargeException || cause instanceof SerializationException);
+        return new PublishException("Kafka did not take patch " + command.patchId() + ": "
+                + cause.getClass().getSimpleName() + ": " + cause.getMessage(), retriable, cause);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

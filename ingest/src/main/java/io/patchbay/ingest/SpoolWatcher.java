@@ -1,0 +1,433 @@
+package io.patchbay.ingest;
+
+import io.patchbay.contracts.Json;
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.patch.PatchFormatException;
+import io.patchbay.contracts.patch.PatchReader.Format;
+import io.patchbay.contracts.policy.ExecutionContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Submits the patch files dropped into {@code <root>/<domain>/incoming/}. A file moves to
+ * {@code processing/} while it is handled, then to {@code accepted/} with a receipt once Kafka has
+ * its Submit command, or to {@code rejected/} with the reasons. When Kafka does not acknowledge,
+ * the file goes back to {@code incoming/} and is tried again later. Nothing is ever deleted.
+ *
+ * <p>The folder is polled rather than watched: WatchService misses events on network and
+ * container file systems, and a poll also gives the stability check its two observations.
+ */
+public final class SpoolWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SpoolWatcher.class);
+
+    public static final String INCOMING = "incoming";
+    public static final String PROCESSING = "processing";
+    public static final String ACCEPTED = "accepted";
+    public static final String REJECTED = "rejected";
+    public static final String RECEIPT_SUFFIX = ".receipt.json";
+    public static final String REASON_SUFFIX = ".reason.txt";
+
+    private static final Pattern DOMAIN_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    /**
+     * @param root the spool root, e.g. {@code var/spool}; each domain gets a folder below it
+     * @param domains the domains to watch
+     * @param pollInterval the pause between two looks at the incoming folders
+     * @param stablePolls how many consecutive polls a file's size and mtime must stay unchanged
+     *     before it is taken; 1 means unchanged between two polls
+     * @param maxFileBytes larger files are rejected unread
+     */
+    public record Config(Path root, List<String> domains, Duration pollInterval, int stablePolls, long maxFileBytes) {
+
+        public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
+        public static final int DEFAULT_STABLE_POLLS = 1;
+        public static final long DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+        public Config {
+            if (root == null) {
+                throw new IllegalArgumentException("the spool root is required");
+            }
+            domains = List.copyOf(new LinkedHashSet<>(domains == null ? List.of() : domains));
+            for (String d : domains) {
+                // The name becomes a folder: nothing that could climb out of the root.
+                if (!DOMAIN_NAME.matcher(d).matches()) {
+                    throw new IllegalArgumentException("'" + d + "' is not a domain name: lower-case letters, digits and '-'");
+                }
+            }
+            if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("the poll interval must be positive");
+            }
+            if (stablePolls < 1) {
+                throw new IllegalArgumentException("stablePolls must be at least 1");
+            }
+            if (maxFileBytes <= 0 || maxFileBytes >= Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("maxFileBytes must be between 1 and " + (Integer.MAX_VALUE - 1));
+            }
+        }
+
+        public static Config of(Path root, List<String> domains) {
+            return new Config(root, domains, DEFAULT_POLL_INTERVAL, DEFAULT_STABLE_POLLS, DEFAULT_MAX_FILE_BYTES);
+        }
+
+        /** A spool folder for every domain whose contract lets the spool submit. */
+        public static Config forContract(Path root, ExecutionContract contract) {
+            List<String> spoolDomains = contract.domains().entrySet().stream()
+                    .filter(e -> e.getValue().submitters().spool())
+                    .map(Map.Entry::getKey)
+                    .toList();
+            return of(root, spoolDomains);
+        }
+
+        public Config withPollInterval(Duration interval) {
+            return new Config(root, domains, interval, stablePolls, maxFileBytes);
+        }
+
+        public Path folder(String domain, String name) {
+            return root.resolve(domain).resolve(name);
+        }
+    }
+
+    private record Seen(long size, FileTime modified, int unchangedPolls) {}
+
+    private record Candidate(Path path, FileTime modified) {}
+
+    private final Config config;
+    private final CommandPublisher publisher;
+    private final Clock clock;
+    /** Only touched by the poll thread. */
+    private final Map<String, Map<Path, Seen>> seen = new HashMap<>();
+    private Duration backoff = Duration.ZERO;
+    /** On System.nanoTime, not the clock: an injected clock may stand still. */
+    private long notBeforeNanos = System.nanoTime();
+
+    private ScheduledExecutorService executor;
+    private ScheduledFuture<?> polling;
+    private volatile boolean closed;
+
+    public SpoolWatcher(Config config, CommandPublisher publisher) {
+        this(config, publisher, Clock.systemUTC());
+    }
+
+    public SpoolWatcher(Config config, CommandPublisher publisher, Clock clock) {
+        this.config = config;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the folders, returns files a crash left in {@code processing/} to {@code incoming/}
+     * (their content-addressed ids make a second submission a no-op downstream), and starts polling.
+     *
+     * @throws UncheckedIOException when the folders cannot be created
+     */
+    public synchronized void start() {
+        if (executor != null) {
+            throw new IllegalStateException("the spool watcher was already started");
+        }
+        prepare();
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "patchbay-spool");
+            t.setDaemon(true);
+            return t;
+        });
+        polling = executor.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("watching the spool under {} for domains {}", config.root(), config.domains());
+    }
+
+    public boolean isRunning() {
+        ScheduledFuture<?> p = polling;
+        return !closed && p != null && !p.isDone();
+    }
+
+    /** Stops polling, letting a file in hand finish. Does not close the publisher, which the caller owns. */
+    @Override
+    public void close() {
+        closed = true;
+        ScheduledExecutorService ex;
+        synchronized (this) {
+            ex = executor;
+        }
+        if (ex == null) {
+            return;
+        }
+        ex.shutdown();
+        try {
+            if (!ex.awaitTermination(KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS)) {
+                ex.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            ex.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The start-up half of {@link #start}, apart so that tests can drive {@link #poll} step by step. */
+    void prepare() {
+        try {
+            for (String domain : config.domains()) {
+                for (String folder : List.of(INCOMING, PROCESSING, ACCEPTED, REJECTED)) {
+                    Files.createDirectories(config.folder(domain, folder));
+                }
+                recover(domain);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the spool under " + config.root(), e);
+        }
+    }
+
+    private void recover(String domain) throws IOException {
+        List<Path> leftovers;
+        try (Stream<Path> files = Files.list(config.folder(domain, PROCESSING))) {
+            leftovers = files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+        for (Path f : leftovers) {
+            Path back = moveUnique(f, config.folder(domain, INCOMING));
+            log.info("{} was left in processing by an earlier run; it will be submitted again as {}",
+                    f.getFileName(), back.getFileName());
+        }
+    }
+
+    /** One look at every incoming folder; runs on the poll thread only (or a test's, before start). */
+    void poll() {
+        try {
+            for (String domain : config.domains()) {
+                if (closed || !pollDomain(domain)) {
+                    // Kafka is not taking commands: leave the other domains' files where they are.
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again; the spool must keep going.
+            log.error("a spool poll failed; polling goes on", e);
+        }
+    }
+
+    /** Returns false when Kafka did not take a command. */
+    private boolean pollDomain(String domain) {
+        Path incoming = config.folder(domain, INCOMING);
+        Map<Path, Seen> before = seen.getOrDefault(domain, Map.of());
+        Map<Path, Seen> now = new HashMap<>();
+        List<Candidate> stable = new ArrayList<>();
+        try (Stream<Path> files = Files.list(incoming)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!complete(f.getFileName().toString())) {
+                    continue;
+                }
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (!a.isRegularFile()) {
+                    continue;
+                }
+                Seen last = before.get(f);
+                Seen s = last != null && last.size() == a.size() && last.modified().equals(a.lastModifiedTime())
+                        ? new Seen(a.size(), a.lastModifiedTime(), last.unchangedPolls() + 1)
+                        : new Seen(a.size(), a.lastModifiedTime(), 0);
+                now.put(f, s);
+                if (s.unchangedPolls() >= config.stablePolls()) {
+                    stable.add(new Candidate(f, a.lastModifiedTime()));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("cannot list {}: {}", incoming, e.getMessage());
+            return true;
+        }
+        seen.put(domain, now);
+        if (stable.isEmpty() || System.nanoTime() - notBeforeNanos < 0) {
+            return true;
+        }
+        // Oldest first, so a domain's patches are submitted in the order they were dropped.
+        stable.sort(Comparator.comparing(Candidate::modified).thenComparing(Candidate::path));
+        for (Candidate c : stable) {
+            if (closed) {
+                return true;
+            }
+            if (!take(domain, c.path())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writers create a file under a hidden or temporary name and rename it when done. */
+    static boolean complete(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return !n.startsWith(".") && !n.endsWith(".tmp") && !n.endsWith(".part");
+    }
+
+    private boolean take(String domain, Path file) {
+        Path taken;
+        try {
+            taken = moveUnique(file, config.folder(domain, PROCESSING));
+        } catch (NoSuchFileException e) {
+            return true; // taken back by whoever dropped it
+        } catch (IOException e) {
+            log.warn("cannot move {} to processing: {}", file, e.getMessage());
+            return true;
+        }
+        return process(domain, taken);
+    }
+
+    /** Returns false when Kafka did not take the command and the file went back to incoming. */
+    private boolean process(String domain, Path file) {
+        String name = file.getFileName().toString();
+        Format format = Format.ofFileName(name);
+        if (format == null) {
+            reject(domain, file, List.of("'" + name + "' has no patch extension: use .json, .yaml, .yml, .diff or .patch"));
+            return true;
+        }
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > config.maxFileBytes()) {
+                reject(domain, file, List.of("the file is " + size + " bytes, over the limit of " + config.maxFileBytes()));
+                return true;
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            reject(domain, file, List.of("the file could not be read: " + e.getMessage()));
+            return true;
+        }
+        Patch patch;
+        try {
+            patch = SubmissionReader.read(bytes, format, domain).withDefaultId();
+        } catch (PatchFormatException e) {
+            reject(domain, file, e.problems());
+            return true;
+        }
+        MDC.put("patchId", patch.id());
+        try {
+            log.info("picked up {} from the {} spool as patch {}", name, domain, patch.id());
+            try {
+                publisher.publish(new Command.Submit(patch, Submitter.spool(domain), clock.instant()));
+            } catch (PublishException e) {
+                if (!e.retriable()) {
+                    reject(domain, file, List.of("the command log refused the patch: " + e.getMessage()));
+                    return true;
+                }
+                log.warn("Kafka did not take patch {} from {}; the file goes back to incoming: {}", patch.id(), name,
+                        e.getMessage());
+                return putBack(domain, file);
+            }
+            try {
+                accept(domain, file, patch);
+            } catch (IOException e) {
+                // Kafka has it, but without a receipt nobody knows: submit again, downstream ignores the repeat.
+                log.error("patch {} is on Kafka but its receipt could not be written: {}", patch.id(), e.getMessage());
+                return putBack(domain, file);
+            }
+            backoff = Duration.ZERO;
+            return true;
+        } finally {
+            MDC.remove("patchId");
+        }
+    }
+
+    /** A received receipt, written next to the accepted file. */
+    record Receipt(String id, String domain, String file, String statusUrl, Instant acceptedAt) {}
+
+    private void accept(String domain, Path file, Patch patch) throws IOException {
+        Path dir = config.folder(domain, ACCEPTED);
+        Path target = dir.resolve(uniqueName(dir, file.getFileName().toString()));
+        var receipt = new Receipt(patch.id(), domain, target.getFileName().toString(),
+                HttpInbox.PATH + "/" + HttpInbox.pathSegment(patch.id()), clock.instant());
+        // Receipt first: an accepted file without its receipt would look acknowledged when it is not known to be.
+        writeAtomically(dir.resolve(target.getFileName() + RECEIPT_SUFFIX), Json.canonical(receipt) + "\n");
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        log.info("accepted {} from the {} spool as patch {}", target.getFileName(), domain, patch.id());
+    }
+
+    private void reject(String domain, Path file, List<String> problems) {
+        String name = file.getFileName().toString();
+        log.info("rejected {} from the {} spool: {}", name, domain, String.join("; ", problems));
+        Path dir = config.folder(domain, REJECTED);
+        try {
+            Path target = dir.resolve(uniqueName(dir, name));
+            var reason = new StringBuilder(name + " was not submitted to domain " + domain + ":\n");
+            problems.forEach(p -> reason.append("- ").append(p).append('\n'));
+            writeAtomically(dir.resolve(target.getFileName() + REASON_SUFFIX), reason.toString());
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Left in processing, it is looked at again on the next start.
+            log.error("could not move {} to rejected: {}", file, e.getMessage());
+        }
+    }
+
+    private boolean putBack(String domain, Path file) {
+        try {
+            moveUnique(file, config.folder(domain, INCOMING));
+        } catch (IOException e) {
+            log.error("could not move {} back to incoming; it is retried on the next start: {}", file, e.getMessage());
+        }
+        backoff = backoff.isZero() ? config.pollInterval() : backoff.multipliedBy(2);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+            backoff = MAX_BACKOFF;
+        }
+        notBeforeNanos = System.nanoTime() + backoff.toNanos();
+        return false;
+    }
+
+    private static Path moveUnique(Path file, Path dir) throws IOException {
+        Path target = dir.resolve(uniqueName(dir, file.getFileName().toString()));
+        // ATOMIC_MOVE replaces an existing target on POSIX, hence the unique name.
+        return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code name}, or {@code stem-N.ext} when that name or one of its side files is taken in {@code dir}. */
+    static String uniqueName(Path dir, String name) {
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        String candidate = name;
+        for (int n = 1; taken(dir, candidate); n++) {
+            candidate = stem + "-" + n + ext;
+        }
+        return candidate;
+    }
+
+    private static boolean taken(Path dir, String name) {
+        return Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(dir.resolve(name + RECEIPT_SUFFIX), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(dir.resolve(name + REASON_SUFFIX), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

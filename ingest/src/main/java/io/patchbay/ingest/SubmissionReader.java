@@ -1,0 +1,43 @@
+package io.patchbay.ingest;
+
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.patch.PatchFormatException;
+import io.patchbay.contracts.patch.PatchReader;
+import io.patchbay.contracts.patch.PatchReader.Format;
+import java.util.List;
+
+/**
+ * The one way ingest channels read a submission: {@link PatchReader} plus what every channel must
+ * also insist on (a domain, and no disagreement between the input and the channel about it), with
+ * every envelope problem reported at once rather than one per attempt.
+ */
+final class SubmissionReader {
+
+    private SubmissionReader() {}
+
+    /**
+     * @param channelDomain the domain the channel implies (the spool folder, {@code ?domain=}), or null
+     * @throws PatchFormatException naming every problem found
+     */
+    static Patch read(byte[] input, Format format, String channelDomain) {
+        Patch patch;
+        try {
+            patch = PatchReader.read(input, format, channelDomain);
+        } catch (PatchFormatException e) {
+            if (format == Format.DIFF) {
+                throw e;
+            }
+            throw new PatchFormatException(EnvelopeProblems.collect(input, format, channelDomain, e));
+        }
+        if (patch.domain() == null || patch.domain().isBlank()) {
+            throw new PatchFormatException(List.of(
+                    "/domain: the patch names no domain; give it a domain field, or ?domain= with a bare diff"));
+        }
+        if (channelDomain != null && !channelDomain.equals(patch.domain())) {
+            // Otherwise a file dropped in one domain's spool could reach another domain.
+            throw new PatchFormatException(List.of("/domain: the patch is for domain '" + patch.domain()
+                    + "' but was submitted for domain '" + channelDomain + "'"));
+        }
+        return patch;
+    }
+}

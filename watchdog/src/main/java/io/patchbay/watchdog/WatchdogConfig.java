@@ -1,0 +1,30 @@
+package io.patchbay.watchdog;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How the watchdog reaches Kafka and where it keeps its state. Read and checked once at start-up.
+ *
+ * @param bootstrapServers Kafka bootstrap servers, such as {@code 127.0.0.1:9092}
+ * @param applicationId the Streams application id; every watchdog instance of one installation shares it
+ * @param stateDir where the view stores live on disk (they are rebuilt from the changelog when lost)
+ * @param replicationFactor replication of the changelog topics: 1 on the embedded broker, 3 on a cluster
+ */
+public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor) {
+
+    public WatchdogConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("the watchdog needs Kafka bootstrap servers");
+        }
+        if (applicationId.isBlank()) {
+            throw new IllegalArgumentException("the watchdog needs an application id");
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replicationFactor must be at least 1, was " + replicationFactor);
+        }
+    }
+}
