@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -79,7 +80,8 @@ public final class Watchdog implements Views, AutoCloseable {
         if (s == null) {
             return;
         }
-        if (!s.close(timeout)) {
+        // Leave the group, so that the next start rebalances at once instead of waiting out the session timeout.
+        if (!s.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout))) {
             log.warn("the watchdog did not close within {}", timeout);
         }
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -75,7 +76,8 @@ public final class Decider implements AutoCloseable {
 
     public synchronized void close(Duration timeout) {
         if (streams != null) {
-            streams.close(timeout);
+            // Leave the group, so that the next start rebalances at once instead of waiting out the session timeout.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
             log.info("decider {} closed", config.applicationId());
         }
     }
