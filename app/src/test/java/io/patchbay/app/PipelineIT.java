@@ -36,6 +36,11 @@ class PipelineIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // The default contract, with `sleep` allowed so that a test can hold a domain busy.
+        String contract = new String(PipelineIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
+                StandardCharsets.UTF_8).replace("        - [\"true\"]\n", "        - [\"true\"]\n        - [\"sleep\"]\n");
+        Files.createDirectories(home.resolve("contracts/sot"));
+        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
         patchbay = Patchbay.start(PatchbayConfig.local(home).withPorts(0, 0));
         client = new PatchbayClient(patchbay);
         await().atMost(Duration.ofSeconds(60)).until(() -> client.get("/health/ready").status() == 200);
@@ -183,6 +188,29 @@ class PipelineIT {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> client.eventTypesOf(id).size() == SUCCESS_PATH.size() - 1);
         assertThat(commitsWithTrailer("ops", id)).hasSize(1);
+    }
+
+    @Test
+    void aSlowGateHoldsOnlyItsOwnDomain() throws Exception {
+        String slow = """
+                {"domain":"main","title":"Slow gate","files":[{"path":"slow.txt","content":"slow\\n"}],
+                 "gates":[{"name":"wait","run":["sleep","6"]}]}
+                """;
+        String slowId = client.submit("application/json", slow, null).json().path("id").asText();
+        awaitStatus(slowId, "Running");
+        String queued = client.submit("application/json",
+                "{\"domain\":\"main\",\"title\":\"After the slow one\",\"files\":[{\"path\":\"after.txt\",\"content\":\"x\"}]}",
+                null).json().path("id").asText();
+        String other = client.submit("application/json",
+                "{\"domain\":\"ops\",\"title\":\"Meanwhile\",\"files\":[{\"path\":\"meanwhile.txt\",\"content\":\"x\"}]}",
+                null).json().path("id").asText();
+
+        awaitStatus(other, "Succeeded");
+        assertThat(client.status(slowId)).as("ops ran while main's gate was still running").isEqualTo("Running");
+        assertThat(client.status(queued)).as("main runs one patch at a time").isEqualTo("Queued");
+
+        awaitStatus(slowId, "Succeeded");
+        awaitStatus(queued, "Succeeded");
     }
 
     @Test
