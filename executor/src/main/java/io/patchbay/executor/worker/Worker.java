@@ -101,6 +101,9 @@ public final class Worker implements AutoCloseable {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        // A static member keyed by the worker id: a worker restarted after a crash takes its
+        // partitions back at once instead of waiting for its dead predecessor's session to expire.
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.workerId());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
         // The decider writes orders in transactions: an aborted order must never run.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
