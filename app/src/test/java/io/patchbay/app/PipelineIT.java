@@ -230,6 +230,53 @@ class PipelineIT {
         assertThat(HashChain.verify(log)).isEmpty();
     }
 
+    @Test
+    void auditVerifyChecksTheRealLogAndNamesTamperingInACopy() throws Exception {
+        String id = client.submit("application/json",
+                "{\"domain\":\"main\",\"title\":\"Audited\",\"files\":[{\"path\":\"audited.txt\",\"content\":\"x\"}]}",
+                null).json().path("id").asText();
+        awaitStatus(id, "Succeeded");
+
+        AuditCommandTest.Run live = AuditCommandTest.cli("audit", "verify", "--kafka-bootstrap", patchbay.bootstrapServers());
+        assertThat(live.code()).as(live.out()).isZero();
+        assertThat(live.out()).contains("every chain verifies").contains("main: ");
+
+        Path copy = home.resolve("audit/events.jsonl");
+        assertThat(AuditCommandTest.cli("audit", "export", "--kafka-bootstrap", patchbay.bootstrapServers(),
+                "--to", copy.toString()).code()).isZero();
+        List<String> lines = Files.readAllLines(copy);
+        int succeeded = indexOf(lines, id, "\"type\":\"Succeeded\"");
+
+        List<String> edited = new java.util.ArrayList<>(lines);
+        edited.set(succeeded, edited.get(succeeded).replace("\"durationMs\":", "\"durationMs\":1"));
+        assertThat(verifyCopy(edited, "edited")).contains("was edited");
+
+        List<String> dropped = new java.util.ArrayList<>(lines);
+        dropped.remove(succeeded - 1);
+        assertThat(verifyCopy(dropped, "dropped")).contains("does not chain to it");
+
+        List<String> reordered = new java.util.ArrayList<>(lines);
+        java.util.Collections.swap(reordered, succeeded - 1, succeeded);
+        assertThat(verifyCopy(reordered, "reordered")).contains("does not chain to it");
+    }
+
+    private static int indexOf(List<String> lines, String patchId, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(patchId) && lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with " + text + " for " + patchId);
+    }
+
+    private static String verifyCopy(List<String> lines, String name) throws IOException {
+        Path file = home.resolve("audit/" + name + ".jsonl");
+        Files.write(file, lines);
+        AuditCommandTest.Run run = AuditCommandTest.cli("audit", "verify", "--file", file.toString());
+        assertThat(run.code()).as(run.out()).isEqualTo(1);
+        return run.out();
+    }
+
     private static String head(String domain) throws IOException {
         try (Git git = Git.open(workspace(domain).toFile())) {
             return git.getRepository().resolve("HEAD").getName();
