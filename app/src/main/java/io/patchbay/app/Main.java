@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Event-sourced patch executor on Apache Kafka.",
-        subcommands = {UpCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            UpCommand.class,
+            ExecutorCommand.class,
+            WatchdogCommand.class,
+            IngestCommand.class,
+            AuditCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -90,60 +90,75 @@ public final class Patchbay implements AutoCloseable {
         KafkaProbe probe = new KafkaProbe(bootstrap, Duration.ofSeconds(5));
         running.push(probe);
 
-        Workspaces.ensure(contract.get(), config.home());
         String node = NodeId.loadOrCreate(var.resolve("node-id"));
-
-        Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                config.replicationFactor(), 1, "decider-" + node), contract::get, Clock.systemUTC());
-        decider.start();
-        running.push(() -> decider.close(Duration.ofSeconds(5)));
-
-        Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node),
-                contract::get, Clock.systemUTC());
-        worker.start();
-        running.push(() -> worker.close(Duration.ofSeconds(5)));
-
-        watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
-                config.replicationFactor(), "watchdog-" + node), Clock.systemUTC(), contract::get);
-        watchdog.start();
-        running.push(() -> watchdog.close(Duration.ofSeconds(5)));
-
-        KafkaCommandPublisher publisher = new KafkaCommandPublisher(bootstrap);
-        running.push(publisher::close);
-
-        SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get()), publisher);
-        spool.start();
-        running.push(spool::close);
-
         Map<String, BooleanSupplier> services = new LinkedHashMap<>();
         services.put("kafka", probe::reachable);
-        services.put("decider", decider::isRunning);
-        services.put("worker", worker::isRunning);
-        services.put("watchdog", watchdog::isRunning);
-        services.put("spool", spool::isRunning);
-        HealthRoutes health = new HealthRoutes(watchdog, contract::get, services);
-        HttpInbox inbox = new HttpInbox(HttpInbox.Config.of(Map.of(TOKEN_NAME, Json.sha256Hex(token))), publisher);
 
+        if (config.runs(Role.EXECUTOR)) {
+            Workspaces.ensure(contract.get(), config.home());
+            Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
+                    config.replicationFactor(), 1, "decider-" + node), contract::get, Clock.systemUTC());
+            decider.start();
+            running.push(() -> decider.close(Duration.ofSeconds(5)));
+            services.put("decider", decider::isRunning);
+
+            Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node),
+                    contract::get, Clock.systemUTC());
+            worker.start();
+            running.push(() -> worker.close(Duration.ofSeconds(5)));
+            services.put("worker", worker::isRunning);
+        }
+
+        if (config.runs(Role.WATCHDOG)) {
+            watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
+                    config.replicationFactor(), "watchdog-" + node), Clock.systemUTC(), contract::get);
+            watchdog.start();
+            running.push(() -> watchdog.close(Duration.ofSeconds(5)));
+            services.put("watchdog", watchdog::isRunning);
+        }
+
+        HttpInbox inbox = null;
+        if (config.runs(Role.INGEST)) {
+            KafkaCommandPublisher publisher = new KafkaCommandPublisher(bootstrap);
+            running.push(publisher::close);
+            SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get()),
+                    publisher);
+            spool.start();
+            running.push(spool::close);
+            services.put("spool", spool::isRunning);
+            inbox = new HttpInbox(HttpInbox.Config.of(Map.of(TOKEN_NAME, Json.sha256Hex(token))), publisher);
+        }
+
+        if (inbox != null || watchdog != null) {
+            startHttp(inbox, watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services));
+        }
+        LOG.info("patchbay up in {} ms", (System.nanoTime() - began) / 1_000_000);
+    }
+
+    private void startHttp(HttpInbox inbox, HealthRoutes health) {
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.httpPort();
-            inbox.addRoutes(cfg.routes);
-            health.addRoutes(cfg.routes);
-            cfg.routes.get("/v1/patches/{id}/summary", ctx -> {
-                Optional<String> summary = summaryOf(ctx.pathParam("id"));
-                if (summary.isPresent()) {
-                    ctx.contentType("text/markdown; charset=utf-8").result(summary.get());
-                } else {
-                    ctx.status(404).contentType("application/problem+json").result(Json.canonical(Map.of(
-                            "type", "about:blank", "title", "No summary", "status", 404,
-                            "detail", "patch " + ctx.pathParam("id") + " has no summary yet")));
-                }
-            });
+            if (inbox != null) {
+                inbox.addRoutes(cfg.routes);
+            }
+            if (health != null) {
+                health.addRoutes(cfg.routes);
+                cfg.routes.get("/v1/patches/{id}/summary", ctx -> {
+                    Optional<String> summary = summaryOf(ctx.pathParam("id"));
+                    if (summary.isPresent()) {
+                        ctx.contentType("text/markdown; charset=utf-8").result(summary.get());
+                    } else {
+                        ctx.status(404).contentType("application/problem+json").result(Json.canonical(Map.of(
+                                "type", "about:blank", "title", "No summary", "status", 404,
+                                "detail", "patch " + ctx.pathParam("id") + " has no summary yet")));
+                    }
+                });
+            }
         });
         http.start();
         running.push(http::stop);
-        LOG.info("patchbay up in {} ms", (System.nanoTime() - began) / 1_000_000);
     }
 
     private ExecutionContract loadContract() {
@@ -168,8 +183,9 @@ public final class Patchbay implements AutoCloseable {
         return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
     }
 
+    /** The HTTP port, or -1 when this process serves no HTTP (an executor alone). */
     public int httpPort() {
-        return http.port();
+        return http == null ? -1 : http.port();
     }
 
     public String bootstrapServers() {
@@ -188,24 +204,35 @@ public final class Patchbay implements AutoCloseable {
         return config;
     }
 
-    /** What a person needs to know after {@code patchbay up}. */
+    /** What a person needs to know after start-up. */
     public String banner() {
-        String base = "http://" + ("0.0.0.0".equals(config.host()) ? "localhost" : config.host()) + ":" + httpPort();
         var b = new StringBuilder();
-        b.append("\npatchbay is up\n");
-        b.append("  inbox       POST ").append(base).append("/v1/patches\n");
-        b.append("  health      ").append(base).append("/health\n");
-        b.append("  patches     ").append(base).append("/v1/patches/{id}\n");
+        b.append("\npatchbay is up (").append(String.join(", ", config.roles().stream()
+                .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList())).append(")\n");
+        String base = "http://" + ("0.0.0.0".equals(config.host()) ? "localhost" : config.host()) + ":" + httpPort();
+        if (config.runs(Role.INGEST)) {
+            b.append("  inbox       POST ").append(base).append("/v1/patches\n");
+        }
+        if (config.runs(Role.WATCHDOG)) {
+            b.append("  health      ").append(base).append("/health\n");
+            b.append("  patches     ").append(base).append("/v1/patches/{id}\n");
+        }
         b.append("  kafka       ").append(bootstrap).append(config.embeddedKafka() ? " (embedded, log in var/kafka)" : "").append('\n');
-        b.append("  spool       ").append(config.var().resolve("spool")).append("/<domain>/incoming/\n");
-        b.append("  workspaces  ").append(config.var().resolve("workspaces")).append('\n');
-        b.append("  summaries   ").append(config.var().resolve("summaries")).append('\n');
+        if (config.runs(Role.INGEST)) {
+            b.append("  spool       ").append(config.var().resolve("spool")).append("/<domain>/incoming/\n");
+        }
+        if (config.runs(Role.EXECUTOR)) {
+            b.append("  workspaces  ").append(config.var().resolve("workspaces")).append('\n');
+            b.append("  summaries   ").append(config.var().resolve("summaries")).append('\n');
+        }
         b.append("  contract    ").append(contractSource == null ? "built-in default" : contractSource)
                 .append(" (version ").append(contract.get().version()).append(", domains ")
                 .append(String.join(", ", contract.get().domains().keySet())).append(")\n");
-        b.append("  token       ").append(token).append("   (also in var/secrets/submit-token)\n\n");
-        b.append("  curl -H \"Authorization: Bearer $(cat var/secrets/submit-token)\" -H 'Content-Type: application/json' \\\n");
-        b.append("       --data @patch.json ").append(base).append("/v1/patches\n");
+        if (config.runs(Role.INGEST)) {
+            b.append("  token       ").append(token).append("   (also in var/secrets/submit-token)\n\n");
+            b.append("  curl -H \"Authorization: Bearer $(cat var/secrets/submit-token)\" -H 'Content-Type: application/json' \\\n");
+            b.append("       --data @patch.json ").append(base).append("/v1/patches\n");
+        }
         b.append("\nCtrl-C stops it.\n");
         return b.toString();
     }

@@ -1,6 +1,8 @@
 package io.patchbay.app;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Everything {@code patchbay up} needs, read and checked once.
@@ -14,6 +16,7 @@ import java.nio.file.Path;
  *     under home when present, else the one shipped on the class path
  * @param partitions partitions per topic; domains spread over them
  * @param replicationFactor replicas per topic (1 for the embedded broker)
+ * @param roles the services this process runs
  */
 public record PatchbayConfig(
         Path home,
@@ -23,9 +26,17 @@ public record PatchbayConfig(
         String externalBootstrap,
         Path contractFile,
         int partitions,
-        short replicationFactor) {
+        short replicationFactor,
+        Set<Role> roles) {
+
+    public PatchbayConfig(Path home, String host, int httpPort, int kafkaPort, String externalBootstrap,
+            Path contractFile, int partitions, short replicationFactor) {
+        this(home, host, httpPort, kafkaPort, externalBootstrap, contractFile, partitions, replicationFactor,
+                EnumSet.allOf(Role.class));
+    }
 
     public PatchbayConfig {
+        roles = roles == null || roles.isEmpty() ? EnumSet.allOf(Role.class) : EnumSet.copyOf(roles);
         home = home.toAbsolutePath().normalize();
         if (httpPort < 0 || httpPort > 65535 || kafkaPort < 0 || kafkaPort > 65535) {
             throw new IllegalArgumentException("ports are between 0 and 65535");
@@ -36,6 +47,10 @@ public record PatchbayConfig(
         if (externalBootstrap != null && externalBootstrap.isBlank()) {
             externalBootstrap = null;
         }
+    }
+
+    public boolean runs(Role role) {
+        return roles.contains(role);
     }
 
     public Path var() {
@@ -52,6 +67,7 @@ public record PatchbayConfig(
     }
 
     public PatchbayConfig withPorts(int http, int kafka) {
-        return new PatchbayConfig(home, host, http, kafka, externalBootstrap, contractFile, partitions, replicationFactor);
+        return new PatchbayConfig(home, host, http, kafka, externalBootstrap, contractFile, partitions, replicationFactor,
+                roles);
     }
 }

@@ -2,6 +2,8 @@ package io.patchbay.app;
 
 import io.patchbay.contracts.policy.ContractException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -11,9 +13,19 @@ import picocli.CommandLine.Option;
 
 /** {@code patchbay up}: every service in one process, on the embedded broker unless told otherwise. */
 @Command(name = "up", description = "Start patchbay: Kafka (embedded unless --kafka-bootstrap), inbox, spool, executor, watchdog and health.")
-final class UpCommand implements Callable<Integer> {
+class UpCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+
+    /** The services this command runs. */
+    Set<Role> roles() {
+        return EnumSet.allOf(Role.class);
+    }
+
+    /** Whether this command may start the embedded broker; a single service needs a real cluster. */
+    boolean mayEmbedKafka() {
+        return true;
+    }
 
     @Option(names = "--home", description = "Folder holding var/ (default: \\$PATCHBAY_HOME or the current folder).")
     Path home = Path.of(env("PATCHBAY_HOME", "."));
@@ -41,7 +53,12 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var config = new PatchbayConfig(home, host, port, kafkaPort, kafkaBootstrap, contract, partitions, replicationFactor);
+        if (!mayEmbedKafka() && (kafkaBootstrap == null || kafkaBootstrap.isBlank())) {
+            System.err.println("patchbay: a single service runs against a Kafka cluster: give --kafka-bootstrap or set PATCHBAY_KAFKA_BOOTSTRAP");
+            return 2;
+        }
+        var config = new PatchbayConfig(home, host, port, kafkaPort, kafkaBootstrap, contract, partitions, replicationFactor,
+                roles());
         Patchbay patchbay;
         try {
             patchbay = Patchbay.start(config);
