@@ -1,0 +1,239 @@
+package io.patchbay.bench;
+
+import io.patchbay.app.EmbeddedKafka;
+import io.patchbay.app.Patchbay;
+import io.patchbay.app.PatchbayConfig;
+import io.patchbay.contracts.Json;
+import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.policy.ContractLoader;
+import io.patchbay.contracts.topic.Topics;
+import io.patchbay.ingest.KafkaCommandPublisher;
+import io.patchbay.ingest.SpoolWatcher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * patchbay's latency and throughput beside raw Kafka's, on one embedded broker in one run, so
+ * that the figures are read as ratios: the machine's noise hits both sides alike.
+ *
+ * <ol>
+ *   <li>raw Kafka: one record produced ({@code acks=all}) and consumed, one at a time;</li>
+ *   <li>patchbay: one patch submitted over HTTP until its Succeeded event is read, one at a time;</li>
+ *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends.</li>
+ * </ol>
+ */
+public final class Bench {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> opts = new java.util.HashMap<>(Map.of("--round-trips", 1000, "--patches", 200,
+                "--spool-files", 10_000));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!opts.containsKey(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
+            }
+            opts.put(args[i], Integer.parseInt(args[i + 1]));
+        }
+        Path dir = Files.createTempDirectory("patchbay-bench");
+        var report = new StringBuilder("# patchbay bench\n\n");
+        report.append("Java ").append(System.getProperty("java.version")).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+            Stats raw = rawRoundTrips(kafka.bootstrapServers(), opts.get("--round-trips"));
+            Stats pb = patchbayRoundTrips(kafka.bootstrapServers(), dir.resolve("home"), opts.get("--patches"));
+            report.append("## One at a time: submit to result\n\n").append(Stats.header()).append('\n')
+                    .append(raw.row("raw Kafka produce → consume")).append('\n')
+                    .append(pb.row("patchbay HTTP 202 → Succeeded event")).append('\n')
+                    .append(String.format("%nRatio patchbay / raw Kafka: p50 %.0f×, p99 %.0f×%n%n", pb.p50() / raw.p50(),
+                            pb.p99() / raw.p99()));
+
+            int files = opts.get("--spool-files");
+            double rawRate = rawSyncSends(kafka.bootstrapServers(), files);
+            double spoolRate = spoolDrain(kafka.bootstrapServers(), dir.resolve("spool-home"), files);
+            report.append("## Spool backlog of ").append(files).append(" files\n\n")
+                    .append("| series | records/s |\n|---|---|\n")
+                    .append(String.format("| raw Kafka, synchronous sends of the same bodies | %.0f |%n", rawRate))
+                    .append(String.format("| spool drain to Kafka (read, move, publish, receipt) | %.0f |%n", spoolRate))
+                    .append(String.format("%nRatio spool / raw Kafka: %.2f%n", spoolRate / rawRate));
+        }
+        System.out.println(report);
+        Path out = Path.of("bench/target/bench-report.md");
+        if (Files.isDirectory(out.getParent())) {
+            Files.writeString(out, report);
+            System.out.println("written to " + out);
+        }
+    }
+
+    private static Stats rawRoundTrips(String bootstrap, int n) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("bench.raw", 1, (short) 1))).all().get();
+        }
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Long> nanos = new ArrayList<>();
+        try (var producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+                var consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition("bench.raw", 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp);
+            byte[] body = new byte[300];
+            for (int i = 0; i < n + 50; i++) {
+                long t0 = System.nanoTime();
+                producer.send(new ProducerRecord<>("bench.raw", body)).get();
+                int got = 0;
+                while (got == 0) {
+                    got = consumer.poll(Duration.ofMillis(100)).count();
+                }
+                if (i >= 50) {
+                    nanos.add(System.nanoTime() - t0);
+                }
+            }
+        }
+        return Stats.ofNanos(nanos);
+    }
+
+    private static Stats patchbayRoundTrips(String bootstrap, Path home, int n) throws Exception {
+        PatchbayConfig config = new PatchbayConfig(home, "127.0.0.1", 0, 0, bootstrap, null, 3, (short) 1);
+        try (Patchbay patchbay = Patchbay.start(config)) {
+            String base = "http://127.0.0.1:" + patchbay.httpPort();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (get(base + "/health/ready") != 200 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            Map<String, Long> succeededAt = new ConcurrentHashMap<>();
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread reader = new Thread(() -> readSucceeded(bootstrap, succeededAt, reading), "bench-events");
+            reader.start();
+            List<Long> nanos = new ArrayList<>();
+            for (int i = 0; i < n + 10; i++) {
+                String body = "{\"domain\":\"" + (i % 2 == 0 ? "main" : "ops") + "\",\"title\":\"bench " + i
+                        + "\",\"files\":[{\"path\":\"bench/" + i + ".txt\",\"content\":\"" + i + "\\n\"}]}";
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/patches"))
+                        .header("Authorization", "Bearer " + patchbay.token())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                String id = Json.mapper().readTree(r.body()).path("id").asText();
+                while (!succeededAt.containsKey(id)) {
+                    Thread.onSpinWait();
+                }
+                if (i >= 10) {
+                    nanos.add(succeededAt.get(id) - t0);
+                }
+            }
+            reading.set(false);
+            reader.join();
+            return Stats.ofNanos(nanos);
+        }
+    }
+
+    private static void readSucceeded(String bootstrap, Map<String, Long> succeededAt, AtomicBoolean reading) {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var consumer = new KafkaConsumer<>(cp, Topics.KEY.deserializer(), Topics.EVENT.deserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.EVENTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            while (reading.get()) {
+                for (var rec : consumer.poll(Duration.ofMillis(20))) {
+                    Event e = rec.value();
+                    if ("Succeeded".equals(e.type())) {
+                        succeededAt.put(e.patchId(), System.nanoTime());
+                    }
+                }
+            }
+        }
+    }
+
+    private static int get(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static byte[] spoolBody(int i) {
+        return ("{\"title\":\"spool " + i + "\",\"files\":[{\"path\":\"spool/" + i + ".txt\",\"content\":\"" + i
+                + "\\n\"}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double rawSyncSends(String bootstrap, int n) throws Exception {
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (var producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>("bench.raw", spoolBody(i))).get();
+            }
+            return n / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static double spoolDrain(String bootstrap, Path home, int n) throws Exception {
+        var contract = ContractLoader.loadDefault();
+        SpoolWatcher.Config config = SpoolWatcher.Config.forContract(home.resolve("spool"), contract)
+                .withPollInterval(Duration.ofMillis(50));
+        Path incoming = config.folder("main", SpoolWatcher.INCOMING);
+        Path accepted = config.folder("main", SpoolWatcher.ACCEPTED);
+        Files.createDirectories(incoming);
+        for (int i = 0; i < n; i++) {
+            Files.write(incoming.resolve("p-" + i + ".json"), spoolBody(i));
+        }
+        try (var publisher = new KafkaCommandPublisher(bootstrap); var spool = new SpoolWatcher(config, publisher)) {
+            long t0 = System.nanoTime();
+            spool.start();
+            while (countJson(accepted) < n) {
+                Thread.onSpinWait();
+            }
+            return n / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static long countJson(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().endsWith(".receipt.json")).count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+}
