@@ -98,12 +98,16 @@ final class SlackEventFeed implements AutoCloseable {
                 }
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
     @Override
     public void close() {
+        if (!thread.isAlive() && !running) {
+            consumer.close();
+            return;
+        }
         running = false;
         consumer.wakeup();
         try {
