@@ -202,8 +202,9 @@ public final class SlackService implements AutoCloseable {
         try {
             app.start();
             if (settings.socketMode() && socketMode == null) {
-                socketMode = new SocketModeApp(settings.appToken(), app, SocketModeClient.Backend.JavaWebSocket);
-                socketMode.startAsync();
+                var socket = new SocketModeApp(settings.appToken(), app, SocketModeClient.Backend.JavaWebSocket);
+                socket.startAsync();
+                socketMode = socket;
             }
             started = true;
             log.info("Slack is connected{} ({})", settings.socketMode() ? " over Socket Mode" : "", settings);

@@ -48,6 +48,8 @@ final class FakeSlack implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, FakeFile> files = new ConcurrentHashMap<>();
     private final AtomicInteger ts = new AtomicInteger(1000);
+    /** Where apps.connections.open sends Socket Mode clients. */
+    volatile String socketUrl;
     /** chat.postMessage answers 429 this many times before it succeeds. */
     final AtomicInteger rateLimitPosts = new AtomicInteger();
 
@@ -126,6 +128,7 @@ final class FakeSlack implements AutoCloseable {
                 ok(ex, Map.of("channel", fields.get("channel"), "ts", newTs,
                         "message", Map.of("type", "message", "text", fields.getOrDefault("text", ""), "ts", newTs)));
             }
+            case "apps.connections.open" -> ok(ex, Map.of("url", socketUrl));
             case "chat.update" -> ok(ex, Map.of("channel", fields.get("channel"), "ts", fields.get("ts")));
             case "chat.postEphemeral" -> ok(ex, Map.of("message_ts", "1700000000.999999"));
             case "files.info" -> {
@@ -181,7 +184,7 @@ final class FakeSlack implements AutoCloseable {
     private static Map<String, String> jsonFields(String body) {
         var fields = new LinkedHashMap<String, String>();
         try {
-            Json.mapper().readTree(body).fields().forEachRemaining(e -> fields.put(e.getKey(),
+            Json.mapper().readTree(body).properties().forEach(e -> fields.put(e.getKey(),
                     e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
         } catch (IOException e) {
             fields.put("_raw", body);
