@@ -14,11 +14,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -27,50 +31,79 @@ import org.slf4j.MDC;
 
 /**
  * {@code POST /v1/patches}: takes a patch over HTTP and answers 202 only once the Submit command is
- * on Kafka. Whether the patch is allowed is the executor's verdict; the inbox only checks that the
- * caller holds a token and that the body is a patch.
+ * on Kafka. Whether the patch is allowed is the executor's verdict; the inbox checks that the
+ * caller holds a token, that the token may submit to the patch's domain and is within its request
+ * budget, and that the body is a patch. An {@code Idempotency-Key} makes a retried request get the
+ * first answer again. Every refusal is an {@code application/problem+json} document.
  */
-public final class HttpInbox {
+public final class HttpInbox implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpInbox.class);
 
     public static final String PATH = "/v1/patches";
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_REQUESTS_PER_MINUTE = 120;
+    public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    static final int MAX_IDEMPOTENCY_KEYS = 100_000;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
+    /** Printable ASCII without spaces, as the IETF Idempotency-Key draft expects of a key. */
+    private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
 
     /**
-     * @param tokenHashes token name to the lower-case sha256 hex of the token; the name becomes the
-     *     submitter id, the token itself is never held
+     * @param tokens the tokens that may submit; their names become submitter ids
      * @param maxBodyBytes bodies above this are refused with 413
+     * @param requestsPerMinute each token's budget unless the token sets its own
+     * @param idempotencyFile where idempotency answers are kept across restarts; null keeps them
+     *     in memory
+     * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered
      */
-    public record Config(Map<String, String> tokenHashes, long maxBodyBytes) {
+    public record Config(List<InboxToken> tokens, long maxBodyBytes, int requestsPerMinute, Path idempotencyFile,
+            Duration idempotencyWindow) {
 
         public Config {
-            if (tokenHashes == null) {
-                throw new IllegalArgumentException("tokenHashes is required (it may be empty)");
+            if (tokens == null) {
+                throw new IllegalArgumentException("tokens is required (it may be empty)");
             }
-            var normalised = new TreeMap<String, String>();
-            for (Map.Entry<String, String> e : tokenHashes.entrySet()) {
-                String name = e.getKey();
-                String hash = e.getValue() == null ? "" : e.getValue().trim().toLowerCase(Locale.ROOT);
-                if (name == null || name.isBlank()) {
-                    throw new IllegalArgumentException("a token needs a name");
-                }
-                if (!SHA256_HEX.matcher(hash).matches()) {
-                    throw new IllegalArgumentException("token '" + name + "': expected the sha256 of the token as 64 hex digits");
-                }
-                normalised.put(name, hash);
+            tokens = List.copyOf(tokens);
+            if (tokens.stream().map(InboxToken::name).distinct().count() != tokens.size()) {
+                throw new IllegalArgumentException("two tokens have the same name");
             }
-            tokenHashes = java.util.Collections.unmodifiableMap(normalised);
             if (maxBodyBytes <= 0 || maxBodyBytes >= Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + (Integer.MAX_VALUE - 1));
             }
+            if (requestsPerMinute < 1) {
+                throw new IllegalArgumentException("requestsPerMinute must be at least 1");
+            }
+            idempotencyWindow = idempotencyWindow == null ? DEFAULT_IDEMPOTENCY_WINDOW : idempotencyWindow;
         }
 
-        /** With the default body limit of 1 MiB. */
+        /**
+         * Tokens allowed every domain.
+         *
+         * @param tokenHashes token name to the sha256 hex of the token
+         */
+        public Config(Map<String, String> tokenHashes, long maxBodyBytes) {
+            this(tokenHashes.entrySet().stream().map(e -> InboxToken.anyDomain(e.getKey(), e.getValue())).toList(),
+                    maxBodyBytes, DEFAULT_REQUESTS_PER_MINUTE, null, DEFAULT_IDEMPOTENCY_WINDOW);
+        }
+
+        /** Tokens allowed every domain, with the default limits and in-memory idempotency. */
         public static Config of(Map<String, String> tokenHashes) {
             return new Config(tokenHashes, DEFAULT_MAX_BODY_BYTES);
+        }
+
+        /** The given tokens, with the default limits and in-memory idempotency. */
+        public static Config of(List<InboxToken> tokens) {
+            return new Config(tokens, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUESTS_PER_MINUTE, null, DEFAULT_IDEMPOTENCY_WINDOW);
+        }
+
+        public Config withIdempotencyFile(Path file) {
+            return new Config(tokens, maxBodyBytes, requestsPerMinute, file, idempotencyWindow);
+        }
+
+        public Config withRequestsPerMinute(int perMinute) {
+            return new Config(tokens, maxBodyBytes, perMinute, idempotencyFile, idempotencyWindow);
         }
     }
 
@@ -78,18 +111,33 @@ public final class HttpInbox {
     private final CommandPublisher publisher;
     private final Clock clock;
     private final Map<String, byte[]> hashes;
+    private final Map<String, InboxToken> tokens;
+    private final TokenRateLimits limits;
+    private final IdempotencyStore answers;
 
     public HttpInbox(Config config, CommandPublisher publisher) {
         this(config, publisher, Clock.systemUTC());
     }
 
     public HttpInbox(Config config, CommandPublisher publisher, Clock clock) {
+        this(config, publisher, clock, System::nanoTime);
+    }
+
+    HttpInbox(Config config, CommandPublisher publisher, Clock clock, Supplier<Long> nanoTime) {
         this.config = config;
         this.publisher = publisher;
         this.clock = clock;
         var decoded = new TreeMap<String, byte[]>();
-        config.tokenHashes().forEach((name, hex) -> decoded.put(name, HexFormat.of().parseHex(hex)));
+        var byName = new TreeMap<String, InboxToken>();
+        for (InboxToken t : config.tokens()) {
+            decoded.put(t.name(), HexFormat.of().parseHex(t.sha256()));
+            byName.put(t.name(), t);
+        }
         this.hashes = decoded;
+        this.tokens = byName;
+        this.limits = new TokenRateLimits(config.tokens(), config.requestsPerMinute(), nanoTime);
+        this.answers = new IdempotencyStore(config.idempotencyFile(), config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS,
+                clock);
         if (hashes.isEmpty()) {
             log.warn("the HTTP inbox has no tokens configured: every submission will be refused with 401");
         }
@@ -99,67 +147,159 @@ public final class HttpInbox {
         routes.post(PATH, this::submit);
     }
 
+    @Override
+    public void close() {
+        answers.close();
+    }
+
     /** The body of a 202. */
     record Accepted(String id, String domain, String title, String status, String statusUrl, String summaryUrl) {}
 
+    /** An answer before it is written: kept whole so that an idempotent replay is the same answer. */
+    private record Reply(HttpStatus status, String contentType, String body, Map<String, String> headers) {
+
+        static Reply problem(HttpStatus status, String detail, List<String> errors, Map<String, String> headers) {
+            return new Reply(status, Problem.CONTENT_TYPE, Problem.of(status, detail, errors).json(), headers);
+        }
+
+        static Reply problem(HttpStatus status, String detail) {
+            return problem(status, detail, null, Map.of());
+        }
+
+        void send(Context ctx) {
+            ctx.status(status).contentType(contentType).result(body);
+            headers.forEach(ctx::header);
+        }
+    }
+
     private void submit(Context ctx) {
+        handle(ctx).send(ctx);
+    }
+
+    private Reply handle(Context ctx) {
         String tokenName = authenticate(ctx.header("Authorization"));
         if (tokenName == null) {
             log.warn("refused a submission from {} without a valid token", ctx.ip());
-            ctx.header("WWW-Authenticate", "Bearer realm=\"patchbay\"");
-            Problem.send(ctx, HttpStatus.UNAUTHORIZED, "send Authorization: Bearer <token> with a configured token", null);
-            return;
+            return Reply.problem(HttpStatus.UNAUTHORIZED, "send Authorization: Bearer <token> with a configured token",
+                    null, Map.of("WWW-Authenticate", "Bearer realm=\"patchbay\""));
+        }
+        OptionalLong wait = limits.acquire(tokenName);
+        if (wait.isPresent()) {
+            log.info("token {} is over its request budget; answered 429", tokenName);
+            return Reply.problem(HttpStatus.TOO_MANY_REQUESTS, "token '" + tokenName + "' has used its "
+                    + budgetOf(tokenName) + " requests per minute; try again in " + wait.getAsLong() + " s", null,
+                    Map.of("Retry-After", String.valueOf(wait.getAsLong())));
         }
         Format format = Format.ofContentType(ctx.contentType());
         if (format == null) {
-            Problem.send(ctx, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + ctx.contentType()
-                    + " is not a patch: use application/json, application/yaml or text/x-diff", null);
-            return;
+            return Reply.problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + ctx.contentType()
+                    + " is not a patch: use application/json, application/yaml or text/x-diff");
+        }
+        String key = ctx.header(IDEMPOTENCY_KEY);
+        if (key != null && !KEY.matcher(key).matches()) {
+            return Reply.problem(HttpStatus.BAD_REQUEST, IDEMPOTENCY_KEY
+                    + " must be 1 to 255 printable ASCII characters without spaces");
         }
         byte[] body;
         try {
             body = readBody(ctx);
         } catch (IOException e) {
-            Problem.send(ctx, HttpStatus.BAD_REQUEST, "the body could not be read: " + e.getMessage(), null);
-            return;
+            return Reply.problem(HttpStatus.BAD_REQUEST, "the body could not be read: " + e.getMessage());
         }
         if (body == null) {
-            Problem.send(ctx, HttpStatus.CONTENT_TOO_LARGE, "the body is over the limit of " + config.maxBodyBytes()
-                    + " bytes", null);
-            return;
+            return Reply.problem(HttpStatus.CONTENT_TOO_LARGE, "the body is over the limit of " + config.maxBodyBytes()
+                    + " bytes");
         }
+        String domainParam = blankToNull(ctx.queryParam("domain"));
+        if (key == null) {
+            return take(tokenName, format, body, domainParam);
+        }
+        String fingerprint = fingerprint(format, domainParam, body);
+        IdempotencyStore.Outcome outcome = answers.begin(tokenName, key, fingerprint);
+        if (outcome instanceof IdempotencyStore.Outcome.Replay r) {
+            log.info("replayed the answer to {} {} for token {}", IDEMPOTENCY_KEY, key, tokenName);
+            var headers = new java.util.LinkedHashMap<String, String>();
+            headers.put("Idempotent-Replayed", "true");
+            if (r.answer().location() != null) {
+                headers.put("Location", r.answer().location());
+            }
+            return new Reply(HttpStatus.forStatus(r.answer().status()), "application/json", r.answer().body(), headers);
+        }
+        if (outcome instanceof IdempotencyStore.Outcome.Mismatch) {
+            return Reply.problem(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_KEY + " " + key
+                    + " was already used for a different request; use a new key for a new patch");
+        }
+        if (outcome instanceof IdempotencyStore.Outcome.InProgress) {
+            return Reply.problem(HttpStatus.CONFLICT, "a request with " + IDEMPOTENCY_KEY + " " + key
+                    + " is still being handled; retry once it has been answered");
+        }
+        Reply reply = null;
+        try {
+            reply = take(tokenName, format, body, domainParam);
+            return reply;
+        } finally {
+            if (reply != null && reply.status() == HttpStatus.ACCEPTED) {
+                answers.complete(tokenName, key, fingerprint, new IdempotencyStore.Answer(reply.status().getCode(),
+                        reply.body(), reply.headers().get("Location")));
+            } else {
+                answers.abandon(tokenName, key);
+            }
+        }
+    }
+
+    /** Reads, checks and publishes the patch. */
+    private Reply take(String tokenName, Format format, byte[] body, String domainParam) {
         Patch patch;
         try {
-            patch = SubmissionReader.read(body, format, blankToNull(ctx.queryParam("domain"))).withDefaultId();
+            patch = SubmissionReader.read(body, format, domainParam).withDefaultId();
         } catch (PatchFormatException e) {
             log.info("refused a {} submission from token {}: {}", format, tokenName, e.getMessage());
-            Problem.send(ctx, HttpStatus.BAD_REQUEST, "the body is not a valid patch", e.problems());
-            return;
+            return Reply.problem(HttpStatus.BAD_REQUEST, "the body is not a valid patch", e.problems(), Map.of());
+        }
+        InboxToken token = tokens.get(tokenName);
+        if (!token.allows(patch.domain())) {
+            log.info("refused a patch for domain {} from token {}, which may not submit there", patch.domain(), tokenName);
+            return Reply.problem(HttpStatus.FORBIDDEN, "token '" + tokenName + "' may not submit to domain '"
+                    + patch.domain() + "'", List.of("/domain: '" + patch.domain() + "' is not one of "
+                    + String.join(", ", token.domains())), Map.of());
         }
         MDC.put("patchId", patch.id());
         try {
             publisher.publish(new Command.Submit(patch, Submitter.http(tokenName), clock.instant()));
             String statusUrl = PATH + "/" + pathSegment(patch.id());
             log.info("accepted patch {} for domain {} over HTTP from token {}", patch.id(), patch.domain(), tokenName);
-            ctx.status(HttpStatus.ACCEPTED)
-                    .header("Location", statusUrl)
-                    .contentType("application/json")
-                    .result(Json.canonical(new Accepted(patch.id(), patch.domain(), patch.title(), "Submitted",
-                            statusUrl, statusUrl + "/summary")));
+            return new Reply(HttpStatus.ACCEPTED, "application/json", Json.canonical(new Accepted(patch.id(),
+                    patch.domain(), patch.title(), "Submitted", statusUrl, statusUrl + "/summary")),
+                    Map.of("Location", statusUrl));
         } catch (PublishException e) {
             if (e.retriable()) {
                 log.warn("could not hand patch {} to Kafka, answered 503: {}", patch.id(), e.getMessage());
-                ctx.header("Retry-After", "5");
-                Problem.send(ctx, HttpStatus.SERVICE_UNAVAILABLE,
-                        "the command log did not take the patch; nothing was submitted, try again", null);
-            } else {
-                log.warn("Kafka refused patch {} for good: {}", patch.id(), e.getMessage());
-                Problem.send(ctx, e.getCause() instanceof RecordTooLargeException
-                                ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.INTERNAL_SERVER_ERROR,
-                        "the command log refused the patch: " + e.getMessage(), null);
+                return Reply.problem(HttpStatus.SERVICE_UNAVAILABLE,
+                        "the command log did not take the patch; nothing was submitted, try again", null,
+                        Map.of("Retry-After", "5"));
             }
+            log.warn("Kafka refused patch {} for good: {}", patch.id(), e.getMessage());
+            return Reply.problem(e.getCause() instanceof RecordTooLargeException
+                    ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.INTERNAL_SERVER_ERROR,
+                    "the command log refused the patch: " + e.getMessage());
         } finally {
             MDC.remove("patchId");
+        }
+    }
+
+    private int budgetOf(String tokenName) {
+        Integer own = tokens.get(tokenName).requestsPerMinute();
+        return own == null ? config.requestsPerMinute() : own;
+    }
+
+    /** What makes two requests "the same" for an idempotency key: how the body is read, and the body. */
+    private static String fingerprint(Format format, String domainParam, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((format + "\n" + (domainParam == null ? "" : domainParam) + "\n").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
 

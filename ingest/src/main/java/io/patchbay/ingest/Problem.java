@@ -1,8 +1,7 @@
 package io.patchbay.ingest;
 
-import io.patchbay.contracts.Json;
-import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.patchbay.contracts.Json;
 import java.util.List;
 
 /** An RFC 9457 problem document; {@code errors} lists every problem found in the submission. */
@@ -10,10 +9,12 @@ record Problem(String type, String title, int status, String detail, List<String
 
     static final String CONTENT_TYPE = "application/problem+json";
 
-    static void send(Context ctx, HttpStatus status, String detail, List<String> errors) {
-        ctx.status(status)
-                .contentType(CONTENT_TYPE)
-                .result(Json.canonical(new Problem("about:blank", status.getMessage(), status.getCode(), detail,
-                        errors == null || errors.isEmpty() ? null : errors)));
+    static Problem of(HttpStatus status, String detail, List<String> errors) {
+        return new Problem("about:blank", status.getMessage(), status.getCode(), detail,
+                errors == null || errors.isEmpty() ? null : List.copyOf(errors));
+    }
+
+    String json() {
+        return Json.canonical(this);
     }
 }

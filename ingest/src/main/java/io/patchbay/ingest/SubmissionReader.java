@@ -11,7 +11,11 @@ import java.util.List;
  * also insist on (a domain, and no disagreement between the input and the channel about it), with
  * every envelope problem reported at once rather than one per attempt.
  */
-final class SubmissionReader {
+public final class SubmissionReader {
+
+    /** The problem reported for a patch that names no domain where the channel implies none. */
+    public static final String NO_DOMAIN =
+            "/domain: the patch names no domain; give it a domain field, or ?domain= with a bare diff";
 
     private SubmissionReader() {}
 
@@ -19,7 +23,17 @@ final class SubmissionReader {
      * @param channelDomain the domain the channel implies (the spool folder, {@code ?domain=}), or null
      * @throws PatchFormatException naming every problem found
      */
-    static Patch read(byte[] input, Format format, String channelDomain) {
+    public static Patch read(byte[] input, Format format, String channelDomain) {
+        return read(input, format, channelDomain, true);
+    }
+
+    /**
+     * @param channelDomain the domain the channel implies, or null
+     * @param binding whether a different domain in the input is an error ({@code ?domain=}, the spool
+     *     folder, a domain typed next to the patch) or simply wins (a Slack channel's default domain)
+     * @throws PatchFormatException naming every problem found
+     */
+    public static Patch read(byte[] input, Format format, String channelDomain, boolean binding) {
         Patch patch;
         try {
             patch = PatchReader.read(input, format, channelDomain);
@@ -30,10 +44,9 @@ final class SubmissionReader {
             throw new PatchFormatException(EnvelopeProblems.collect(input, format, channelDomain, e));
         }
         if (patch.domain() == null || patch.domain().isBlank()) {
-            throw new PatchFormatException(List.of(
-                    "/domain: the patch names no domain; give it a domain field, or ?domain= with a bare diff"));
+            throw new PatchFormatException(List.of(NO_DOMAIN));
         }
-        if (channelDomain != null && !channelDomain.equals(patch.domain())) {
+        if (binding && channelDomain != null && !channelDomain.equals(patch.domain())) {
             // Otherwise a file dropped in one domain's spool could reach another domain.
             throw new PatchFormatException(List.of("/domain: the patch is for domain '" + patch.domain()
                     + "' but was submitted for domain '" + channelDomain + "'"));

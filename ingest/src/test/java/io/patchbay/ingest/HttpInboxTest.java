@@ -14,14 +14,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpInboxTest {
 
@@ -31,17 +35,29 @@ class HttpInboxTest {
 
     private final MockProducer<String, Command> producer = Samples.ackingProducer();
     private Javalin app;
+    private HttpInbox inbox;
+    /** The clock request budgets refill by; moved by hand. */
+    private volatile long nanoTime = 1_000_000_000L;
+
+    @TempDir
+    Path dir;
 
     @AfterEach
     void stop() {
         if (app != null) {
             app.stop();
         }
+        if (inbox != null) {
+            inbox.close();
+        }
     }
 
     private void start(CommandPublisher publisher, long maxBodyBytes) {
-        var config = new HttpInbox.Config(Map.of("ci", Json.sha256Hex(TOKEN)), maxBodyBytes);
-        var inbox = new HttpInbox(config, publisher, Clock.fixed(NOW, ZoneOffset.UTC));
+        start(publisher, new HttpInbox.Config(Map.of("ci", Json.sha256Hex(TOKEN)), maxBodyBytes));
+    }
+
+    private void start(CommandPublisher publisher, HttpInbox.Config config) {
+        inbox = new HttpInbox(config, publisher, Clock.fixed(NOW, ZoneOffset.UTC), () -> nanoTime);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             inbox.addRoutes(cfg.routes);
@@ -54,13 +70,28 @@ class HttpInboxTest {
 
     private HttpResponse<String> post(String contentType, String body, String query, String authorization)
             throws Exception {
+        return post(contentType, body, query, authorization, Map.of());
+    }
+
+    private HttpResponse<String> post(String contentType, String body, String query, String authorization,
+            Map<String, String> headers) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/patches" + query))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postWithKey(String body, String key) throws Exception {
+        return post("application/json", body, "", "Bearer " + TOKEN, Map.of("Idempotency-Key", key));
+    }
+
+    private static List<String> errors(HttpResponse<String> response) throws Exception {
+        return Json.mapper().convertValue(json(response).get("errors"),
+                Json.mapper().getTypeFactory().constructCollectionType(List.class, String.class));
     }
 
     private HttpResponse<String> post(String contentType, String body) throws Exception {
@@ -184,8 +215,7 @@ class HttpInboxTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        List<String> errors = Json.mapper().convertValue(json(response).get("errors"),
-                Json.mapper().getTypeFactory().constructCollectionType(List.class, String.class));
+        List<String> errors = errors(response);
         assertThat(errors).hasSize(2);
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("/titel").contains("not a patch field"));
         assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("/commands"));
@@ -246,5 +276,117 @@ class HttpInboxTest {
         }, HttpInbox.DEFAULT_MAX_BODY_BYTES);
 
         assertThat(post("application/json", Samples.JSON).statusCode()).isEqualTo(413);
+    }
+
+    private static final String OPS_TOKEN = "pb_ops-only";
+
+    private void startWithOpsToken(int perMinute) {
+        var tokens = List.of(InboxToken.anyDomain("ci", Json.sha256Hex(TOKEN)),
+                new InboxToken("ops-bot", Json.sha256Hex(OPS_TOKEN), Set.of("ops"), perMinute));
+        start(new KafkaCommandPublisher(producer), HttpInbox.Config.of(tokens));
+    }
+
+    @Test
+    void refusesTokenForADomainItIsNotAllowedWith403() throws Exception {
+        startWithOpsToken(100);
+
+        var response = post("application/json", Samples.JSON, "", "Bearer " + OPS_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(response).get("detail").asText()).contains("'ops-bot'").contains("'main'");
+        assertThat(errors(response)).singleElement().asString().startsWith("/domain").contains("ops");
+        assertThat(producer.history()).isEmpty();
+        assertThat(post("text/x-diff", Samples.DIFF, "?domain=ops", "Bearer " + OPS_TOKEN).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void refusesTokenOverItsBudgetWith429AndRetryAfterUntilTheBudgetRefills() throws Exception {
+        startWithOpsToken(2);
+        String ops = "Bearer " + OPS_TOKEN;
+
+        assertThat(post("text/x-diff", Samples.DIFF, "?domain=ops", ops).statusCode()).isEqualTo(202);
+        assertThat(post("text/x-diff", Samples.DIFF, "?domain=ops", ops).statusCode()).isEqualTo(202);
+        var refused = post("text/x-diff", Samples.DIFF, "?domain=ops", ops);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 60L);
+        assertThat(producer.history()).hasSize(2);
+        assertThat(post("application/json", Samples.JSON).statusCode()).as("another token's budget").isEqualTo(202);
+
+        nanoTime += java.time.Duration.ofSeconds(retryAfter).toNanos();
+        assertThat(post("text/x-diff", Samples.DIFF, "?domain=ops", ops).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void answersARepeatedIdempotencyKeyWithTheFirstAnswerAndPublishesOnce() throws Exception {
+        start();
+
+        var first = postWithKey(Samples.JSON, "order-42");
+        var again = postWithKey(Samples.JSON, "order-42");
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(producer.history()).hasSize(1);
+    }
+
+    @Test
+    void refusesAnIdempotencyKeyReusedForAnotherBodyWith422() throws Exception {
+        start();
+        assertThat(postWithKey(Samples.JSON, "order-42").statusCode()).isEqualTo(202);
+
+        var reused = postWithKey(Samples.JSON.replace("Fix typo", "Fix a typo"), "order-42");
+
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(reused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json(reused).get("detail").asText()).contains("order-42");
+        assertThat(producer.history()).hasSize(1);
+    }
+
+    @Test
+    void leavesTheIdempotencyKeyFreeWhenKafkaDidNotTakeThePatch() throws Exception {
+        producer.sendException = new org.apache.kafka.common.errors.TimeoutException("broker unreachable");
+        start();
+        assertThat(postWithKey(Samples.JSON, "order-7").statusCode()).isEqualTo(503);
+
+        producer.sendException = null;
+        var retried = postWithKey(Samples.JSON, "order-7");
+
+        assertThat(retried.statusCode()).isEqualTo(202);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    }
+
+    @Test
+    void remembersIdempotencyKeysAcrossARestart() throws Exception {
+        var config = new HttpInbox.Config(Map.of("ci", Json.sha256Hex(TOKEN)), HttpInbox.DEFAULT_MAX_BODY_BYTES)
+                .withIdempotencyFile(dir.resolve("idempotency.jsonl"));
+        start(new KafkaCommandPublisher(producer), config);
+        var first = postWithKey(Samples.JSON, "order-9");
+        stop();
+
+        start(new KafkaCommandPublisher(producer), config);
+        var afterRestart = postWithKey(Samples.JSON, "order-9");
+
+        assertThat(afterRestart.statusCode()).isEqualTo(202);
+        assertThat(afterRestart.body()).isEqualTo(first.body());
+        assertThat(afterRestart.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(producer.history()).hasSize(1);
+        assertThat(Files.readString(dir.resolve("idempotency.jsonl"))).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void refusesAMalformedIdempotencyKeyWith400() throws Exception {
+        start();
+
+        var response = postWithKey(Samples.JSON, "x".repeat(300));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("detail").asText()).contains("Idempotency-Key");
+        assertThat(producer.history()).isEmpty();
     }
 }

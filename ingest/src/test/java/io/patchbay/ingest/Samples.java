@@ -5,9 +5,9 @@ import io.patchbay.contracts.topic.Topics;
 import org.apache.kafka.clients.producer.MockProducer;
 
 /** Patches and producers the tests share. */
-final class Samples {
+public final class Samples {
 
-    static final String DIFF = """
+    public static final String DIFF = """
             --- a/README.md
             +++ b/README.md
             @@ -1 +1 @@
@@ -15,16 +15,16 @@ final class Samples {
             +hello
             """;
 
-    static final String JSON = """
+    public static final String JSON = """
             {"domain": "main", "title": "Fix typo in README", "risk": "low",
              "diff": "--- a/README.md\\n+++ b/README.md\\n@@ -1 +1 @@\\n-helo\\n+hello\\n"}
             """;
 
-    static final String JSON_WITHOUT_DOMAIN = """
+    public static final String JSON_WITHOUT_DOMAIN = """
             {"title": "Add notes", "files": [{"path": "docs/notes.md", "content": "release\\n"}]}
             """;
 
-    static final String YAML = """
+    public static final String YAML = """
             domain: main
             title: Add notes
             files:
@@ -36,11 +36,11 @@ final class Samples {
     private Samples() {}
 
     /** A producer that acknowledges every send at once, serialising with the real serdes. */
-    static MockProducer<String, Command> ackingProducer() {
+    public static MockProducer<String, Command> ackingProducer() {
         return new MockProducer<>(true, null, Topics.KEY.serializer(), Topics.COMMAND.serializer());
     }
 
-    static MockProducer<String, Command> silentProducer() {
+    public static MockProducer<String, Command> silentProducer() {
         return new MockProducer<>(false, null, Topics.KEY.serializer(), Topics.COMMAND.serializer());
     }
 }

@@ -1,0 +1,141 @@
+package io.patchbay.ingest.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.slack.api.model.block.LayoutBlock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SlackOutboxTest {
+
+    /** A Slack that records posts, optionally failing or hanging. */
+    static final class ScriptedSlack implements SlackApi {
+        final List<String> posted = new CopyOnWriteArrayList<>();
+        volatile SlackCallException failure;
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile String hangOn;
+
+        @Override
+        public String post(String channel, String threadTs, String text, List<LayoutBlock> blocks)
+                throws SlackCallException {
+            if (channel.equals(hangOn)) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            posted.add(channel + ":" + text);
+            return "ts-" + posted.size();
+        }
+
+        @Override
+        public void update(String channel, String ts, String text, List<LayoutBlock> blocks) {}
+
+        @Override
+        public void ephemeral(String channel, String user, String threadTs, String text) {}
+
+        @Override
+        public void respond(String responseUrl, String text) {}
+
+        @Override
+        public FileInfo fileInfo(String fileId, String channel) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public byte[] download(FileInfo file, long maxBytes) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private final ScriptedSlack slack = new ScriptedSlack();
+    private SlackOutbox outbox;
+
+    @AfterEach
+    void close() {
+        slack.release.countDown();
+        outbox.close();
+    }
+
+    @Test
+    void sendsEachChannelsMessagesInOrder() {
+        outbox = new SlackOutbox(slack, Duration.ofMillis(1), 10, 3);
+
+        for (int i = 1; i <= 3; i++) {
+            outbox.offer(SlackOutbox.Message.post("C1", "t", "m" + i, null));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 3);
+        assertThat(slack.posted).containsExactly("C1:m1", "C1:m2", "C1:m3");
+    }
+
+    @Test
+    void triesATransientFailureAgainAndDropsTheMessageAfterTheLastTry() {
+        slack.failure = new SlackCallException("chat.postMessage answered service_unavailable", true, null, null);
+        outbox = new SlackOutbox(slack, Duration.ofMillis(1), 10, 2);
+        var message = SlackOutbox.Message.post("C1", "t", "lost", null);
+        var next = SlackOutbox.Message.post("C1", "t", "next", null);
+
+        outbox.offer(message);
+        outbox.offer(next);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> message.sent().isDone());
+        assertThat(message.sent()).isCompletedExceptionally();
+        slack.failure = null;
+        await().atMost(Duration.ofSeconds(5)).until(() -> next.sent().isDone());
+        assertThat(slack.posted).containsExactly("C1:next");
+    }
+
+    @Test
+    void dropsAMessageSlackRefusesForGoodAtOnce() {
+        slack.failure = new SlackCallException("chat.postMessage answered channel_not_found", false, null, null);
+        outbox = new SlackOutbox(slack, Duration.ofMillis(1), 10, 3);
+        var message = SlackOutbox.Message.post("C1", "t", "lost", null);
+
+        outbox.offer(message);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> message.sent().isDone());
+        assertThat(message.sent()).isCompletedExceptionally();
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
+    void neverBlocksTheCallerWhenSlackHangsAndDropsWhatDoesNotFit() {
+        slack.hangOn = "C1";
+        outbox = new SlackOutbox(slack, Duration.ofMillis(1), 2, 3);
+
+        boolean first = outbox.offer(SlackOutbox.Message.post("C1", "t", "a", null));
+        boolean second = outbox.offer(SlackOutbox.Message.post("C1", "t", "b", null));
+        var third = SlackOutbox.Message.post("C1", "t", "c", null);
+        boolean overflow = outbox.offer(third);
+
+        assertThat(first).isTrue();
+        assertThat(second).isTrue();
+        assertThat(overflow).isFalse();
+        assertThat(third.sent()).isCompletedExceptionally();
+        slack.release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 2);
+    }
+
+    @Test
+    void oneHangingChannelDoesNotHoldUpAnother() {
+        slack.hangOn = "C1";
+        outbox = new SlackOutbox(slack, Duration.ofMillis(1), 10, 3);
+
+        outbox.offer(SlackOutbox.Message.post("C1", "t", "stuck", null));
+        outbox.offer(SlackOutbox.Message.post("C2", "t", "free", null));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.contains("C2:free"));
+        assertThat(slack.posted).doesNotContain("C1:stuck");
+    }
+}

@@ -1,0 +1,519 @@
+package io.patchbay.ingest.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.patchbay.contracts.Json;
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.event.EventBody;
+import io.patchbay.contracts.topic.Topics;
+import io.patchbay.contracts.work.GateResult;
+import io.patchbay.ingest.KafkaCommandPublisher;
+import io.patchbay.ingest.Samples;
+import io.patchbay.ingest.slack.SlackSettings.SlackDomain;
+import io.patchbay.ingest.slack.SlackSettings.Submitters;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bolt for real, behind the real Javalin route, signed like Slack signs, talking to a fake Slack. */
+class SlackServiceTest {
+
+    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+    static final String MAIN_CHANNEL = "C0MAIN";
+    static final String ALICE = "U0ALICE";
+    static final String BOB = "U0BOB";
+    static final String MALLORY = "U0MALLORY";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final AtomicInteger EVENT_IDS = new AtomicInteger();
+
+    @TempDir
+    Path state;
+
+    private FakeSlack slack;
+    private MockProducer<String, Command> producer = Samples.ackingProducer();
+    private SlackService service;
+    private Javalin http;
+
+    @BeforeEach
+    void startFakeSlack() throws Exception {
+        slack = new FakeSlack();
+    }
+
+    @AfterEach
+    void stopAll() {
+        stopService();
+        slack.close();
+    }
+
+    static SlackSettings settings(FakeSlack slack, Path state) {
+        var main = new SlackDomain(List.of(MAIN_CHANNEL), new Submitters(List.of(ALICE), List.of()), List.of(ALICE, BOB), true);
+        var ops = new SlackDomain(List.of(), new Submitters(List.of(), List.of(MAIN_CHANNEL)), List.of(BOB), true);
+        return SlackSettings.of(SECRET, FakeSlack.BOT_TOKEN, Map.of("main", main, "ops", ops), state)
+                .withApiUrl(slack.apiUrl(), List.of(slack.filesUrl()))
+                .withOutbox(Duration.ofMillis(10), 100, 3);
+    }
+
+    private void startService() {
+        service = new SlackService(settings(slack, state), new KafkaCommandPublisher(producer), Clock.systemUTC());
+        http = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            service.addRoutes(cfg.routes);
+        }).start("127.0.0.1", 0);
+        service.start();
+        await().atMost(Duration.ofSeconds(10)).until(service::isRunning);
+    }
+
+    private void stopService() {
+        if (http != null) {
+            http.stop();
+            http = null;
+        }
+        if (service != null) {
+            service.close();
+            service = null;
+        }
+    }
+
+    // ---- requests as Slack sends them ----
+
+    static String sign(String secret, long timestamp, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] digest = mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));
+        return "v0=" + HexFormat.of().formatHex(digest);
+    }
+
+    private HttpResponse<String> send(String contentType, String body, String secret, long timestamp,
+            Map<String, String> headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + SlackService.EVENTS_PATH))
+                .header("Content-Type", contentType)
+                .header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
+                .header("X-Slack-Signature", sign(secret, timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> sendSigned(String contentType, String body) throws Exception {
+        return send(contentType, body, SECRET, Instant.now().getEpochSecond(), Map.of());
+    }
+
+    /** An Events API {@code event_callback} envelope around {@code event}. */
+    static String eventCallback(String eventId, Map<String, Object> event) {
+        var envelope = new LinkedHashMap<String, Object>();
+        envelope.put("token", "legacy-verification-token");
+        envelope.put("team_id", "T1");
+        envelope.put("api_app_id", "A1");
+        envelope.put("event", event);
+        envelope.put("type", "event_callback");
+        envelope.put("event_id", eventId);
+        envelope.put("event_time", 1_700_000_000);
+        return Json.canonical(envelope);
+    }
+
+    static Map<String, Object> message(String user, String channel, String ts, String text) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("type", "message");
+        m.put("channel", channel);
+        m.put("user", user);
+        m.put("text", text);
+        m.put("ts", ts);
+        m.put("event_ts", ts);
+        m.put("channel_type", "channel");
+        return m;
+    }
+
+    private HttpResponse<String> postMessage(String eventId, String user, String channel, String ts, String text)
+            throws Exception {
+        return sendSigned("application/json", eventCallback(eventId, message(user, channel, ts, text)));
+    }
+
+    private static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private HttpResponse<String> slashCommand(String user, String channel, String text) throws Exception {
+        var fields = new LinkedHashMap<String, String>();
+        fields.put("token", "legacy-verification-token");
+        fields.put("team_id", "T1");
+        fields.put("team_domain", "patchbay-test");
+        fields.put("channel_id", channel);
+        fields.put("channel_name", "main");
+        fields.put("user_id", user);
+        fields.put("user_name", user.toLowerCase());
+        fields.put("command", "/patch");
+        fields.put("text", text);
+        fields.put("api_app_id", "A1");
+        fields.put("response_url", slack.responseUrl("cmd-" + EVENT_IDS.incrementAndGet()));
+        fields.put("trigger_id", "trigger-" + EVENT_IDS.incrementAndGet());
+        return sendSigned("application/x-www-form-urlencoded", form(fields));
+    }
+
+    private HttpResponse<String> click(String user, String actionId, String value, String messageTs) throws Exception {
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("type", "block_actions");
+        payload.put("team", Map.of("id", "T1", "domain", "patchbay-test"));
+        payload.put("user", Map.of("id", user, "username", user.toLowerCase(), "team_id", "T1"));
+        payload.put("api_app_id", "A1");
+        payload.put("token", "legacy-verification-token");
+        payload.put("container", Map.of("type", "message", "message_ts", messageTs, "channel_id", MAIN_CHANNEL,
+                "is_ephemeral", false));
+        payload.put("trigger_id", "trigger-" + EVENT_IDS.incrementAndGet());
+        payload.put("channel", Map.of("id", MAIN_CHANNEL, "name", "main"));
+        payload.put("message", Map.of("type", "message", "ts", messageTs, "text", "Waiting for approval"));
+        payload.put("response_url", slack.responseUrl("action"));
+        payload.put("actions", List.of(Map.of("action_id", actionId, "block_id", "patchbay_approval",
+                "text", Map.of("type", "plain_text", "text", "Approve"), "value", value, "type", "button",
+                "action_ts", "1700000001.000000")));
+        return sendSigned("application/x-www-form-urlencoded", form(Map.of("payload", Json.canonical(payload))));
+    }
+
+    static String codeBlock(String diff) {
+        // As Slack delivers it: fenced, with & < > escaped.
+        return "```" + diff.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "```";
+    }
+
+    private List<Command.Submit> submits() {
+        return producer.history().stream().map(r -> r.value()).filter(Command.Submit.class::isInstance)
+                .map(Command.Submit.class::cast).toList();
+    }
+
+    private String submittedId() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> submits().size() == 1);
+        return submits().get(0).patchId();
+    }
+
+    private List<FakeSlack.Call> threadReplies(String threadTs) {
+        return slack.calls("chat.postMessage").stream().filter(c -> threadTs.equals(c.field("thread_ts"))).toList();
+    }
+
+    // ---- messages ----
+
+    @Test
+    void submitsADiffPostedAsACodeBlockAndAnswersInItsThread() throws Exception {
+        startService();
+
+        var response = postMessage("Ev1", ALICE, MAIN_CHANNEL, "1700000000.000100",
+                "please apply\n" + codeBlock(Samples.DIFF));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String id = submittedId();
+        Command.Submit submit = submits().get(0);
+        assertThat(submit.by()).isEqualTo(new Submitter("slack", ALICE));
+        assertThat(submit.patch().domain()).isEqualTo("main");
+        assertThat(submit.patch().diff()).isEqualTo(Samples.DIFF);
+        assertThat(producer.history().get(0).topic()).isEqualTo(Topics.COMMANDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000100").size() == 1);
+        FakeSlack.Call received = threadReplies("1700000000.000100").get(0);
+        assertThat(received.field("channel")).isEqualTo(MAIN_CHANNEL);
+        assertThat(received.field("text")).contains("Received patch").contains(id).contains("*main*");
+        assertThat(received.authorization()).isEqualTo("Bearer " + FakeSlack.BOT_TOKEN);
+    }
+
+    @Test
+    void takesTheDomainNamedInTheMessageOverTheChannelsDefault() throws Exception {
+        startService();
+
+        postMessage("Ev2", ALICE, MAIN_CHANNEL, "1700000000.000200", "domain: ops\n" + codeBlock(Samples.DIFF));
+
+        submittedId();
+        assertThat(submits().get(0).patch().domain()).isEqualTo("ops");
+        assertThat(submits().get(0).by()).as("the channel is a submitter of ops").isEqualTo(new Submitter("slack", ALICE));
+    }
+
+    @Test
+    void readsAJsonEnvelopeAndIgnoresMessagesWithoutCodeBlocks() throws Exception {
+        startService();
+
+        postMessage("Ev3", ALICE, MAIN_CHANNEL, "1700000000.000300", "good morning, no patch here");
+        postMessage("Ev4", ALICE, MAIN_CHANNEL, "1700000000.000400", "```json\n" + Samples.JSON.strip() + "```");
+
+        submittedId();
+        assertThat(submits().get(0).patch().title()).isEqualTo("Fix typo in README");
+        assertThat(threadReplies("1700000000.000300")).isEmpty();
+    }
+
+    @Test
+    void repliesWithEveryProblemWhenTheCodeBlockIsNotAPatch() throws Exception {
+        startService();
+
+        postMessage("Ev5", ALICE, MAIN_CHANNEL, "1700000000.000500",
+                "```json\n{\"domain\": \"main\", \"titel\": \"x\", \"commands\": \"ls\"}```");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000500").size() == 1);
+        String text = threadReplies("1700000000.000500").get(0).field("text");
+        assertThat(text).contains("not a patch").contains("/titel").contains("/commands");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void tellsSomeoneWhoMayNotSubmitSoAndSubmitsNothing() throws Exception {
+        startService();
+
+        postMessage("Ev6", MALLORY, "C0RANDOM", "1700000000.000600", "domain: main\n" + codeBlock(Samples.DIFF));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000600").size() == 1);
+        assertThat(threadReplies("1700000000.000600").get(0).field("text"))
+                .contains("<@" + MALLORY + ">").contains("may not submit").contains("*main*");
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void tellsTheSubmitterNothingWasSubmittedWhenKafkaIsDown() throws Exception {
+        producer = Samples.ackingProducer();
+        producer.sendException = new org.apache.kafka.common.errors.TimeoutException("broker unreachable");
+        startService();
+
+        postMessage("Ev7", ALICE, MAIN_CHANNEL, "1700000000.000700", codeBlock(Samples.DIFF));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> threadReplies("1700000000.000700").size() == 1);
+        assertThat(threadReplies("1700000000.000700").get(0).field("text")).contains("Nothing was submitted");
+    }
+
+    // ---- signatures, retries, duplicates ----
+
+    @Test
+    void refusesBadStaleAndMissingSignaturesWith401() throws Exception {
+        startService();
+        String body = eventCallback("Ev8", message(ALICE, MAIN_CHANNEL, "1700000000.000800", codeBlock(Samples.DIFF)));
+        long now = Instant.now().getEpochSecond();
+
+        var wrongSecret = send("application/json", body, "not-the-secret", now, Map.of());
+        var stale = send("application/json", body, SECRET, now - 600, Map.of());
+        var garbage = send("application/json", "not json at all", "not-the-secret", now, Map.of());
+
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(garbage.statusCode()).isEqualTo(401);
+        assertThat(producer.history()).isEmpty();
+        assertThat(slack.calls("chat.postMessage")).isEmpty();
+    }
+
+    @Test
+    void answersSlacksUrlVerificationChallenge() throws Exception {
+        startService();
+
+        var response = sendSigned("application/json",
+                "{\"token\":\"t\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    }
+
+    @Test
+    void submitsARetriedOrDuplicatedDeliveryOnceEvenAfterARestart() throws Exception {
+        startService();
+        String body = eventCallback("Ev9", message(ALICE, MAIN_CHANNEL, "1700000000.000900", codeBlock(Samples.DIFF)));
+
+        assertThat(sendSigned("application/json", body).statusCode()).isEqualTo(200);
+        var retry = send("application/json", body, SECRET, Instant.now().getEpochSecond(),
+                Map.of("X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_timeout"));
+        assertThat(retry.statusCode()).isEqualTo(200);
+        submittedId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000900").size() == 1);
+
+        stopService();
+        startService();
+        var afterRestart = send("application/json", body, SECRET, Instant.now().getEpochSecond(),
+                Map.of("X-Slack-Retry-Num", "2", "X-Slack-Retry-Reason", "http_error"));
+        postMessage("Ev10", ALICE, MAIN_CHANNEL, "1700000000.001000", "```yaml\n" + Samples.YAML + "```");
+
+        assertThat(afterRestart.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> submits().size() == 2);
+        assertThat(submits().get(1).patch().title()).as("the later, new message").isEqualTo("Add notes");
+        assertThat(threadReplies("1700000000.000900")).hasSize(1);
+    }
+
+    // ---- files ----
+
+    @Test
+    void submitsAnUploadedDiffFileOnceThoughItArrivesAsMessageAndAsFileShared() throws Exception {
+        slack.addFile(new FakeSlack.FakeFile("F0DIFF", "fix-typo.diff", Samples.DIFF.getBytes(StandardCharsets.UTF_8),
+                MAIN_CHANNEL, "1700000000.001100"));
+        slack.addFile(new FakeSlack.FakeFile("F0PIC", "screenshot.png", new byte[] {1, 2, 3}, MAIN_CHANNEL,
+                "1700000000.001100"));
+        startService();
+        var fileMessage = message(ALICE, MAIN_CHANNEL, "1700000000.001100", "here is the fix");
+        fileMessage.put("subtype", "file_share");
+        fileMessage.put("files", List.of(Map.of("id", "F0DIFF", "name", "fix-typo.diff"),
+                Map.of("id", "F0PIC", "name", "screenshot.png")));
+        var fileShared = new LinkedHashMap<String, Object>(Map.of("type", "file_shared", "file_id", "F0DIFF",
+                "user_id", ALICE, "file", Map.of("id", "F0DIFF"), "channel_id", MAIN_CHANNEL,
+                "event_ts", "1700000000.001101"));
+
+        assertThat(sendSigned("application/json", eventCallback("Ev11", fileMessage)).statusCode()).isEqualTo(200);
+        assertThat(sendSigned("application/json", eventCallback("Ev12", fileShared)).statusCode()).isEqualTo(200);
+
+        String id = submittedId();
+        assertThat(submits().get(0).patch().diff()).isEqualTo(Samples.DIFF);
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.001100").size() == 1);
+        assertThat(threadReplies("1700000000.001100").get(0).field("text")).contains(id);
+        assertThat(slack.calls("/files/F0DIFF")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.authorization()).isEqualTo("Bearer " + FakeSlack.BOT_TOKEN));
+        assertThat(slack.calls("/files/F0PIC")).as("not a patch file").isEmpty();
+        assertThat(submits()).hasSize(1);
+    }
+
+    // ---- /patch ----
+
+    @Test
+    void slashCommandSubmitsAndThreadsUnderAMessageOfItsOwn() throws Exception {
+        startService();
+
+        var response = slashCommand(ALICE, MAIN_CHANNEL, "main " + codeBlock(Samples.DIFF));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String id = submittedId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postMessage").size() == 2);
+        FakeSlack.Call root = slack.calls("chat.postMessage").get(0);
+        FakeSlack.Call received = slack.calls("chat.postMessage").get(1);
+        assertThat(root.field("thread_ts")).isNull();
+        assertThat(root.field("text")).contains("<@" + ALICE + ">").contains("/patch");
+        assertThat(received.field("thread_ts")).isNotNull();
+        assertThat(received.field("text")).contains(id);
+    }
+
+    @Test
+    void slashCommandRefusalIsTheImmediateAnswerAndNothingIsSubmitted() throws Exception {
+        startService();
+
+        var notAllowed = slashCommand(MALLORY, "C0RANDOM", "main " + codeBlock(Samples.DIFF));
+        var noPatch = slashCommand(ALICE, MAIN_CHANNEL, "main");
+
+        assertThat(notAllowed.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(notAllowed.body()).get("text").asText()).contains("may not submit");
+        assertThat(Json.mapper().readTree(noPatch.body()).get("text").asText()).contains("Usage");
+        assertThat(producer.history()).isEmpty();
+        assertThat(slack.calls("chat.postMessage")).isEmpty();
+    }
+
+    // ---- approval buttons ----
+
+    @Test
+    void approvalButtonsPublishApproveForAnApproverButNotForTheSubmitter() throws Exception {
+        startService();
+        postMessage("Ev13", ALICE, MAIN_CHANNEL, "1700000000.001300", codeBlock(Samples.DIFF));
+        String id = submittedId();
+
+        service.notifier().on(event(id, 2, new EventBody.AwaitingApproval("risk high needs approval", 1)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.001300").stream()
+                .anyMatch(c -> c.field("blocks") != null));
+        FakeSlack.Call buttons = threadReplies("1700000000.001300").stream().filter(c -> c.field("blocks") != null)
+                .findFirst().orElseThrow();
+        JsonNode actions = buttons.blocks().get(1);
+        assertThat(actions.get("type").asText()).isEqualTo("actions");
+        assertThat(actions.get("elements")).hasSize(2);
+        JsonNode approve = actions.get("elements").get(0);
+        assertThat(approve.get("type").asText()).isEqualTo("button");
+        assertThat(approve.get("action_id").asText()).isEqualTo(SlackMessages.APPROVE);
+        assertThat(approve.get("style").asText()).isEqualTo("primary");
+        assertThat(approve.get("text").get("type").asText()).isEqualTo("plain_text");
+        assertThat(actions.get("elements").get(1).get("action_id").asText()).isEqualTo(SlackMessages.REJECT);
+        String value = approve.get("value").asText();
+
+        assertThat(click(ALICE, SlackMessages.APPROVE, value, "1700000000.001301").statusCode()).isEqualTo(200);
+        assertThat(click(MALLORY, SlackMessages.APPROVE, value, "1700000000.001301").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postEphemeral").size() == 2);
+        assertThat(slack.calls("chat.postEphemeral")).anySatisfy(c -> {
+            assertThat(c.field("user")).isEqualTo(ALICE);
+            assertThat(c.field("text")).contains("four-eyes");
+        }).anySatisfy(c -> {
+            assertThat(c.field("user")).isEqualTo(MALLORY);
+            assertThat(c.field("text")).contains("only the approvers");
+        });
+        assertThat(producer.history()).hasSize(1);
+
+        assertThat(click(BOB, SlackMessages.APPROVE, value, "1700000000.001301").statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
+        Command approval = producer.history().get(1).value();
+        assertThat(approval).isEqualTo(new Command.Approve("main", id, new Submitter("slack", BOB), approval.at()));
+        assertThat(producer.history().get(1).key()).isEqualTo("main");
+    }
+
+    @Test
+    void theSubmitterMayRejectTheirOwnPatch() throws Exception {
+        startService();
+        postMessage("Ev14", ALICE, MAIN_CHANNEL, "1700000000.001400", codeBlock(Samples.DIFF));
+        String id = submittedId();
+
+        click(ALICE, SlackMessages.REJECT, new SlackMessages.ApprovalRef("main", id).value(), "1700000000.001401");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
+        assertThat(producer.history().get(1).value()).isInstanceOfSatisfying(Command.Reject.class,
+                r -> assertThat(r.by()).isEqualTo(new Submitter("slack", ALICE)));
+    }
+
+    // ---- the thread follows the patch ----
+
+    static Event event(String patchId, long seq, EventBody body) {
+        return new Event("main", seq, patchId, Instant.parse("2026-11-22T10:00:00Z"), body, "0".repeat(64), "1".repeat(64));
+    }
+
+    @Test
+    void theThreadHearsTheVerdictTheStartAndTheResultWithItsSummary() throws Exception {
+        startService();
+        postMessage("Ev15", ALICE, MAIN_CHANNEL, "1700000000.001500", codeBlock(Samples.DIFF));
+        String id = submittedId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.001500").size() == 1);
+
+        service.notifier().on(event(id, 1, new EventBody.Submitted(submits().get(0).patch(), new Submitter("slack", ALICE))));
+        service.notifier().on(event(id, 2, new EventBody.Accepted("2026.11.1", "abc")));
+        service.notifier().on(event(id, 3, new EventBody.Queued(1)));
+        service.notifier().on(event(id, 4, new EventBody.Started(1, "worker-1", "3f2a1b4c5d6e7f80")));
+        service.notifier().on(event(id, 5, new EventBody.Succeeded(1, "9e8d7c6b5a4f3e2d", List.of("README.md"),
+                List.of(new GateResult("unit", true, 0, 1200, "ok")), "var/summaries/main/x.md",
+                "# Patch\nREADME.md: helo -> hello", 2300)));
+        service.notifier().on(event("some-http-patch", 6, new EventBody.Accepted("2026.11.1", "abc")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.001500").size() == 4);
+        List<String> texts = FakeSlack.texts(threadReplies("1700000000.001500"));
+        assertThat(texts.get(1)).contains("Allowed by the execution contract").contains("2026.11.1");
+        assertThat(texts.get(2)).contains("Started").contains("3f2a1b4c5d");
+        assertThat(texts.get(3)).contains("Succeeded").contains("9e8d7c6b5a").contains("1 file(s)").contains("unit")
+                .contains("helo -&gt; hello");
+        assertThat(slack.calls("chat.postMessage")).hasSize(4);
+    }
+
+    @Test
+    void aRateLimitedReplyIsSentAgainAfterRetryAfter() throws Exception {
+        slack.rateLimitPosts.set(1);
+        startService();
+
+        postMessage("Ev16", ALICE, MAIN_CHANNEL, "1700000000.001600", codeBlock(Samples.DIFF));
+
+        submittedId();
+        await().atMost(Duration.ofSeconds(15)).until(() -> slack.calls("chat.postMessage").size() == 2);
+        assertThat(FakeSlack.texts(slack.calls("chat.postMessage"))).allSatisfy(t -> assertThat(t).contains("Received"));
+        assertThat(service.outboxWaiting()).isZero();
+    }
+}
