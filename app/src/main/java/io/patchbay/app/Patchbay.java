@@ -13,6 +13,10 @@ import io.patchbay.executor.worker.WorkerConfig;
 import io.patchbay.executor.worker.Workspaces;
 import io.patchbay.health.HealthRoutes;
 import io.patchbay.ingest.HttpInbox;
+import io.patchbay.ingest.InboxToken;
+import io.patchbay.ingest.InboxTokens;
+import io.patchbay.ingest.slack.SlackService;
+import io.patchbay.ingest.slack.SlackSettings;
 import io.patchbay.ingest.KafkaCommandPublisher;
 import io.patchbay.ingest.SpoolWatcher;
 import io.patchbay.watchdog.Watchdog;
@@ -24,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +58,7 @@ public final class Patchbay implements AutoCloseable {
     private Path contractSource;
     private Javalin http;
     private Watchdog watchdog;
+    private SlackService slack;
 
     private Patchbay(PatchbayConfig config) {
         this.config = config;
@@ -126,11 +132,29 @@ public final class Patchbay implements AutoCloseable {
             spool.start();
             running.push(spool::close);
             services.put("spool", spool::isRunning);
-            inbox = new HttpInbox(HttpInbox.Config.of(Map.of(TOKEN_NAME, Json.sha256Hex(token))), publisher);
+            var tokens = new ArrayList<>(InboxTokens.load(var.resolve("secrets/tokens.yml"), System.getenv()));
+            if (tokens.stream().noneMatch(t -> t.name().equals(TOKEN_NAME))) {
+                tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)));
+            }
+            inbox = new HttpInbox(HttpInbox.Config.of(tokens)
+                    .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher);
+            running.push(inbox::close);
+            Optional<SlackSettings> slackSettings =
+                    SlackSettings.load(var.resolve("secrets/slack.yml"), System.getenv(), var.resolve("slack"));
+            if (slackSettings.isPresent()) {
+                slack = new SlackService(slackSettings.get(), publisher, Clock.systemUTC());
+                services.put("slack", slack::isRunning);
+            }
         }
 
         if (inbox != null || watchdog != null) {
             startHttp(inbox, watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services));
+        }
+        if (slack != null) {
+            SlackService s = slack;
+            s.start();
+            s.startNotifier(bootstrap);
+            running.push(s::close);
         }
         LOG.info("patchbay up in {} ms", (System.nanoTime() - began) / 1_000_000);
     }
@@ -142,6 +166,9 @@ public final class Patchbay implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             if (inbox != null) {
                 inbox.addRoutes(cfg.routes);
+            }
+            if (slack != null) {
+                slack.addRoutes(cfg.routes);
             }
             if (health != null) {
                 health.addRoutes(cfg.routes);
@@ -218,6 +245,9 @@ public final class Patchbay implements AutoCloseable {
             b.append("  patches     ").append(base).append("/v1/patches/{id}\n");
         }
         b.append("  kafka       ").append(bootstrap).append(config.embeddedKafka() ? " (embedded, log in var/kafka)" : "").append('\n');
+        if (slack != null) {
+            b.append("  slack       POST ").append(base).append("/slack/events (or Socket Mode with an app token)\n");
+        }
         if (config.runs(Role.INGEST)) {
             b.append("  spool       ").append(config.var().resolve("spool")).append("/<domain>/incoming/\n");
         }

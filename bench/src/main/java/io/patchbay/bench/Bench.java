@@ -196,6 +196,7 @@ public final class Bench {
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
         pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         try (var producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
