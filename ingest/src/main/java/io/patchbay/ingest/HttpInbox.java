@@ -303,6 +303,12 @@ public final class HttpInbox implements AutoCloseable {
         }
     }
 
+    /** The token a header carries, or null. */
+    InboxToken tokenOf(String header) {
+        String name = authenticate(header);
+        return name == null ? null : tokens.get(name);
+    }
+
     /** The name of the token the header carries, or null. Every configured hash is compared, in constant time. */
     private String authenticate(String header) {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
