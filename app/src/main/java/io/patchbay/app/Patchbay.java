@@ -110,7 +110,8 @@ public final class Patchbay implements AutoCloseable {
         KafkaCommandPublisher publisher = new KafkaCommandPublisher(bootstrap);
         running.push(publisher::close);
 
-        SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get()), publisher);
+        SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get()), publisher,
+                Clock.systemUTC(), contract::get);
         spool.start();
         running.push(spool::close);
 
@@ -121,7 +122,8 @@ public final class Patchbay implements AutoCloseable {
         services.put("watchdog", watchdog::isRunning);
         services.put("spool", spool::isRunning);
         HealthRoutes health = new HealthRoutes(watchdog, contract::get, services);
-        HttpInbox inbox = new HttpInbox(HttpInbox.Config.of(Map.of(TOKEN_NAME, Json.sha256Hex(token))), publisher);
+        HttpInbox inbox = new HttpInbox(HttpInbox.Config.of(Map.of(TOKEN_NAME, Json.sha256Hex(token))), publisher,
+                Clock.systemUTC(), contract::get);
 
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -6,6 +6,7 @@ import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.patch.NodeTargets;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.patch.PatchFormatException;
 import io.patchbay.contracts.patch.PatchReader.Format;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -78,15 +80,25 @@ public final class HttpInbox {
     private final CommandPublisher publisher;
     private final Clock clock;
     private final Map<String, byte[]> hashes;
+    private final Supplier<? extends NodeTargets> targets;
 
     public HttpInbox(Config config, CommandPublisher publisher) {
         this(config, publisher, Clock.systemUTC());
     }
 
     public HttpInbox(Config config, CommandPublisher publisher, Clock clock) {
+        this(config, publisher, clock, () -> NodeTargets.NONE);
+    }
+
+    /**
+     * @param targets the current contract, which maps Node-runner patches to a domain; without it
+     *     such patches are refused
+     */
+    public HttpInbox(Config config, CommandPublisher publisher, Clock clock, Supplier<? extends NodeTargets> targets) {
         this.config = config;
         this.publisher = publisher;
         this.clock = clock;
+        this.targets = targets;
         var decoded = new TreeMap<String, byte[]>();
         config.tokenHashes().forEach((name, hex) -> decoded.put(name, HexFormat.of().parseHex(hex)));
         this.hashes = decoded;
@@ -130,7 +142,8 @@ public final class HttpInbox {
         }
         Patch patch;
         try {
-            patch = SubmissionReader.read(body, format, blankToNull(ctx.queryParam("domain"))).withDefaultId();
+            patch = SubmissionReader.read(body, format, blankToNull(ctx.queryParam("domain")), targets.get())
+                    .withDefaultId();
         } catch (PatchFormatException e) {
             log.info("refused a {} submission from token {}: {}", format, tokenName, e.getMessage());
             Problem.send(ctx, HttpStatus.BAD_REQUEST, "the body is not a valid patch", e.problems());

@@ -2,16 +2,19 @@ package io.patchbay.contracts.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.schema.SchemaCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads and checks the execution contract. A contract that cannot be used is refused whole with
@@ -21,8 +24,6 @@ public final class ContractLoader {
 
     /** Where the default contract sits on the class path (and at {@code contracts/sot/} in the repository). */
     public static final String DEFAULT_RESOURCE = "/sot/execution-contract.yml";
-
-    private static final Pattern DOMAIN_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
 
     private ContractLoader() {}
 
@@ -45,32 +46,51 @@ public final class ContractLoader {
         }
     }
 
-    /** Parses and checks contract YAML; {@code source} names it in errors. */
+    /**
+     * Parses and checks contract YAML; {@code source} names it in errors. The YAML is checked
+     * against {@code contracts/schema/execution-contract.schema.json} first, then for what a schema
+     * cannot say (routes to unknown domains, time zones, approvals nobody can give).
+     */
     public static ExecutionContract parse(byte[] yaml, String source) {
-        ExecutionContract raw;
+        JsonNode tree;
         try {
-            raw = Json.yaml().readValue(yaml, ExecutionContract.class);
-        } catch (JsonMappingException e) {
-            String reason = mappingReason(e);
-            int line = lineOf(yaml, reason);
-            if (line == 0 && e.getLocation() != null) {
-                line = e.getLocation().getLineNr();
-            }
-            throw new ContractException(source, line, reason, e);
+            tree = SchemaCheck.read(new String(yaml, StandardCharsets.UTF_8), true);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new ContractException(source, line, e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new ContractException(source, 0, e.getMessage(), e);
         }
-        if (raw == null) {
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new ContractException(source, 0, "the contract is empty", null);
         }
-        List<String> problems = check(raw);
+        List<SchemaCheck.Problem> problems = Schema.INSTANCE.check(tree);
+        if (problems.isEmpty()) {
+            problems = new ArrayList<>();
+        }
+        ExecutionContract raw = null;
+        if (problems.isEmpty()) {
+            try {
+                raw = Json.yaml().treeToValue(tree, ExecutionContract.class);
+            } catch (JsonMappingException e) {
+                int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+                throw new ContractException(source, line, mappingReason(e), e);
+            } catch (JsonProcessingException e) {
+                throw new ContractException(source, 0, e.getOriginalMessage(), e);
+            }
+            problems = check(raw, tree);
+        }
         if (!problems.isEmpty()) {
-            throw new ContractException(source, lineOf(yaml, problems.get(0)), String.join("; ", problems), null);
+            String reason = problems.stream().map(SchemaCheck.Problem::withDottedPath).collect(Collectors.joining("; "));
+            int line = problems.stream().mapToInt(SchemaCheck.Problem::line).filter(l -> l > 0).findFirst().orElse(0);
+            throw new ContractException(source, line, reason, null);
         }
         return raw.withHash(Json.sha256Hex(yaml));
+    }
+
+    /** The schema, loaded once on first use. */
+    private static final class Schema {
+        static final SchemaCheck INSTANCE = SchemaCheck.of(SchemaCheck.CONTRACT, "contract");
     }
 
     private static String mappingReason(JsonMappingException e) {
@@ -86,75 +106,55 @@ public final class ContractLoader {
         return (path.isEmpty() ? "" : path + ": ") + msg;
     }
 
-    private static List<String> check(ExecutionContract c) {
-        var problems = new ArrayList<String>();
-        if (c.version() == null || c.version().isBlank()) {
-            problems.add("version: the contract needs a version");
-        }
-        if (c.domains().isEmpty()) {
-            problems.add("domains: the contract defines no domain");
-        }
+    /** What the schema cannot check: cross references, time zones, approvals that can be given. */
+    private static List<SchemaCheck.Problem> check(ExecutionContract c, JsonNode tree) {
+        var problems = new ArrayList<SchemaCheck.Problem>();
         for (Map.Entry<String, DomainPolicy> e : c.domains().entrySet()) {
             String d = e.getKey();
             DomainPolicy p = e.getValue();
-            if (!DOMAIN_NAME.matcher(d).matches()) {
-                problems.add("domains." + d + ": a domain name is lower-case letters, digits and '-', starting with a letter");
-            }
+            String at = "/domains/" + d;
             if (p == null) {
-                problems.add("domains." + d + ": the domain has no settings");
+                problems.add(problem(tree, at, "the domain has no settings"));
                 continue;
             }
-            if (p.workspace() == null || p.workspace().isBlank()) {
-                problems.add("domains." + d + ".workspace: every domain needs a workspace path");
-            }
-            checkDuration(problems, "domains." + d + ".limits.commandTimeout", p.limits().commandTimeout());
-            checkDuration(problems, "domains." + d + ".limits.patchTimeout", p.limits().patchTimeout());
-            checkDuration(problems, "domains." + d + ".retry.backoff", p.retry().backoff());
-            checkDuration(problems, "domains." + d + ".sla.oldestPending", p.sla().oldestPending());
-            checkDuration(problems, "domains." + d + ".sla.runTime", p.sla().runTime());
-            checkDuration(problems, "domains." + d + ".driftCheckInterval", p.driftCheckInterval());
-            if (p.limits().patchBytes() <= 0 || p.limits().files() <= 0 || p.limits().outputBytes() <= 0) {
-                problems.add("domains." + d + ".limits: limits must be positive");
-            }
-            if (p.retry().maxAttempts() < 1) {
-                problems.add("domains." + d + ".retry.maxAttempts: at least 1 attempt");
-            }
-            for (List<String> prefix : p.commands().allow()) {
-                if (prefix.isEmpty()) {
-                    problems.add("domains." + d + ".commands.allow: an allowed command needs at least a program name");
+            DomainPolicy.RiskRules risk = p.risk();
+            for (io.patchbay.contracts.patch.Risk level : io.patchbay.contracts.patch.Risk.values()) {
+                DomainPolicy.Level rule = risk.level(level);
+                String levelAt = at + "/risk/levels/" + level.label();
+                if (rule.approvals() > 0 && !risk.approvers().contains("*")) {
+                    // With four eyes the submitter may be on the list, so one more name is needed to be sure.
+                    int possible = risk.approvers().size();
+                    if (possible < rule.approvals()) {
+                        problems.add(problem(tree, levelAt + "/approvals", level.label() + " patches need "
+                                + rule.approvals() + " approval(s) but only " + possible
+                                + " approver(s) are listed under risk.approvers"));
+                    }
+                }
+                for (int i = 0; i < rule.windows().size(); i++) {
+                    String windowAt = levelAt + "/windows/" + i;
+                    rule.windows().get(i).problem().ifPresent(m -> problems.add(problem(tree, windowAt, m)));
                 }
             }
         }
+        c.routes().slackChannels().forEach((channel, domain) -> {
+            if (!c.domains().containsKey(domain)) {
+                problems.add(problem(tree, "/routes/slackChannels/" + channel, "routes to domain '" + domain
+                        + "', which the contract does not define"));
+            }
+        });
+        c.routes().nodeTargets().forEach((target, domain) -> {
+            if (!c.domains().containsKey(domain)) {
+                problems.add(problem(tree, "/routes/nodeTargets/" + target, "routes to domain '" + domain
+                        + "', which the contract does not define"));
+            }
+        });
         return problems;
     }
 
-    private static void checkDuration(List<String> problems, String field, String value) {
-        try {
-            Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            problems.add(field + ": " + e.getMessage());
-        }
+    private static SchemaCheck.Problem problem(JsonNode tree, String pointer, String message) {
+        JsonNode node = tree.at(com.fasterxml.jackson.core.JsonPointer.compile(
+                pointer.replace("~", "~0").replace("//", "/")));
+        return new SchemaCheck.Problem(pointer, SchemaCheck.lineOf(node.isMissingNode() ? null : node), message);
     }
 
-    /** Best-effort line of the field a semantic problem names: the line of its last path segment's key. */
-    private static int lineOf(byte[] yaml, String problem) {
-        String path = problem.substring(0, Math.max(0, problem.indexOf(':')));
-        if (path.isEmpty()) {
-            return 0;
-        }
-        String[] parts = path.replaceAll("\\[\\d+]", "").split("\\.");
-        String[] lines = new String(yaml, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
-        int from = 0;
-        int found = 0;
-        for (String part : parts) {
-            for (int i = from; i < lines.length; i++) {
-                if (lines[i].trim().startsWith(part + ":")) {
-                    found = i + 1;
-                    from = i + 1;
-                    break;
-                }
-            }
-        }
-        return found;
-    }
 }
