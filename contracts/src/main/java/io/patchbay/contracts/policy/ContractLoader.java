@@ -65,9 +65,6 @@ public final class ContractLoader {
             throw new ContractException(source, 0, "the contract is empty", null);
         }
         List<SchemaCheck.Problem> problems = Schema.INSTANCE.check(tree);
-        if (problems.isEmpty()) {
-            problems = new ArrayList<>();
-        }
         ExecutionContract raw = null;
         if (problems.isEmpty()) {
             try {
@@ -78,7 +75,9 @@ public final class ContractLoader {
             } catch (JsonProcessingException e) {
                 throw new ContractException(source, 0, e.getOriginalMessage(), e);
             }
-            problems = check(raw, tree);
+            problems = check(raw, tree).stream()
+                    .sorted(java.util.Comparator.comparingInt(p -> p.line() == 0 ? Integer.MAX_VALUE : p.line()))
+                    .toList();
         }
         if (!problems.isEmpty()) {
             String reason = problems.stream().map(SchemaCheck.Problem::withDottedPath).collect(Collectors.joining("; "));
