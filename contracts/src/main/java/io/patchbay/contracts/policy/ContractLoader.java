@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +53,16 @@ public final class ContractLoader {
      * cannot say (routes to unknown domains, time zones, approvals nobody can give).
      */
     public static ExecutionContract parse(byte[] yaml, String source) {
+        return parseChecked(yaml, source, "contract", Schema.INSTANCE, ExecutionContract.class, ContractLoader::check)
+                .withHash(Json.sha256Hex(yaml));
+    }
+
+    /**
+     * Reads a YAML document of the source of truth: syntax, then its schema, then the record, then
+     * {@code check} for what the schema cannot say. Every problem is reported, sorted by line.
+     */
+    static <T> T parseChecked(byte[] yaml, String source, String noun, SchemaCheck schema, Class<T> type,
+            BiFunction<T, JsonNode, List<SchemaCheck.Problem>> check) {
         JsonNode tree;
         try {
             tree = SchemaCheck.read(new String(yaml, StandardCharsets.UTF_8), true);
@@ -62,20 +73,20 @@ public final class ContractLoader {
             throw new ContractException(source, 0, e.getMessage(), e);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            throw new ContractException(source, 0, "the contract is empty", null);
+            throw new ContractException(source, 0, "the " + noun + " is empty", null);
         }
-        List<SchemaCheck.Problem> problems = Schema.INSTANCE.check(tree);
-        ExecutionContract raw = null;
+        List<SchemaCheck.Problem> problems = schema.check(tree);
+        T raw = null;
         if (problems.isEmpty()) {
             try {
-                raw = Json.yaml().treeToValue(tree, ExecutionContract.class);
+                raw = Json.yaml().treeToValue(tree, type);
             } catch (JsonMappingException e) {
                 int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-                throw new ContractException(source, line, mappingReason(e), e);
+                throw new ContractException(source, line, mappingReason(e, noun), e);
             } catch (JsonProcessingException e) {
                 throw new ContractException(source, 0, e.getOriginalMessage(), e);
             }
-            problems = check(raw, tree).stream()
+            problems = check.apply(raw, tree).stream()
                     .sorted(java.util.Comparator.comparingInt(p -> p.line() == 0 ? Integer.MAX_VALUE : p.line()))
                     .toList();
         }
@@ -84,7 +95,7 @@ public final class ContractLoader {
             int line = problems.stream().mapToInt(SchemaCheck.Problem::line).filter(l -> l > 0).findFirst().orElse(0);
             throw new ContractException(source, line, reason, null);
         }
-        return raw.withHash(Json.sha256Hex(yaml));
+        return raw;
     }
 
     /** The schema, loaded once on first use. */
@@ -92,7 +103,7 @@ public final class ContractLoader {
         static final SchemaCheck INSTANCE = SchemaCheck.of(SchemaCheck.CONTRACT, "contract");
     }
 
-    private static String mappingReason(JsonMappingException e) {
+    private static String mappingReason(JsonMappingException e, String noun) {
         String path = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
@@ -100,7 +111,7 @@ public final class ContractLoader {
         String msg = e.getOriginalMessage();
         if (msg != null && msg.startsWith("Unrecognized field")) {
             int end = msg.indexOf(" (");
-            msg = (end > 0 ? msg.substring(0, end) : msg) + " is not a contract field";
+            msg = (end > 0 ? msg.substring(0, end) : msg) + " is not a " + noun + " field";
         }
         return (path.isEmpty() ? "" : path + ": ") + msg;
     }
@@ -150,7 +161,7 @@ public final class ContractLoader {
         return problems;
     }
 
-    private static SchemaCheck.Problem problem(JsonNode tree, String pointer, String message) {
+    static SchemaCheck.Problem problem(JsonNode tree, String pointer, String message) {
         JsonNode node = tree.at(com.fasterxml.jackson.core.JsonPointer.compile(
                 pointer.replace("~", "~0").replace("//", "/")));
         return new SchemaCheck.Problem(pointer, SchemaCheck.lineOf(node.isMissingNode() ? null : node), message);

@@ -6,8 +6,6 @@ import io.patchbay.contracts.event.Violation;
 import io.patchbay.contracts.patch.Gate;
 import io.patchbay.contracts.patch.Patch;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.PathMatcher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,9 +159,9 @@ public final class Verdicts {
             }
         }
         String normal = String.join("/", segments);
-        if (matchesAny(normal, policy.paths().deny())) {
+        if (Globs.matchesAny(normal, policy.paths().deny())) {
             out.add(new Violation("PATH_DENIED", path, "The contract denies changes to '" + path + "'."));
-        } else if (!matchesAny(normal, policy.paths().allow())) {
+        } else if (!Globs.matchesAny(normal, policy.paths().allow())) {
             out.add(new Violation("PATH_NOT_ALLOWED", path, "'" + path + "' is outside the paths the contract allows ("
                     + String.join(", ", policy.paths().allow()) + ")."));
         }
@@ -189,22 +187,6 @@ public final class Verdicts {
 
     private static String abbreviated(String path) {
         return path.length() <= 80 ? path : path.substring(0, 40) + "..." + path.substring(path.length() - 30);
-    }
-
-    private static boolean matchesAny(String path, List<String> globs) {
-        java.nio.file.Path p = java.nio.file.Path.of(path);
-        for (String glob : globs) {
-            if (glob.equals("**")) {
-                return true;
-            }
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-            // "docs/**" should also match "docs/x" one level down and "**/x" a file at the top.
-            if (m.matches(p) || (glob.startsWith("**/") && FileSystems.getDefault()
-                    .getPathMatcher("glob:" + glob.substring(3)).matches(p))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void checkGate(Gate gate, DomainPolicy policy, List<Violation> out) {
