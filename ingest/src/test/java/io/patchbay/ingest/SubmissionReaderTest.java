@@ -34,20 +34,6 @@ class SubmissionReaderTest {
     }
 
     @Test
-    void reportsEveryProblemOfAnEnvelopeAtOnce() {
-        var e = refused("""
-                domain: main
-                risk: extreme
-                gates:
-                  - {name: unit, run: ["mvn", "test"], timout: 5m}
-                """, Format.YAML, "main");
-
-        assertThat(e.problems()).hasSize(2);
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("/risk"));
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("/gates/0/timout"));
-    }
-
-    @Test
     void readsANodeRunnerPatchThroughTheContract() {
         var patch = SubmissionReader.read(bytes(NODE), Format.JSON, null, CONTRACT);
 

@@ -29,19 +29,29 @@ public final class ContractLoader {
     private ContractLoader() {}
 
     public static ExecutionContract load(Path file) {
-        try {
-            return parse(Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new ContractException(file.toString(), 0, "cannot read the contract: " + e.getMessage(), e);
-        }
+        return loadFile(file, "contract", ContractLoader::parse);
     }
 
     public static ExecutionContract loadDefault() {
-        try (InputStream in = ContractLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return loadResource(DEFAULT_RESOURCE, "contract", ContractLoader::parse);
+    }
+
+    static <T> T loadFile(Path file, String noun, BiFunction<byte[], String, T> parse) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ContractException(file.toString(), 0, "cannot read the " + noun + ": " + e.getMessage(), e);
+        }
+        return parse.apply(bytes, file.toString());
+    }
+
+    static <T> T loadResource(String resource, String noun, BiFunction<byte[], String, T> parse) {
+        try (InputStream in = ContractLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the default contract " + DEFAULT_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException("the default " + noun + " " + resource + " is missing from the class path");
             }
-            return parse(in.readAllBytes(), "classpath:" + DEFAULT_RESOURCE);
+            return parse.apply(in.readAllBytes(), "classpath:" + resource);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

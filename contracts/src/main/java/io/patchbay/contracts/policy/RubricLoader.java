@@ -3,10 +3,6 @@ package io.patchbay.contracts.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.schema.SchemaCheck;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,22 +17,11 @@ public final class RubricLoader {
     private RubricLoader() {}
 
     public static Rubric load(Path file) {
-        try {
-            return parse(Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new ContractException(file.toString(), 0, "cannot read the rubric: " + e.getMessage(), e);
-        }
+        return ContractLoader.loadFile(file, "rubric", RubricLoader::parse);
     }
 
     public static Rubric loadDefault() {
-        try (InputStream in = RubricLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the default rubric " + DEFAULT_RESOURCE + " is missing from the class path");
-            }
-            return parse(in.readAllBytes(), "classpath:" + DEFAULT_RESOURCE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ContractLoader.loadResource(DEFAULT_RESOURCE, "rubric", RubricLoader::parse);
     }
 
     public static Rubric parse(byte[] yaml, String source) {
