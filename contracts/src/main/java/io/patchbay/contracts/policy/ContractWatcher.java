@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * reference (every later verdict names its version and hash); an invalid one leaves the previous
  * contract in force and is reported once to {@code onInvalid}, with file, line and reason, until
  * the file changes again. The file is read whole each time rather than trusting its mtime, which
- * may not move for two edits in the same second; a contract is a few kilobytes.
+ * may not move for two edits in the same second; a contract is a few kilobytes. New content is
+ * acted on only once two reads in a row agree, so a file caught half-written by an editor is
+ * neither taken nor reported.
  */
 public final class ContractWatcher implements AutoCloseable {
 
@@ -47,8 +49,10 @@ public final class ContractWatcher implements AutoCloseable {
     private final AtomicReference<ExecutionContract> current;
     private final Consumer<ContractException> onInvalid;
     private final Consumer<ExecutionContract> onChange;
-    /** The hash of the bytes last looked at, good or bad; touched by one thread at a time (synchronized). */
+    /** The hash of the bytes last acted on, good or bad; touched by one thread at a time (synchronized). */
     private String seenHash;
+    /** New content seen once, waiting for a second read to agree. */
+    private String pendingHash;
     private ScheduledExecutorService executor;
 
     /**
@@ -91,7 +95,7 @@ public final class ContractWatcher implements AutoCloseable {
     }
 
     /**
-     * Looks at the file once.
+     * Looks at the file once. New content is acted on at the second look that finds it unchanged.
      *
      * @return true when a new contract came into force
      */
@@ -107,10 +111,9 @@ public final class ContractWatcher implements AutoCloseable {
                     "cannot read the contract: " + e.getMessage() + "; the previous contract stays in force", e));
         }
         String hash = Json.sha256Hex(bytes);
-        if (hash.equals(seenHash)) {
+        if (!settled(hash)) {
             return false;
         }
-        seenHash = hash;
         ExecutionContract next;
         try {
             next = ContractLoader.parse(bytes, config.file().toString());
@@ -127,10 +130,24 @@ public final class ContractWatcher implements AutoCloseable {
         return true;
     }
 
+    /** Whether {@code state} is new and was seen by the previous look too; if so it becomes the one acted on. */
+    private boolean settled(String state) {
+        if (state.equals(seenHash)) {
+            pendingHash = null;
+            return false;
+        }
+        if (!state.equals(pendingHash)) {
+            pendingHash = state;
+            return false;
+        }
+        pendingHash = null;
+        seenHash = state;
+        return true;
+    }
+
     /** Reports a file that cannot be read, once per kind of trouble. */
     private boolean invalid(String marker, ContractException e) {
-        if (!marker.equals(seenHash)) {
-            seenHash = marker;
+        if (settled(marker)) {
             log.warn("{}", e.getMessage());
             onInvalid.accept(e);
         }
