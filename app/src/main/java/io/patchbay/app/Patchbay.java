@@ -128,7 +128,7 @@ public final class Patchbay implements AutoCloseable {
             KafkaCommandPublisher publisher = new KafkaCommandPublisher(bootstrap);
             running.push(publisher::close);
             SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get()),
-                    publisher);
+                    publisher, Clock.systemUTC(), contract::get);
             spool.start();
             running.push(spool::close);
             services.put("spool", spool::isRunning);
@@ -137,7 +137,8 @@ public final class Patchbay implements AutoCloseable {
                 tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)));
             }
             inbox = new HttpInbox(HttpInbox.Config.of(tokens)
-                    .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher);
+                    .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
+                    contract::get);
             running.push(inbox::close);
             Optional<SlackSettings> slackSettings =
                     SlackSettings.load(var.resolve("secrets/slack.yml"), System.getenv(), var.resolve("slack"));

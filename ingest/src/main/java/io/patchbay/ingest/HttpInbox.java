@@ -6,6 +6,7 @@ import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.patch.NodeTargets;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.patch.PatchFormatException;
 import io.patchbay.contracts.patch.PatchReader.Format;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -114,19 +116,34 @@ public final class HttpInbox implements AutoCloseable {
     private final Map<String, InboxToken> tokens;
     private final TokenRateLimits limits;
     private final IdempotencyStore answers;
+    private final Supplier<? extends NodeTargets> targets;
 
     public HttpInbox(Config config, CommandPublisher publisher) {
         this(config, publisher, Clock.systemUTC());
     }
 
     public HttpInbox(Config config, CommandPublisher publisher, Clock clock) {
-        this(config, publisher, clock, System::nanoTime);
+        this(config, publisher, clock, () -> NodeTargets.NONE);
     }
 
-    HttpInbox(Config config, CommandPublisher publisher, Clock clock, Supplier<Long> nanoTime) {
+    /**
+     * @param targets the current contract, which maps Node-runner patches to a domain; without it
+     *     such patches are refused
+     */
+    public HttpInbox(Config config, CommandPublisher publisher, Clock clock, Supplier<? extends NodeTargets> targets) {
+        this(config, publisher, clock, targets, System::nanoTime);
+    }
+
+    HttpInbox(Config config, CommandPublisher publisher, Clock clock, LongSupplier nanoTime) {
+        this(config, publisher, clock, () -> NodeTargets.NONE, nanoTime);
+    }
+
+    HttpInbox(Config config, CommandPublisher publisher, Clock clock, Supplier<? extends NodeTargets> targets,
+            LongSupplier nanoTime) {
         this.config = config;
         this.publisher = publisher;
         this.clock = clock;
+        this.targets = targets;
         var decoded = new TreeMap<String, byte[]>();
         var byName = new TreeMap<String, InboxToken>();
         for (InboxToken t : config.tokens()) {
@@ -135,7 +152,7 @@ public final class HttpInbox implements AutoCloseable {
         }
         this.hashes = decoded;
         this.tokens = byName;
-        this.limits = new TokenRateLimits(config.tokens(), config.requestsPerMinute(), nanoTime);
+        this.limits = new TokenRateLimits(config.tokens(), config.requestsPerMinute(), nanoTime::getAsLong);
         this.answers = new IdempotencyStore(config.idempotencyFile(), config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS,
                 clock);
         if (hashes.isEmpty()) {
@@ -251,7 +268,7 @@ public final class HttpInbox implements AutoCloseable {
     private Reply take(String tokenName, Format format, byte[] body, String domainParam) {
         Patch patch;
         try {
-            patch = SubmissionReader.read(body, format, domainParam).withDefaultId();
+            patch = SubmissionReader.read(body, format, domainParam, targets.get()).withDefaultId();
         } catch (PatchFormatException e) {
             log.info("refused a {} submission from token {}: {}", format, tokenName, e.getMessage());
             return Reply.problem(HttpStatus.BAD_REQUEST, "the body is not a valid patch", e.problems(), Map.of());

@@ -3,6 +3,7 @@ package io.patchbay.ingest;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.patch.NodeTargets;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.patch.PatchFormatException;
 import io.patchbay.contracts.patch.PatchReader.Format;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -125,6 +127,7 @@ public final class SpoolWatcher implements AutoCloseable {
     private final Config config;
     private final CommandPublisher publisher;
     private final Clock clock;
+    private final Supplier<? extends NodeTargets> targets;
     /** Only touched by the poll thread. */
     private final Map<String, Map<Path, Seen>> seen = new HashMap<>();
     private Duration backoff = Duration.ZERO;
@@ -140,9 +143,18 @@ public final class SpoolWatcher implements AutoCloseable {
     }
 
     public SpoolWatcher(Config config, CommandPublisher publisher, Clock clock) {
+        this(config, publisher, clock, () -> NodeTargets.NONE);
+    }
+
+    /**
+     * @param targets the current contract, which maps Node-runner patches to a domain; without it
+     *     such patches are refused
+     */
+    public SpoolWatcher(Config config, CommandPublisher publisher, Clock clock, Supplier<? extends NodeTargets> targets) {
         this.config = config;
         this.publisher = publisher;
         this.clock = clock;
+        this.targets = targets;
     }
 
     /**
@@ -324,7 +336,7 @@ public final class SpoolWatcher implements AutoCloseable {
         }
         Patch patch;
         try {
-            patch = SubmissionReader.read(bytes, format, domain).withDefaultId();
+            patch = SubmissionReader.read(bytes, format, domain, targets.get()).withDefaultId();
         } catch (PatchFormatException e) {
             reject(domain, file, e.problems());
             return true;

@@ -1,5 +1,6 @@
 package io.patchbay.ingest;
 
+import io.patchbay.contracts.patch.NodeTargets;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.patch.PatchFormatException;
 import io.patchbay.contracts.patch.PatchReader;
@@ -7,9 +8,9 @@ import io.patchbay.contracts.patch.PatchReader.Format;
 import java.util.List;
 
 /**
- * The one way ingest channels read a submission: {@link PatchReader} plus what every channel must
- * also insist on (a domain, and no disagreement between the input and the channel about it), with
- * every envelope problem reported at once rather than one per attempt.
+ * The one way ingest channels read a submission: {@link PatchReader} (which reports every problem
+ * of an envelope at once) plus what every channel must also insist on: a domain, and no
+ * disagreement between the input and the channel about it.
  */
 public final class SubmissionReader {
 
@@ -19,30 +20,28 @@ public final class SubmissionReader {
 
     private SubmissionReader() {}
 
-    /**
-     * @param channelDomain the domain the channel implies (the spool folder, {@code ?domain=}), or null
-     * @throws PatchFormatException naming every problem found
-     */
+    /** Reads a submission without a contract to map Node-runner patches: those are refused. */
     public static Patch read(byte[] input, Format format, String channelDomain) {
-        return read(input, format, channelDomain, true);
+        return read(input, format, channelDomain, true, NodeTargets.NONE);
+    }
+
+    public static Patch read(byte[] input, Format format, String channelDomain, boolean binding) {
+        return read(input, format, channelDomain, binding, NodeTargets.NONE);
+    }
+
+    static Patch read(byte[] input, Format format, String channelDomain, NodeTargets targets) {
+        return read(input, format, channelDomain, true, targets);
     }
 
     /**
-     * @param channelDomain the domain the channel implies, or null
+     * @param channelDomain the domain the channel implies (the spool folder, {@code ?domain=}), or null
      * @param binding whether a different domain in the input is an error ({@code ?domain=}, the spool
      *     folder, a domain typed next to the patch) or simply wins (a Slack channel's default domain)
+     * @param targets maps Node-runner patches to a domain and its tree (the current contract)
      * @throws PatchFormatException naming every problem found
      */
-    public static Patch read(byte[] input, Format format, String channelDomain, boolean binding) {
-        Patch patch;
-        try {
-            patch = PatchReader.read(input, format, channelDomain);
-        } catch (PatchFormatException e) {
-            if (format == Format.DIFF) {
-                throw e;
-            }
-            throw new PatchFormatException(EnvelopeProblems.collect(input, format, channelDomain, e));
-        }
+    public static Patch read(byte[] input, Format format, String channelDomain, boolean binding, NodeTargets targets) {
+        Patch patch = PatchReader.read(input, format, channelDomain, targets);
         if (patch.domain() == null || patch.domain().isBlank()) {
             throw new PatchFormatException(List.of(NO_DOMAIN));
         }

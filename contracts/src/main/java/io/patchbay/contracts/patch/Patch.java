@@ -19,10 +19,27 @@ public record Patch(
         List<FileChange> files,
         List<List<String>> commands,
         List<Gate> gates,
-        Expect expect) {
+        Expect expect,
+        Notes notes) {
 
     /** Optional preconditions. */
     public record Expect(String baseCommit) {}
+
+    /**
+     * What the submitter wants kept beside the outcome, in the summary: how to tell the change
+     * worked, how to undo it, where they expect the summary, and where the patch came from (such as
+     * {@code node-runner}). patchbay does not act on them.
+     */
+    public record Notes(List<String> successCriteria, String rollbackPlan, String summaryFile, String origin) {
+        public Notes {
+            successCriteria = successCriteria == null ? List.of() : List.copyOf(successCriteria);
+        }
+    }
+
+    public Patch(String id, String domain, String title, Risk risk, String author, String diff, List<FileChange> files,
+            List<List<String>> commands, List<Gate> gates, Expect expect) {
+        this(id, domain, title, risk, author, diff, files, commands, gates, expect, null);
+    }
 
     public Patch {
         files = files == null ? List.of() : List.copyOf(files);
@@ -35,15 +52,15 @@ public record Patch(
     }
 
     public Patch withId(String newId) {
-        return new Patch(newId, domain, title, risk, author, diff, files, commands, gates, expect);
+        return new Patch(newId, domain, title, risk, author, diff, files, commands, gates, expect, notes);
     }
 
     public Patch withDomain(String newDomain) {
-        return new Patch(id, newDomain, title, risk, author, diff, files, commands, gates, expect);
+        return new Patch(id, newDomain, title, risk, author, diff, files, commands, gates, expect, notes);
     }
 
     public Patch withTitle(String newTitle) {
-        return new Patch(id, domain, newTitle, risk, author, diff, files, commands, gates, expect);
+        return new Patch(id, domain, newTitle, risk, author, diff, files, commands, gates, expect, notes);
     }
 
     /**

@@ -3,14 +3,16 @@ package io.patchbay.contracts.patch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.schema.SchemaCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,9 +66,20 @@ public final class PatchReader {
     /**
      * Reads a submission. {@code defaultDomain} fills in the domain when the input names none
      * (the spool folder, {@code ?domain=}); a domain in the input wins. The id is left as given;
-     * callers add the content address with {@link Patch#withDefaultId()}.
+     * callers add the content address with {@link Patch#withDefaultId()}. Node-runner patches are
+     * refused: reading them takes the contract, see {@link #read(byte[], Format, String, NodeTargets)}.
      */
     public static Patch read(byte[] input, Format format, String defaultDomain) {
+        return read(input, format, defaultDomain, NodeTargets.NONE);
+    }
+
+    /**
+     * Reads a submission, including patches written for the Node-based runner, whose targets and
+     * absolute paths {@code targets} (the execution contract) maps to a domain and its tree.
+     *
+     * @throws PatchFormatException naming every problem found, each with its JSON pointer
+     */
+    public static Patch read(byte[] input, Format format, String defaultDomain, NodeTargets targets) {
         if (input == null || input.length == 0) {
             throw new PatchFormatException("the submission is empty");
         }
@@ -75,8 +88,8 @@ public final class PatchReader {
             throw new PatchFormatException("the submission is empty");
         }
         Patch patch = switch (format) {
-            case JSON -> envelope(Json.mapper(), text);
-            case YAML -> envelope(Json.yaml(), text);
+            case JSON -> envelope(text, false, targets == null ? NodeTargets.NONE : targets);
+            case YAML -> envelope(text, true, targets == null ? NodeTargets.NONE : targets);
             case DIFF -> bareDiff(text);
         };
         if ((patch.domain() == null || patch.domain().isBlank()) && defaultDomain != null) {
@@ -107,22 +120,44 @@ public final class PatchReader {
         }
     }
 
-    private static Patch envelope(ObjectMapper mapper, String text) {
-        ObjectReader reader = mapper.readerFor(Patch.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static Patch envelope(String text, boolean yaml, NodeTargets targets) {
+        JsonNode tree;
         try {
-            Patch p = reader.readValue(text);
-            if (p == null) {
-                throw new PatchFormatException("the submission is empty");
-            }
-            return p;
-        } catch (JsonMappingException e) {
-            throw new PatchFormatException(pointer(e) + ": " + shortMessage(e));
+            tree = SchemaCheck.read(text, yaml);
         } catch (JsonProcessingException e) {
+            // A syntax error: the parser cannot go past it, so it is the one problem there is.
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new PatchFormatException("line " + line + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new PatchFormatException(e.getMessage());
         }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new PatchFormatException("the submission is empty");
+        }
+        List<SchemaCheck.Problem> problems = Schema.INSTANCE.check(tree);
+        if (!problems.isEmpty()) {
+            throw new PatchFormatException(problems.stream().map(PatchReader::describe).toList());
+        }
+        if (NodeRunnerPatch.is(tree)) {
+            return NodeRunnerPatch.map(tree, targets);
+        }
+        ObjectMapper mapper = yaml ? Json.yaml() : Json.mapper();
+        try {
+            Patch p = mapper.readerFor(Patch.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(tree);
+            if (p == null) {
+                throw new PatchFormatException("the submission is empty");
+            }
+            return p;
+        } catch (JsonMappingException e) {
+            // The schema let it through, so this is a gap between schema and record: still say where.
+            throw new PatchFormatException(pointer(e) + ": " + shortMessage(e));
+        } catch (IOException e) {
+            throw new PatchFormatException(e.getMessage());
+        }
+    }
+
+    private static String describe(SchemaCheck.Problem p) {
+        return p.withPointer() + (p.line() > 0 ? " (line " + p.line() + ")" : "");
     }
 
     private static String pointer(JsonMappingException e) {
@@ -140,6 +175,11 @@ public final class PatchReader {
             return (end > 0 ? msg.substring(0, end) : msg) + " is not a patch field";
         }
         return msg;
+    }
+
+    /** The schema, loaded once on first use. */
+    private static final class Schema {
+        static final SchemaCheck INSTANCE = SchemaCheck.of(SchemaCheck.PATCH, "patch");
     }
 
     private static Patch bareDiff(String text) {
@@ -161,7 +201,7 @@ public final class PatchReader {
                 author = f.group(1).trim();
             }
         }
-        return new Patch(null, null, title, null, author, diff, null, null, null, null);
+        return new Patch(null, null, title, null, author, diff, null, null, null, null, null);
     }
 
     static boolean looksLikeDiff(String text) {

@@ -2,16 +2,20 @@ package io.patchbay.contracts.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.schema.SchemaCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 
 /**
  * Reads and checks the execution contract. A contract that cannot be used is refused whole with
@@ -22,58 +26,94 @@ public final class ContractLoader {
     /** Where the default contract sits on the class path (and at {@code contracts/sot/} in the repository). */
     public static final String DEFAULT_RESOURCE = "/sot/execution-contract.yml";
 
-    private static final Pattern DOMAIN_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
-
     private ContractLoader() {}
 
     public static ExecutionContract load(Path file) {
-        try {
-            return parse(Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new ContractException(file.toString(), 0, "cannot read the contract: " + e.getMessage(), e);
-        }
+        return loadFile(file, "contract", ContractLoader::parse);
     }
 
     public static ExecutionContract loadDefault() {
-        try (InputStream in = ContractLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return loadResource(DEFAULT_RESOURCE, "contract", ContractLoader::parse);
+    }
+
+    static <T> T loadFile(Path file, String noun, BiFunction<byte[], String, T> parse) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ContractException(file.toString(), 0, "cannot read the " + noun + ": " + e.getMessage(), e);
+        }
+        return parse.apply(bytes, file.toString());
+    }
+
+    static <T> T loadResource(String resource, String noun, BiFunction<byte[], String, T> parse) {
+        try (InputStream in = ContractLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the default contract " + DEFAULT_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException("the default " + noun + " " + resource + " is missing from the class path");
             }
-            return parse(in.readAllBytes(), "classpath:" + DEFAULT_RESOURCE);
+            return parse.apply(in.readAllBytes(), "classpath:" + resource);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Parses and checks contract YAML; {@code source} names it in errors. */
+    /**
+     * Parses and checks contract YAML; {@code source} names it in errors. The YAML is checked
+     * against {@code contracts/schema/execution-contract.schema.json} first, then for what a schema
+     * cannot say (routes to unknown domains, time zones, approvals nobody can give).
+     */
     public static ExecutionContract parse(byte[] yaml, String source) {
-        ExecutionContract raw;
+        return parseChecked(yaml, source, "contract", Schema.INSTANCE, ExecutionContract.class, ContractLoader::check)
+                .withHash(Json.sha256Hex(yaml));
+    }
+
+    /**
+     * Reads a YAML document of the source of truth: syntax, then its schema, then the record, then
+     * {@code check} for what the schema cannot say. Every problem is reported, sorted by line.
+     */
+    static <T> T parseChecked(byte[] yaml, String source, String noun, SchemaCheck schema, Class<T> type,
+            BiFunction<T, JsonNode, List<SchemaCheck.Problem>> check) {
+        JsonNode tree;
         try {
-            raw = Json.yaml().readValue(yaml, ExecutionContract.class);
-        } catch (JsonMappingException e) {
-            String reason = mappingReason(e);
-            int line = lineOf(yaml, reason);
-            if (line == 0 && e.getLocation() != null) {
-                line = e.getLocation().getLineNr();
-            }
-            throw new ContractException(source, line, reason, e);
+            tree = SchemaCheck.read(new String(yaml, StandardCharsets.UTF_8), true);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new ContractException(source, line, e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new ContractException(source, 0, e.getMessage(), e);
         }
-        if (raw == null) {
-            throw new ContractException(source, 0, "the contract is empty", null);
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new ContractException(source, 0, "the " + noun + " is empty", null);
         }
-        List<String> problems = check(raw);
+        List<SchemaCheck.Problem> problems = schema.check(tree);
+        T raw = null;
+        if (problems.isEmpty()) {
+            try {
+                raw = Json.yaml().treeToValue(tree, type);
+            } catch (JsonMappingException e) {
+                int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+                throw new ContractException(source, line, mappingReason(e, noun), e);
+            } catch (JsonProcessingException e) {
+                throw new ContractException(source, 0, e.getOriginalMessage(), e);
+            }
+            problems = check.apply(raw, tree).stream()
+                    .sorted(java.util.Comparator.comparingInt(p -> p.line() == 0 ? Integer.MAX_VALUE : p.line()))
+                    .toList();
+        }
         if (!problems.isEmpty()) {
-            throw new ContractException(source, lineOf(yaml, problems.get(0)), String.join("; ", problems), null);
+            String reason = problems.stream().map(SchemaCheck.Problem::withDottedPath).collect(Collectors.joining("; "));
+            int line = problems.stream().mapToInt(SchemaCheck.Problem::line).filter(l -> l > 0).findFirst().orElse(0);
+            throw new ContractException(source, line, reason, null);
         }
-        return raw.withHash(Json.sha256Hex(yaml));
+        return raw;
     }
 
-    private static String mappingReason(JsonMappingException e) {
+    /** The schema, loaded once on first use. */
+    private static final class Schema {
+        static final SchemaCheck INSTANCE = SchemaCheck.of(SchemaCheck.CONTRACT, "contract");
+    }
+
+    private static String mappingReason(JsonMappingException e, String noun) {
         String path = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
@@ -81,80 +121,60 @@ public final class ContractLoader {
         String msg = e.getOriginalMessage();
         if (msg != null && msg.startsWith("Unrecognized field")) {
             int end = msg.indexOf(" (");
-            msg = (end > 0 ? msg.substring(0, end) : msg) + " is not a contract field";
+            msg = (end > 0 ? msg.substring(0, end) : msg) + " is not a " + noun + " field";
         }
         return (path.isEmpty() ? "" : path + ": ") + msg;
     }
 
-    private static List<String> check(ExecutionContract c) {
-        var problems = new ArrayList<String>();
-        if (c.version() == null || c.version().isBlank()) {
-            problems.add("version: the contract needs a version");
-        }
-        if (c.domains().isEmpty()) {
-            problems.add("domains: the contract defines no domain");
-        }
+    /** What the schema cannot check: cross references, time zones, approvals that can be given. */
+    private static List<SchemaCheck.Problem> check(ExecutionContract c, JsonNode tree) {
+        var problems = new ArrayList<SchemaCheck.Problem>();
         for (Map.Entry<String, DomainPolicy> e : c.domains().entrySet()) {
             String d = e.getKey();
             DomainPolicy p = e.getValue();
-            if (!DOMAIN_NAME.matcher(d).matches()) {
-                problems.add("domains." + d + ": a domain name is lower-case letters, digits and '-', starting with a letter");
-            }
+            String at = "/domains/" + d;
             if (p == null) {
-                problems.add("domains." + d + ": the domain has no settings");
+                problems.add(problem(tree, at, "the domain has no settings"));
                 continue;
             }
-            if (p.workspace() == null || p.workspace().isBlank()) {
-                problems.add("domains." + d + ".workspace: every domain needs a workspace path");
-            }
-            checkDuration(problems, "domains." + d + ".limits.commandTimeout", p.limits().commandTimeout());
-            checkDuration(problems, "domains." + d + ".limits.patchTimeout", p.limits().patchTimeout());
-            checkDuration(problems, "domains." + d + ".retry.backoff", p.retry().backoff());
-            checkDuration(problems, "domains." + d + ".sla.oldestPending", p.sla().oldestPending());
-            checkDuration(problems, "domains." + d + ".sla.runTime", p.sla().runTime());
-            checkDuration(problems, "domains." + d + ".driftCheckInterval", p.driftCheckInterval());
-            if (p.limits().patchBytes() <= 0 || p.limits().files() <= 0 || p.limits().outputBytes() <= 0) {
-                problems.add("domains." + d + ".limits: limits must be positive");
-            }
-            if (p.retry().maxAttempts() < 1) {
-                problems.add("domains." + d + ".retry.maxAttempts: at least 1 attempt");
-            }
-            for (List<String> prefix : p.commands().allow()) {
-                if (prefix.isEmpty()) {
-                    problems.add("domains." + d + ".commands.allow: an allowed command needs at least a program name");
+            DomainPolicy.RiskRules risk = p.risk();
+            for (io.patchbay.contracts.patch.Risk level : io.patchbay.contracts.patch.Risk.values()) {
+                DomainPolicy.Level rule = risk.level(level);
+                String levelAt = at + "/risk/levels/" + level.label();
+                if (rule.approvals() > 0 && !risk.approvers().contains("*")) {
+                    // With four eyes the submitter may be on the list, so one more name is needed to be sure.
+                    int possible = risk.approvers().size();
+                    if (possible < rule.approvals()) {
+                        problems.add(problem(tree, levelAt + "/approvals", level.label() + " patches need "
+                                + rule.approvals() + " approval(s) but only " + possible
+                                + " approver(s) are listed under risk.approvers"));
+                    }
+                }
+                for (int i = 0; i < rule.windows().size(); i++) {
+                    String windowAt = levelAt + "/windows/" + i;
+                    rule.windows().get(i).problem().ifPresent(m -> problems.add(problem(tree, windowAt, m)));
                 }
             }
         }
+        c.routes().slackChannels().forEach((channel, domain) -> {
+            if (!c.domains().containsKey(domain)) {
+                problems.add(problem(tree, "/routes/slackChannels/" + channel, "routes to domain '" + domain
+                        + "', which the contract does not define"));
+            }
+        });
+        c.routes().nodeTargets().forEach((target, domain) -> {
+            if (!c.domains().containsKey(domain)) {
+                problems.add(problem(tree, "/routes/nodeTargets/" + target, "routes to domain '" + domain
+                        + "', which the contract does not define"));
+            }
+        });
         return problems;
     }
 
-    private static void checkDuration(List<String> problems, String field, String value) {
-        try {
-            Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            problems.add(field + ": " + e.getMessage());
-        }
+    static SchemaCheck.Problem problem(JsonNode tree, String pointer, String message) {
+        JsonNode node = tree.at(com.fasterxml.jackson.core.JsonPointer.compile(
+                pointer.replace("~", "~0").replace("//", "/")));
+        return new SchemaCheck.Problem(pointer, SchemaCheck.lineOf(node.isMissingNode() ? null : node), message);
     }
 
-    /** Best-effort line of the field a semantic problem names: the line of its last path segment's key. */
-    private static int lineOf(byte[] yaml, String problem) {
-        String path = problem.substring(0, Math.max(0, problem.indexOf(':')));
-        if (path.isEmpty()) {
-            return 0;
-        }
-        String[] parts = path.replaceAll("\\[\\d+]", "").split("\\.");
-        String[] lines = new String(yaml, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
-        int from = 0;
-        int found = 0;
-        for (String part : parts) {
-            for (int i = from; i < lines.length; i++) {
-                if (lines[i].trim().startsWith(part + ":")) {
-                    found = i + 1;
-                    from = i + 1;
-                    break;
-                }
-            }
-        }
-        return found;
-    }
 }

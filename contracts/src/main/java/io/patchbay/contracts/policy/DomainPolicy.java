@@ -1,8 +1,11 @@
 package io.patchbay.contracts.policy;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.work.FailureClass;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the contract says about one domain. Every part has defaults so that a small contract is a
@@ -18,7 +21,10 @@ public record DomainPolicy(
         Gates gates,
         Retry retry,
         Sla sla,
-        String driftCheckInterval) {
+        String driftCheckInterval,
+        RiskRules risk,
+        Quarantine quarantine,
+        String nodePathPrefix) {
 
     public DomainPolicy {
         submitters = submitters == null ? Submitters.DEFAULT : submitters;
@@ -29,6 +35,13 @@ public record DomainPolicy(
         retry = retry == null ? Retry.DEFAULT : retry;
         sla = sla == null ? Sla.DEFAULT : sla;
         driftCheckInterval = driftCheckInterval == null ? "5m" : driftCheckInterval;
+        risk = risk == null ? RiskRules.DEFAULT : risk;
+        quarantine = quarantine == null ? Quarantine.DEFAULT : quarantine;
+    }
+
+    @JsonIgnore
+    public Duration driftCheckIntervalDuration() {
+        return Durations.parse(driftCheckInterval);
     }
 
     /** Who may submit: HTTP token names ({@code "*"} for any), the spool, the local CLI, Slack ids. */
@@ -45,13 +58,22 @@ public record DomainPolicy(
         }
     }
 
-    /** Path globs relative to the working tree; deny wins over allow. */
-    public record Paths(List<String> allow, List<String> deny) {
-        static final Paths DEFAULT = new Paths(null, null);
+    /**
+     * Path globs relative to the working tree; deny wins over allow. {@code portable} (the default)
+     * also refuses names that Windows or macOS cannot check out (CON, {@code a:b}, a trailing dot), so
+     * that every clone of the tree works everywhere.
+     */
+    public record Paths(List<String> allow, List<String> deny, Boolean portable) {
+        static final Paths DEFAULT = new Paths(null, null, null);
 
         public Paths {
             allow = allow == null ? List.of("**") : List.copyOf(allow);
             deny = deny == null ? List.of() : List.copyOf(deny);
+            portable = portable == null || portable;
+        }
+
+        public Paths(List<String> allow, List<String> deny) {
+            this(allow, deny, null);
         }
     }
 
@@ -97,17 +119,125 @@ public record DomainPolicy(
         }
     }
 
-    public record Retry(Integer maxAttempts, String backoff) {
-        static final Retry DEFAULT = new Retry(null, null);
+    /**
+     * How failed attempts are retried: at most {@code maxAttempts} in all, the n-th retry after n
+     * times {@code backoff}, never more than {@code maxBackoff}; only failures of the classes in
+     * {@code on} are retried (by default the worker's own faults, never the patch's).
+     */
+    public record Retry(Integer maxAttempts, String backoff, String maxBackoff, List<String> on) {
+        static final Retry DEFAULT = new Retry(null, null, null, null);
 
         public Retry {
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
             backoff = backoff == null ? "2s" : backoff;
+            maxBackoff = maxBackoff == null ? "5m" : maxBackoff;
+            on = on == null ? List.of("infrastructure") : List.copyOf(on);
+        }
+
+        public Retry(Integer maxAttempts, String backoff) {
+            this(maxAttempts, backoff, null, null);
         }
 
         @JsonIgnore
         public Duration backoffDuration() {
             return Durations.parse(backoff);
+        }
+
+        /** The pause before retry {@code n} (1 for the first retry): n times the backoff, capped. */
+        public Duration backoffBefore(int n) {
+            Duration d = backoffDuration().multipliedBy(Math.max(1, n));
+            Duration cap = Durations.parse(maxBackoff);
+            return d.compareTo(cap) > 0 ? cap : d;
+        }
+
+        public boolean retries(FailureClass failure) {
+            return failure != null && on.contains(failure.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * What happens to a patch whose retries ran out: failures of the classes in {@code on} put it in
+     * quarantine (to be released or discarded by a person), others fail it for good. A quarantined
+     * patch nobody acts on is discarded after {@code discardAfter}.
+     */
+    public record Quarantine(List<String> on, String discardAfter) {
+        static final Quarantine DEFAULT = new Quarantine(null, null);
+
+        public Quarantine {
+            on = on == null ? List.of("infrastructure") : List.copyOf(on);
+            discardAfter = discardAfter == null ? "7d" : discardAfter;
+        }
+
+        public boolean quarantines(FailureClass failure) {
+            return failure != null && on.contains(failure.name().toLowerCase(Locale.ROOT));
+        }
+
+        @JsonIgnore
+        public Duration discardAfterDuration() {
+            return Durations.parse(discardAfter);
+        }
+    }
+
+    /**
+     * Risk rules: per risk level, whether such patches are allowed at all, how many approvals they
+     * need and in which change windows they may run. {@code approvers} lists who may approve, as
+     * {@code channel:id} ({@code "*"} for anyone who may act on the domain); with {@code fourEyes}
+     * nobody approves their own patch.
+     */
+    public record RiskRules(List<String> approvers, Boolean fourEyes, Levels levels) {
+        static final RiskRules DEFAULT = new RiskRules(null, null, null);
+
+        public RiskRules {
+            approvers = approvers == null ? List.of() : List.copyOf(approvers);
+            fourEyes = fourEyes == null || fourEyes;
+            levels = levels == null ? Levels.DEFAULT : levels;
+        }
+
+        /** The rule for one risk level. */
+        public Level level(io.patchbay.contracts.patch.Risk risk) {
+            return levels.of(risk);
+        }
+
+        /** Whether {@code approver} may approve a patch that {@code submitter} submitted. */
+        public boolean mayApprove(Submitter approver, Submitter submitter) {
+            if (approver == null) {
+                return false;
+            }
+            if (fourEyes && approver.equals(submitter)) {
+                return false;
+            }
+            return approvers.contains("*") || approvers.contains(approver.toString());
+        }
+    }
+
+    public record Levels(Level low, Level medium, Level high, Level critical) {
+        static final Levels DEFAULT = new Levels(null, null, null, null);
+
+        public Levels {
+            low = low == null ? Level.DEFAULT : low;
+            medium = medium == null ? Level.DEFAULT : medium;
+            high = high == null ? Level.DEFAULT : high;
+            critical = critical == null ? Level.DEFAULT : critical;
+        }
+
+        public Level of(io.patchbay.contracts.patch.Risk risk) {
+            return switch (risk == null ? io.patchbay.contracts.patch.Risk.LOW : risk) {
+                case LOW -> low;
+                case MEDIUM -> medium;
+                case HIGH -> high;
+                case CRITICAL -> critical;
+            };
+        }
+    }
+
+    /** One risk level: allowed at all, approvals needed, change windows (none: any time). */
+    public record Level(Boolean allowed, Integer approvals, List<ChangeWindow> windows) {
+        static final Level DEFAULT = new Level(null, null, null);
+
+        public Level {
+            allowed = allowed == null || allowed;
+            approvals = approvals == null ? 0 : approvals;
+            windows = windows == null ? List.of() : List.copyOf(windows);
         }
     }
 

@@ -1,16 +1,37 @@
 package io.patchbay.contracts.policy;
 
 import io.patchbay.contracts.event.Violation;
+import java.time.Instant;
 import java.util.List;
 
-/** The contract's answer for one patch: every violation found, and the contract that answered. */
-public record Verdict(List<Violation> violations, String contractVersion, String contractHash) {
+/**
+ * The contract's answer for one patch: every violation found, and the contract that answered. An
+ * allowed patch may still have to wait: for {@code approvalsNeeded} approvals, and until
+ * {@code holdUntil} (null: no wait) when its risk level may only run in a change window that is
+ * closed now. Waiting is not a violation.
+ */
+public record Verdict(List<Violation> violations, String contractVersion, String contractHash, int approvalsNeeded,
+        Instant holdUntil) {
 
     public Verdict {
         violations = List.copyOf(violations);
     }
 
+    public Verdict(List<Violation> violations, String contractVersion, String contractHash) {
+        this(violations, contractVersion, contractHash, 0, null);
+    }
+
     public boolean allowed() {
         return violations.isEmpty();
+    }
+
+    /** Whether the patch is allowed but must be approved before it runs. */
+    public boolean needsApproval() {
+        return allowed() && approvalsNeeded > 0;
+    }
+
+    /** Whether the patch is allowed but must wait for its change window to open. */
+    public boolean heldForWindow() {
+        return allowed() && holdUntil != null;
     }
 }

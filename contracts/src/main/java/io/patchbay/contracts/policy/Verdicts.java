@@ -5,12 +5,14 @@ import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.Violation;
 import io.patchbay.contracts.patch.Gate;
 import io.patchbay.contracts.patch.Patch;
-import java.nio.file.FileSystems;
-import java.nio.file.PathMatcher;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +27,12 @@ public final class Verdicts {
             "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/env");
 
     private static final String SHELL_META = ";|&$`<>(){}*?[]~!\n\\\"'";
+
+    /** Linux allows 255 bytes per name and 4096 per path; git and every other platform cope with that. */
+    static final int MAX_NAME_BYTES = 255;
+    static final int MAX_PATH_BYTES = 4096;
+    private static final String WINDOWS_FORBIDDEN = "<>:\"|?*";
+    private static final Pattern WINDOWS_RESERVED = Pattern.compile("^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$");
 
     private Verdicts() {}
 
@@ -51,7 +59,18 @@ public final class Verdicts {
         for (Gate gate : patch.gates()) {
             checkGate(gate, policy, out);
         }
-        return verdict(out, contract);
+        DomainPolicy.Level level = policy.risk().level(patch.risk());
+        if (!level.allowed()) {
+            out.add(new Violation("RISK_NOT_ALLOWED", patch.risk().label(), "Domain '" + patch.domain()
+                    + "' takes no " + patch.risk().label() + "-risk patches; split the change or lower its risk."));
+        }
+        Optional<Instant> runAt = Holds.mayRunAt(policy, patch.risk(), now);
+        if (runAt.isEmpty()) {
+            out.add(new Violation("WINDOW_NEVER_OPENS", patch.risk().label(), "The change windows for "
+                    + patch.risk().label() + "-risk patches in domain '" + patch.domain() + "' never open."));
+        }
+        Instant holdUntil = runAt.filter(at -> at.isAfter(now)).orElse(null);
+        return new Verdict(out, contract.version(), contract.hash(), level.approvals(), holdUntil);
     }
 
     private static Verdict verdict(List<Violation> out, ExecutionContract contract) {
@@ -95,7 +114,7 @@ public final class Verdicts {
             out.add(new Violation("PATH_EMPTY", path, "A file in the patch has no path."));
             return;
         }
-        if (path.indexOf('\0') >= 0 || path.chars().anyMatch(c -> c < 0x20)) {
+        if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             out.add(new Violation("PATH_INVALID", path, "The path '" + printable(path) + "' contains control characters."));
             return;
         }
@@ -108,7 +127,7 @@ public final class Verdicts {
                     + "' is absolute; paths are relative to the domain's working tree."));
             return;
         }
-        List<String> segments = List.of(path.split("/"));
+        List<String> segments = List.of(path.split("/", -1));
         if (segments.contains("..")) {
             out.add(new Violation("PATH_TRAVERSAL", path, "The path '" + path
                     + "' uses '..' and could reach outside the domain's working tree."));
@@ -118,29 +137,56 @@ public final class Verdicts {
             out.add(new Violation("PATH_GIT_DIR", path, "The path '" + path + "' writes into .git, which only patchbay changes."));
             return;
         }
-        String normal = String.join("/", segments.stream().filter(s -> !s.isEmpty() && !s.equals(".")).toList());
-        if (matchesAny(normal, policy.paths().deny())) {
+        if (segments.stream().anyMatch(s -> s.isEmpty() || s.equals("."))) {
+            out.add(new Violation("PATH_INVALID", path, "The path '" + path
+                    + "' has an empty or '.' part; write it as folder/file without '//', './' or a trailing '/'."));
+            return;
+        }
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES
+                || segments.stream().anyMatch(s -> s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES)) {
+            out.add(new Violation("PATH_TOO_LONG", path, "The path '" + abbreviated(path) + "' is too long: at most "
+                    + MAX_NAME_BYTES + " bytes per name and " + MAX_PATH_BYTES + " in all."));
+            return;
+        }
+        if (policy.paths().portable()) {
+            for (String s : segments) {
+                String why = notPortable(s);
+                if (why != null) {
+                    out.add(new Violation("PATH_NOT_PORTABLE", path, "The name '" + s + "' in '" + path + "' " + why
+                            + "; the domain keeps names every platform can check out."));
+                    return;
+                }
+            }
+        }
+        String normal = String.join("/", segments);
+        if (Globs.matchesAny(normal, policy.paths().deny())) {
             out.add(new Violation("PATH_DENIED", path, "The contract denies changes to '" + path + "'."));
-        } else if (!matchesAny(normal, policy.paths().allow())) {
+        } else if (!Globs.matchesAny(normal, policy.paths().allow())) {
             out.add(new Violation("PATH_NOT_ALLOWED", path, "'" + path + "' is outside the paths the contract allows ("
                     + String.join(", ", policy.paths().allow()) + ")."));
         }
     }
 
-    private static boolean matchesAny(String path, List<String> globs) {
-        java.nio.file.Path p = java.nio.file.Path.of(path);
-        for (String glob : globs) {
-            if (glob.equals("**")) {
-                return true;
-            }
-            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-            // "docs/**" should also match "docs/x" one level down and "**/x" a file at the top.
-            if (m.matches(p) || (glob.startsWith("**/") && FileSystems.getDefault()
-                    .getPathMatcher("glob:" + glob.substring(3)).matches(p))) {
-                return true;
+    /** Why Windows (and so a clone there) cannot hold a file of this name, or null when it can. */
+    private static String notPortable(String name) {
+        for (char c : name.toCharArray()) {
+            if (WINDOWS_FORBIDDEN.indexOf(c) >= 0) {
+                return "holds '" + c + "', which Windows does not allow in file names";
             }
         }
-        return false;
+        if (name.endsWith(".") || name.endsWith(" ")) {
+            return "ends with a dot or a space, which Windows drops";
+        }
+        int dot = name.indexOf('.');
+        String stem = (dot < 0 ? name : name.substring(0, dot)).trim().toUpperCase(Locale.ROOT);
+        if (WINDOWS_RESERVED.matcher(stem).matches()) {
+            return "is a device name on Windows (" + stem + "), even with an extension";
+        }
+        return null;
+    }
+
+    private static String abbreviated(String path) {
+        return path.length() <= 80 ? path : path.substring(0, 40) + "..." + path.substring(path.length() - 30);
     }
 
     private static void checkGate(Gate gate, DomainPolicy policy, List<Violation> out) {

@@ -3,7 +3,10 @@ package io.patchbay.contracts.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.contracts.patch.Risk;
+import io.patchbay.contracts.work.FailureClass;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ContractLoaderTest {
@@ -65,5 +68,116 @@ class ContractLoaderTest {
         String a = parse("version: '1'\ndomains:\n  main:\n    workspace: w\n").hash();
         String b = parse("version: '1'\ndomains:\n  main:\n    workspace: w2\n").hash();
         assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void defaultContractSpellsOutEveryPartOfThePolicy() {
+        ExecutionContract c = ContractLoader.loadDefault();
+        DomainPolicy main = c.domain("main").orElseThrow();
+        assertThat(main.nodePathPrefix()).isEqualTo("/srv/main");
+        assertThat(main.paths().portable()).isTrue();
+        assertThat(main.limits().patchBytes()).isGreaterThanOrEqualTo(512 * 1024);
+        assertThat(main.risk().level(Risk.HIGH).approvals()).isEqualTo(1);
+        assertThat(main.risk().level(Risk.HIGH).windows()).singleElement()
+                .satisfies(w -> assertThat(w.zone()).isEqualTo("Europe/Berlin"));
+        assertThat(main.retry().retries(FailureClass.INFRASTRUCTURE)).isTrue();
+        assertThat(main.retry().retries(FailureClass.GATE_FAILED)).isFalse();
+        assertThat(main.retry().backoffBefore(1000)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(main.quarantine().quarantines(FailureClass.INFRASTRUCTURE)).isTrue();
+        assertThat(main.quarantine().discardAfterDuration()).isEqualTo(Duration.ofDays(7));
+        assertThat(main.driftCheckIntervalDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.domain("ops").orElseThrow().risk().level(Risk.CRITICAL).allowed()).isFalse();
+    }
+
+    @Test
+    void readsRoutesForSlackAndNodeTargets() {
+        ExecutionContract c = parse("""
+                version: '1'
+                routes:
+                  slackChannels: {C01: main}
+                  nodeTargets: {web: main}
+                domains:
+                  main: {workspace: w, nodePathPrefix: /srv/app}
+                """);
+        assertThat(c.domainOfSlackChannel("C01")).contains("main");
+        assertThat(c.domainOfSlackChannel("C02")).isEmpty();
+        assertThat(c.domainOfNodeTarget("web")).contains("main");
+        assertThat(c.domainOfNodeTarget("main")).contains("main");
+        assertThat(c.domainOfNodeTarget("mobile")).isEmpty();
+        assertThat(c.nodePathPrefix("main")).contains("/srv/app");
+    }
+
+    @Test
+    void schemaProblemsAreAllReportedWithTheLineOfTheFirst() {
+        assertThatThrownBy(() -> parse("""
+                version: '1'
+                domains:
+                  main:
+                    workspace: w
+                    limits: {files: 0, patchBytes: many}
+                    risk:
+                      levels:
+                        severe: {approvals: 1}
+                """)).isInstanceOfSatisfying(ContractException.class, e -> {
+                    assertThat(e.line()).isEqualTo(5);
+                    assertThat(e.reason())
+                            .contains("domains.main.limits.files: ")
+                            .contains("domains.main.limits.patchBytes: expected an integer, found 'many'")
+                            .contains("domains.main.risk.levels.severe: 'severe' is not a contract field");
+                });
+    }
+
+    @Test
+    void refusesRoutesToUnknownDomainsAndBadWindows() {
+        assertThatThrownBy(() -> parse("""
+                version: '1'
+                routes:
+                  nodeTargets: {web: mian}
+                domains:
+                  main:
+                    workspace: w
+                    risk:
+                      levels:
+                        high:
+                          windows: [{days: [mon], from: "09:00", to: "17:00", zone: Europe/Berln}]
+                """)).isInstanceOfSatisfying(ContractException.class, e -> {
+                    assertThat(e.reason()).contains("routes.nodeTargets.web: routes to domain 'mian'")
+                            .contains("domains.main.risk.levels.high.windows.0: 'Europe/Berln' is not a time zone");
+                    assertThat(e.line()).isEqualTo(3);
+                });
+    }
+
+    @Test
+    void refusesMoreApprovalsThanListedApprovers() {
+        assertThatThrownBy(() -> parse("""
+                version: '1'
+                domains:
+                  main:
+                    workspace: w
+                    risk:
+                      approvers: ["http:lead"]
+                      levels: {high: {approvals: 2}}
+                """)).isInstanceOfSatisfying(ContractException.class, e -> {
+                    assertThat(e.reason()).contains("high patches need 2 approval(s) but only 1 approver(s)");
+                    assertThat(e.line()).isEqualTo(7);
+                });
+    }
+
+    @Test
+    void refusesABadWindowShapeAndUnknownFailureClasses() {
+        assertThatThrownBy(() -> parse("""
+                version: '1'
+                domains:
+                  main:
+                    workspace: w
+                    retry: {on: [flaky]}
+                    risk:
+                      levels:
+                        high:
+                          windows: [{days: [weekdays], from: "9am", to: "17:00", zone: UTC}]
+                """)).isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason())
+                        .contains("domains.main.retry.on.0: expected one of")
+                        .contains("a day is mon, tue")
+                        .contains("a time of day is HH:MM"));
     }
 }

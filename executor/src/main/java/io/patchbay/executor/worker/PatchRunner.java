@@ -275,6 +275,8 @@ public final class PatchRunner {
                                 + ": it is a folder, and patches delete files one by one", null);
                     }
                     Files.delete(target);
+                } else if (f.isInsert()) {
+                    insert(f, guarded(() -> guard.forWrite(f.path())));
                 } else {
                     Path target = guarded(() -> guard.forWrite(f.path()));
                     if (Files.isDirectory(target)) {
@@ -285,6 +287,28 @@ public final class PatchRunner {
                     Files.writeString(target, f.content() == null ? "" : f.content(), StandardCharsets.UTF_8);
                 }
             }
+        }
+
+        /** Inserts into the file as the diff and earlier changes left it; the anchor must be there. */
+        private void insert(FileChange f, Path target) throws Failure, IOException {
+            if (!Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "cannot insert into " + f.path()
+                        + ": there is no such file", null);
+            }
+            String current;
+            try {
+                current = Files.readString(target, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "cannot insert into " + f.path()
+                        + ": it is not UTF-8 text", null);
+            }
+            String updated = f.insertInto(current);
+            if (updated == null) {
+                String anchor = f.insertAfter() != null ? f.insertAfter() : f.insertBefore();
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "cannot insert into " + f.path() + ": the text to insert "
+                        + (f.insertAfter() != null ? "after" : "before") + " is not in the file", anchor);
+            }
+            Files.writeString(target, updated, StandardCharsets.UTF_8);
         }
 
         private void runCommands() throws Failure, InterruptedException {

@@ -10,6 +10,7 @@ import io.patchbay.contracts.event.HashChain;
 import io.patchbay.contracts.event.Violation;
 import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.patch.PatchReader;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.topic.Topics;
@@ -203,6 +204,34 @@ class DeciderTopologyTest {
         assertThat(refused.reason()).contains("id conflict");
         assertThat(work.isEmpty()).isTrue();
         assertThat(HashChain.verify(allEvents)).isEmpty();
+    }
+
+    @Test
+    void nodeRunnerBlockResubmittedWithOtherContentIsRefusedAsAnIdConflict() {
+        contract.set(ContractLoader.parse("""
+                version: "test-node"
+                domains:
+                  main: {workspace: ws/main, nodePathPrefix: /srv/main}
+                """.getBytes(StandardCharsets.UTF_8), "test"));
+        String block = """
+                {"blockId": "blk-7", "target": "main", "mutations": [{"path": "/srv/main/a.txt", "contents": "%s"}]}
+                """;
+        Patch first = PatchReader.read(block.formatted("one").getBytes(StandardCharsets.UTF_8),
+                PatchReader.Format.JSON, null, contract.get());
+        Patch again = PatchReader.read(block.formatted("one").getBytes(StandardCharsets.UTF_8),
+                PatchReader.Format.JSON, null, contract.get());
+        Patch changed = PatchReader.read(block.formatted("two").getBytes(StandardCharsets.UTF_8),
+                PatchReader.Format.JSON, null, contract.get());
+
+        submit(first);
+        assertThat(drainEvents()).extracting(Event::patchId).containsOnly("blk-7");
+        submit(again);
+        assertThat(events.isEmpty()).isTrue();
+        submit(changed);
+
+        List<Event> es = drainEvents();
+        assertThat(types(es)).containsExactly("CommandRefused");
+        assertThat(((EventBody.CommandRefused) es.get(0).body()).reason()).contains("id conflict").contains("blk-7");
     }
 
     @Test
