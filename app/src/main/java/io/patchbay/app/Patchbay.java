@@ -91,19 +91,20 @@ public final class Patchbay implements AutoCloseable {
         running.push(probe);
 
         Workspaces.ensure(contract.get(), config.home());
+        String node = NodeId.loadOrCreate(var.resolve("node-id"));
 
         Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                config.replicationFactor(), 1), contract::get, Clock.systemUTC());
+                config.replicationFactor(), 1, "decider-" + node), contract::get, Clock.systemUTC());
         decider.start();
         running.push(() -> decider.close(Duration.ofSeconds(5)));
 
-        Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + ProcessHandle.current().pid()),
+        Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node),
                 contract::get, Clock.systemUTC());
         worker.start();
         running.push(() -> worker.close(Duration.ofSeconds(5)));
 
         watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
-                config.replicationFactor()), Clock.systemUTC(), contract::get);
+                config.replicationFactor(), "watchdog-" + node), Clock.systemUTC(), contract::get);
         watchdog.start();
         running.push(() -> watchdog.close(Duration.ofSeconds(5)));
 

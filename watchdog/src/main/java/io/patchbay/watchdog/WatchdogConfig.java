@@ -10,8 +10,15 @@ import java.util.Objects;
  * @param applicationId the Streams application id; every watchdog instance of one installation shares it
  * @param stateDir where the view stores live on disk (they are rebuilt from the changelog when lost)
  * @param replicationFactor replication of the changelog topics: 1 on the embedded broker, 3 on a cluster
+ * @param instanceId a stable id making the instance a static group member, so that a restart after a
+ *     crash takes its partitions back at once; null for dynamic membership
  */
-public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor) {
+public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+        String instanceId) {
+
+    public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, null);
+    }
 
     public WatchdogConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

@@ -48,9 +48,10 @@ public final class HashChain {
                         "event " + e.domain() + "#" + e.seq() + " was edited: its hash does not match its content"));
             }
             if (e.seq() != expectedSeq || !expectedPrev.equals(e.prevHash())) {
-                return Optional.of(new Break(e.domain(), e.seq(), i,
-                        "event " + e.domain() + "#" + e.seq() + " does not follow " + e.domain() + "#" + (expectedSeq - 1)
-                                + ": an event before it was dropped or the log was reordered"));
+                String after = prev == null ? "is the first event of " + e.domain() + " in the log"
+                        : "follows " + e.domain() + "#" + prev.seq();
+                return Optional.of(new Break(e.domain(), e.seq(), i, "event " + e.domain() + "#" + e.seq() + " " + after
+                        + " but does not chain to it: an event before it was dropped or the log was reordered"));
             }
             last.put(e.domain(), e);
         }

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -41,6 +43,9 @@ public final class Decider implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        if (config.instanceId() != null && !config.instanceId().isBlank()) {
+            p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+        }
         // Submitted events and work orders carry the whole patch, which can pass Kafka's 1 MB default.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
         // A record nobody can read is logged and skipped; it must not stop its domain's partition.
@@ -75,7 +80,8 @@ public final class Decider implements AutoCloseable {
 
     public synchronized void close(Duration timeout) {
         if (streams != null) {
-            streams.close(timeout);
+            // Leave the group, so that the next start rebalances at once instead of waiting out the session timeout.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(timeout));
             log.info("decider {} closed", config.applicationId());
         }
     }

@@ -6,10 +6,17 @@ import java.util.Objects;
 /**
  * How the decider runs: the cluster, its Streams application id (which names its consumer group,
  * transactional ids and changelogs), where its state stores live, the replication factor of the
- * topics Streams creates, and how many stream threads share the domains.
+ * topics Streams creates, how many stream threads share the domains, and an optional stable
+ * instance id: with it the instance is a static group member, so a restart after a crash takes its
+ * partitions back at once instead of waiting for the dead member's session to expire.
  */
 public record DeciderConfig(
-        String bootstrapServers, String applicationId, Path stateDir, int replicationFactor, int streamThreads) {
+        String bootstrapServers,
+        String applicationId,
+        Path stateDir,
+        int replicationFactor,
+        int streamThreads,
+        String instanceId) {
 
     public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
 
@@ -26,6 +33,12 @@ public record DeciderConfig(
         if (streamThreads < 1) {
             throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
         }
+    }
+
+    /** Without static group membership. */
+    public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            int streamThreads) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, null);
     }
 
     /** One thread, replication factor 1: the embedded single-broker set-up. */

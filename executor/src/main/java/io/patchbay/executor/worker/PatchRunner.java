@@ -179,6 +179,7 @@ public final class PatchRunner {
                     return alreadyApplied(repo, applied);
                 }
                 // A crash may have left a half-applied tree: start from the last commit, exactly.
+                removeStaleLocks(repo);
                 cleanTo(git, base);
             } catch (IOException | GitAPIException | RuntimeException e) {
                 log.error("cannot prepare the working tree of domain {}", order.domain(), e);
@@ -558,6 +559,25 @@ public final class PatchRunner {
             }
         }
         return null;
+    }
+
+    /**
+     * A worker killed in the middle of a git operation leaves lock files behind, and every later
+     * operation would then fail. This worker is the only writer of the tree and runs one order at
+     * a time per domain, so a lock present before an order starts is stale.
+     */
+    private static void removeStaleLocks(Repository repo) throws IOException {
+        Path gitDir = repo.getDirectory().toPath();
+        List<Path> locks;
+        try (var files = Files.walk(gitDir, 6)) {
+            locks = files.filter(f -> f.getFileName().toString().endsWith(".lock"))
+                    .filter(f -> !f.startsWith(gitDir.resolve("objects")))
+                    .toList();
+        }
+        for (Path lock : locks) {
+            log.warn("removing the stale git lock {} left by an interrupted run", lock);
+            Files.deleteIfExists(lock);
+        }
     }
 
     private static void cleanTo(Git git, ObjectId commit) throws GitAPIException {

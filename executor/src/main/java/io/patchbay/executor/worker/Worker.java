@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -50,11 +51,12 @@ import org.slf4j.MDC;
 /**
  * The worker service: consumes {@link Topics#WORK}, runs each order on a single thread of its
  * domain, reports on {@link Topics#RESULTS}, and commits an order's offset only once its terminal
- * result is acknowledged by Kafka. A partition is paused while its order runs and polling goes
- * on, so a long gate never costs the group membership.
+ * result is acknowledged by Kafka. Polling goes on while orders run, so a long gate never costs
+ * the group membership.
  *
- * <p>Orders of one partition run one after another: an offset commit covers everything before
- * it, so a later order may not be committed while an earlier one still runs.
+ * <p>Orders of one domain run one after another; domains run in parallel even when they share a
+ * partition. An offset commit covers everything before it, so a partition's offset advances only
+ * past orders that have all finished.
  */
 public final class Worker implements AutoCloseable {
 
@@ -99,6 +101,9 @@ public final class Worker implements AutoCloseable {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        // A static member keyed by the worker id: a worker restarted after a crash takes its
+        // partitions back at once instead of waiting for its dead predecessor's session to expire.
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.workerId());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
         // The decider writes orders in transactions: an aborted order must never run.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -168,24 +173,45 @@ public final class Worker implements AutoCloseable {
 
     // ---- the poll thread --------------------------------------------------------------------
 
-    /** One partition's orders: at most one running, the rest fetched and waiting. */
-    private static final class Lane {
-        final Deque<ConsumerRecord<String, byte[]>> waiting = new ArrayDeque<>();
-        InFlight running;
+    /** Partitions with more fetched-but-waiting orders than this are paused until they drain. */
+    private static final int MAX_WAITING_PER_PARTITION = 100;
 
-        boolean busy() {
-            return running != null || !waiting.isEmpty();
+    /**
+     * One partition's orders. Several domains may share a partition, and domains run in parallel,
+     * so orders finish out of offset order: the partition's committed offset is the lowest offset
+     * not yet finished, and a later order's success is committed only once every earlier one is.
+     */
+    private static final class Lane {
+        final Map<String, Deque<ConsumerRecord<String, byte[]>>> waiting = new HashMap<>();
+        final Map<String, InFlight> running = new HashMap<>();
+        final TreeSet<Long> unfinished = new TreeSet<>();
+        long nextAfterSeen = -1;
+        long committed = -1;
+
+        int waitingCount() {
+            return waiting.values().stream().mapToInt(Deque::size).sum();
+        }
+
+        /** The offset that may be committed now: everything before it has finished. */
+        long committable() {
+            return unfinished.isEmpty() ? nextAfterSeen : unfinished.first();
         }
     }
 
     /** An order handed to a domain thread; compared by identity, so a stale one is recognised after a rebalance. */
     private static final class InFlight {
         final TopicPartition partition;
-        final long offset;
+        final ConsumerRecord<String, byte[]> record;
+        final String domain;
 
-        InFlight(TopicPartition partition, long offset) {
+        InFlight(TopicPartition partition, ConsumerRecord<String, byte[]> record, String domain) {
             this.partition = partition;
-            this.offset = offset;
+            this.record = record;
+            this.domain = domain;
+        }
+
+        long offset() {
+            return record.offset();
         }
     }
 
@@ -199,11 +225,11 @@ public final class Worker implements AutoCloseable {
             while (!stopping) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    lanes.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), tp -> new Lane()).waiting.add(r);
+                    accept(consumer, r);
                 }
                 settle(consumer);
-                startWaiting(consumer);
-                pauseBusy(consumer);
+                startWaiting();
+                pauseFull(consumer);
             }
             drain(consumer);
         } catch (RuntimeException e) {
@@ -221,11 +247,27 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    private void accept(Consumer<String, byte[]> consumer, ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        Lane lane = lanes.computeIfAbsent(tp, k -> new Lane());
+        if (lane.committed < 0) {
+            lane.committed = r.offset();
+        }
+        lane.nextAfterSeen = Math.max(lane.nextAfterSeen, r.offset() + 1);
+        WorkOrder order = decode(r);
+        if (order == null) {
+            commitFinished(consumer, tp, lane);
+            return;
+        }
+        lane.unfinished.add(r.offset());
+        lane.waiting.computeIfAbsent(order.domain(), d -> new ArrayDeque<>()).add(r);
+    }
+
     /** On close: take nothing new, keep the membership, and commit what finishes before the deadline. */
     private void drain(Consumer<String, byte[]> consumer) {
         domainThreads.values().forEach(ExecutorService::shutdown);
         consumer.pause(consumer.assignment());
-        while (lanes.values().stream().anyMatch(l -> l.running != null) && System.nanoTime() < stopDeadlineNanos) {
+        while (lanes.values().stream().anyMatch(l -> !l.running.isEmpty()) && System.nanoTime() < stopDeadlineNanos) {
             consumer.poll(config.pollTimeout());
             settle(consumer);
         }
@@ -234,38 +276,38 @@ public final class Worker implements AutoCloseable {
     private void settle(Consumer<String, byte[]> consumer) {
         Completion c;
         while ((c = completions.poll()) != null) {
-            TopicPartition tp = c.order().partition;
-            Lane lane = lanes.get(tp);
-            if (lane == null || lane.running != c.order()) {
-                log.info("order at {}@{} finished after its partition moved; the new owner sees it as applied", tp,
-                        c.order().offset);
+            InFlight f = c.order();
+            Lane lane = lanes.get(f.partition);
+            if (lane == null || lane.running.get(f.domain) != f) {
+                log.info("order at {}@{} finished after its partition moved; the new owner sees it as applied",
+                        f.partition, f.offset());
                 continue;
             }
-            lane.running = null;
+            lane.running.remove(f.domain);
             if (c.acknowledged()) {
-                commit(consumer, tp, c.order().offset + 1);
+                lane.unfinished.remove(f.offset());
+                commitFinished(consumer, f.partition, lane);
             } else if (!stopping) {
                 // The result did not reach Kafka: run the order again, which finds its commit if it landed.
-                log.warn("result of order {}@{} not acknowledged; running it again", tp, c.order().offset);
-                lane.waiting.clear();
-                consumer.seek(tp, c.order().offset);
+                log.warn("result of order {}@{} not acknowledged; running it again", f.partition, f.offset());
+                lane.waiting.computeIfAbsent(f.domain, d -> new ArrayDeque<>()).addFirst(f.record);
             }
         }
     }
 
-    private void startWaiting(Consumer<String, byte[]> consumer) {
+    private void startWaiting() {
         for (Map.Entry<TopicPartition, Lane> e : lanes.entrySet()) {
             Lane lane = e.getValue();
-            while (lane.running == null && !lane.waiting.isEmpty()) {
-                ConsumerRecord<String, byte[]> r = lane.waiting.poll();
-                WorkOrder order = decode(r);
-                if (order == null) {
-                    commit(consumer, e.getKey(), r.offset() + 1);
+            for (Map.Entry<String, Deque<ConsumerRecord<String, byte[]>>> w : lane.waiting.entrySet()) {
+                String domain = w.getKey();
+                if (lane.running.containsKey(domain) || w.getValue().isEmpty()) {
                     continue;
                 }
-                InFlight f = new InFlight(e.getKey(), r.offset());
-                lane.running = f;
-                domainThreads.computeIfAbsent(order.domain(), Worker::domainThread).execute(() -> execute(f, order));
+                ConsumerRecord<String, byte[]> r = w.getValue().poll();
+                WorkOrder order = decode(r);
+                InFlight f = new InFlight(e.getKey(), r, domain);
+                lane.running.put(domain, f);
+                domainThreads.computeIfAbsent(domain, Worker::domainThread).execute(() -> execute(f, order));
             }
         }
     }
@@ -284,16 +326,17 @@ public final class Worker implements AutoCloseable {
         return null;
     }
 
-    private void pauseBusy(Consumer<String, byte[]> consumer) {
+    /** Bounds memory: a partition with a long backlog stops fetching until its orders drain. */
+    private void pauseFull(Consumer<String, byte[]> consumer) {
         Set<TopicPartition> paused = consumer.paused();
         Set<TopicPartition> toPause = new HashSet<>();
         Set<TopicPartition> toResume = new HashSet<>();
         for (TopicPartition tp : consumer.assignment()) {
             Lane lane = lanes.get(tp);
-            boolean busy = lane != null && lane.busy();
-            if (busy && !paused.contains(tp)) {
+            boolean full = lane != null && lane.waitingCount() >= MAX_WAITING_PER_PARTITION;
+            if (full && !paused.contains(tp)) {
                 toPause.add(tp);
-            } else if (!busy && paused.contains(tp)) {
+            } else if (!full && paused.contains(tp)) {
                 toResume.add(tp);
             }
         }
@@ -305,9 +348,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void commit(Consumer<String, byte[]> consumer, TopicPartition tp, long next) {
+    private void commitFinished(Consumer<String, byte[]> consumer, TopicPartition tp, Lane lane) {
+        long next = lane.committable();
+        if (next <= lane.committed) {
+            return;
+        }
         try {
             consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+            lane.committed = next;
         } catch (KafkaException e) {
             // The order is redelivered and then found applied: no harm beyond a second look.
             log.warn("cannot commit {}@{}: {}", tp, next, e.getMessage());
@@ -333,9 +381,9 @@ public final class Worker implements AutoCloseable {
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
                 Lane lane = lanes.remove(tp);
-                if (lane != null && lane.running != null) {
-                    log.info("partition {} moved while order @{} runs; it finishes here uncommitted", tp,
-                            lane.running.offset);
+                if (lane != null) {
+                    lane.running.values().forEach(f -> log.info(
+                            "partition {} moved while order @{} runs; it finishes here uncommitted", tp, f.offset()));
                 }
             }
         }
