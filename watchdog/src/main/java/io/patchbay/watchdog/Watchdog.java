@@ -108,6 +108,11 @@ public final class Watchdog implements Views, AutoCloseable {
         return s != null && s.state() == KafkaStreams.State.RUNNING;
     }
 
+    /** The Streams instance once started, for binding its metrics; empty before {@link #start()}. */
+    public Optional<KafkaStreams> streams() {
+        return Optional.ofNullable(streams);
+    }
+
     /** The Streams state, {@code CREATED} before {@link #start()}. */
     public KafkaStreams.State state() {
         KafkaStreams s = streams;
