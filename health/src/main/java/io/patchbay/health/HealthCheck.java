@@ -3,7 +3,10 @@ package io.patchbay.health;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Durations;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.Alerts;
 import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.Views;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -24,6 +28,9 @@ final class HealthCheck {
 
     private static final Logger log = LoggerFactory.getLogger(HealthCheck.class);
 
+    /** The service name under which the app reports whether Kafka answers. */
+    static final String KAFKA = "kafka";
+
     private HealthCheck() {}
 
     static HealthReport evaluate(Views views, ExecutionContract contract, Map<String, BooleanSupplier> services,
@@ -36,7 +43,7 @@ final class HealthCheck {
         for (Map.Entry<String, Boolean> s : states.entrySet()) {
             if (!s.getValue()) {
                 down = true;
-                reasons.add(s.getKey() + " is not running");
+                reasons.add(KAFKA.equals(s.getKey()) ? "Kafka is unreachable" : s.getKey() + " is not running");
             }
         }
         boolean ready = views.ready();
@@ -51,14 +58,30 @@ final class HealthCheck {
         }
 
         Map<String, DomainView> figures = domainFigures(views, contract);
+        Map<String, List<Alert>> open = openBreaches(views);
         var domains = new TreeMap<String, Map<String, Object>>();
         for (DomainView d : figures.values()) {
-            domains.put(d.domain(), render(d, now));
+            Optional<Freeze> freeze = views.freeze(d.domain());
+            List<Alert> alerts = open.getOrDefault(d.domain(), List.of());
+            Map<String, Object> rendered = render(d, now);
+            rendered.put("frozen", freeze.isPresent());
+            rendered.put("slaBreaches", alerts.stream().map(Alert::limit).toList());
+            domains.put(d.domain(), rendered);
+            if (freeze.isPresent()) {
+                degraded = true;
+                reasons.add(frozen(freeze.get()));
+            }
             DomainPolicy policy = contract == null ? null : contract.domains().get(d.domain());
-            if (policy != null && ready) {
-                List<String> breaches = breaches(d, policy.sla(), now);
-                degraded |= !breaches.isEmpty();
-                reasons.addAll(breaches);
+            Map<String, String> live = policy != null && ready ? breaches(d, policy.sla(), now) : Map.of();
+            degraded |= !live.isEmpty();
+            reasons.addAll(live.values());
+            // The check's alerts cover what the live figures cannot show (the success rate) and breaches it
+            // saw that the figures have not caught up with; a limit both report is said once.
+            for (Alert a : alerts) {
+                if (!live.containsKey(Alerts.limitName(a.limit()))) {
+                    degraded = true;
+                    reasons.add(a.message() == null ? d.domain() + ": " + a.limit() + " breached" : a.message());
+                }
             }
         }
         HealthReport.Status status = down ? HealthReport.Status.UNHEALTHY
@@ -108,24 +131,47 @@ final class HealthCheck {
         }
     }
 
-    /** Each SLA limit the domain's figures exceed, as a sentence; a figure equal to its limit is within it. */
-    static List<String> breaches(DomainView d, DomainPolicy.Sla sla, Instant now) {
-        var out = new ArrayList<String>();
+    /**
+     * Each SLA limit the domain's figures exceed, as a sentence by the limit's name (as alerts name it);
+     * a figure equal to its limit is within it.
+     */
+    static Map<String, String> breaches(DomainView d, DomainPolicy.Sla sla, Instant now) {
+        var out = new LinkedHashMap<String, String>();
         if (d.quarantined() > sla.quarantine()) {
-            out.add(d.domain() + ": " + d.quarantined() + " patches in quarantine, more than the limit of "
+            out.put("sla.quarantine", d.domain() + ": " + d.quarantined() + " patches in quarantine, more than the limit of "
                     + sla.quarantine());
         }
         if (d.queueDepth() > sla.queueDepth()) {
-            out.add(d.domain() + ": " + d.queueDepth() + " patches wait, more than the limit of " + sla.queueDepth());
+            out.put("sla.queueDepth", d.domain() + ": " + d.queueDepth() + " patches wait, more than the limit of "
+                    + sla.queueDepth());
         }
         if (d.oldestPendingSince() != null) {
             Duration age = Duration.between(d.oldestPendingSince(), now);
             if (age.compareTo(Durations.parse(sla.oldestPending())) > 0) {
-                out.add(d.domain() + ": the oldest pending patch has waited " + age.toSeconds() + " s, longer than "
-                        + sla.oldestPending());
+                out.put("sla.oldestPending", d.domain() + ": the oldest pending patch has waited " + age.toSeconds()
+                        + " s, longer than " + sla.oldestPending());
             }
         }
         return out;
+    }
+
+    /** The open SlaBreached alerts by domain. */
+    static Map<String, List<Alert>> openBreaches(Views views) {
+        var out = new TreeMap<String, List<Alert>>();
+        for (Alert a : views.openBreaches(null)) {
+            out.computeIfAbsent(a.domain(), k -> new ArrayList<>()).add(a);
+        }
+        return out;
+    }
+
+    static String frozen(Freeze f) {
+        return f.domain() + " is frozen: drift found at " + f.since() + " (HEAD " + shortCommit(f.actualCommit())
+                + ", the log expects " + shortCommit(f.expectedCommit()) + (f.detail() == null ? "" : "; " + f.detail())
+                + "); its patches wait until an operator adopts or resets the workspace";
+    }
+
+    private static String shortCommit(String commit) {
+        return commit == null ? "?" : commit.substring(0, Math.min(12, commit.length()));
     }
 
     private static Map<String, Object> render(DomainView d, Instant now) {

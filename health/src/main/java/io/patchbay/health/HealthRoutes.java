@@ -1,14 +1,21 @@
 package io.patchbay.health;
 
+import static io.patchbay.health.Responses.blankToNull;
+import static io.patchbay.health.Responses.guarded;
+import static io.patchbay.health.Responses.json;
+import static io.patchbay.health.Responses.problem;
+
+import io.patchbay.health.Responses.Refusal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import io.patchbay.contracts.Json;
+import io.patchbay.contracts.policy.Durations;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.contracts.view.Views;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,31 +25,31 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The health endpoints and the read API over the watchdog's views:
+ * The health endpoints, the read API over the watchdog's views and the dashboard:
  * {@code GET /health}, {@code /health/live}, {@code /health/ready}, {@code /v1/patches/{id}},
- * {@code /v1/patches?domain=&status=&limit=} and {@code /v1/domains}. Bodies are canonical JSON;
- * errors are {@code application/problem+json}.
+ * {@code /v1/patches?domain=&status=&limit=}, {@code /v1/domains}, {@code /v1/domains/{domain}},
+ * {@code /v1/quarantine?domain=&limit=}, {@code /v1/alerts?domain=&since=&limit=&open=},
+ * {@code /v1/digest?since=24h}, and the dashboard at {@code /} with its data at
+ * {@code /v1/dashboard}. Bodies are canonical JSON; errors are {@code application/problem+json}.
  */
 public final class HealthRoutes {
 
-    private static final Logger log = LoggerFactory.getLogger(HealthRoutes.class);
-    private static final String JSON = "application/json";
-    private static final String PROBLEM = "application/problem+json";
+    /** The longest period a digest or alert listing covers: the watchdog keeps a little more than this. */
+    static final Duration MAX_PERIOD = Duration.ofDays(7);
 
     private final Views views;
     private final Supplier<ExecutionContract> contract;
     private final Map<String, BooleanSupplier> services;
     private final HealthConfig config;
+    private final Dashboard dashboard;
 
     /**
      * @param views the watchdog's views
      * @param contract the execution contract in force, asked at every request so a reload shows at once
-     * @param services name → whether that service runs, such as {@code kafka}, {@code decider}, {@code worker},
-     *     {@code watchdog}, {@code spool}; any one down makes patchbay unhealthy
+     * @param services name → whether that service runs, such as {@code kafka} (whether Kafka answers),
+     *     {@code decider}, {@code worker}, {@code watchdog}, {@code spool}; any one down makes patchbay unhealthy
      */
     public HealthRoutes(Views views, Supplier<ExecutionContract> contract, Map<String, BooleanSupplier> services) {
         this(views, contract, services, HealthConfig.defaults());
@@ -54,6 +61,7 @@ public final class HealthRoutes {
         this.contract = Objects.requireNonNull(contract, "contract");
         this.services = new LinkedHashMap<>(Objects.requireNonNull(services, "services"));
         this.config = Objects.requireNonNull(config, "config");
+        this.dashboard = new Dashboard(views, this::report, this::knownDomains);
     }
 
     public void addRoutes(RoutesConfig routes) {
@@ -63,11 +71,21 @@ public final class HealthRoutes {
         routes.get("/v1/patches/{id}", guarded(this::patch));
         routes.get("/v1/patches", guarded(this::patches));
         routes.get("/v1/domains", guarded(this::domains));
+        routes.get("/v1/domains/{domain}", guarded(this::domainOverview));
+        routes.get("/v1/quarantine", guarded(this::quarantine));
+        routes.get("/v1/alerts", guarded(this::alerts));
+        routes.get("/v1/digest", guarded(this::digest));
+        dashboard.addRoutes(routes);
     }
 
     /** The report {@code GET /health} serves, for callers inside the process such as {@code patchbay status}. */
     public HealthReport report() {
         return HealthCheck.evaluate(views, contract.get(), services, config.clock().instant());
+    }
+
+    /** Every contract domain, with zeros until it has events, and every domain the log has seen. */
+    private Map<String, DomainView> knownDomains() {
+        return HealthCheck.domainFigures(views, contract.get());
     }
 
     private void health(Context ctx) {
@@ -100,47 +118,115 @@ public final class HealthRoutes {
         if (viewsUnavailable(ctx)) {
             return;
         }
-        String domain = blankToNull(ctx.queryParam("domain"));
         String statusText = blankToNull(ctx.queryParam("status"));
-        String limitText = blankToNull(ctx.queryParam("limit"));
-
         PatchStatus status = null;
         if (statusText != null) {
             try {
                 status = PatchStatus.of(statusText);
             } catch (IllegalArgumentException e) {
-                problem(ctx, 400, "bad-query", "Bad query", "status '" + statusText + "' is not one of "
-                        + statusLabels());
-                return;
+                throw Refusal.badQuery("status '" + statusText + "' is not one of "
+                        + Arrays.stream(PatchStatus.values()).map(PatchStatus::label).toList());
             }
         }
-        int limit = config.defaultLimit();
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > config.maxLimit()) {
-                problem(ctx, 400, "bad-query", "Bad query",
-                        "limit must be a whole number from 1 to " + config.maxLimit() + ", was '" + limitText + "'");
-                return;
-            }
-        }
-        if (domain != null && !HealthCheck.domainFigures(views, contract.get()).containsKey(domain)) {
-            problem(ctx, 404, "domain-not-found", "Domain not found",
-                    "domain " + domain + " is neither in the execution contract nor in the event log");
-            return;
-        }
-        json(ctx, 200, views.patches(domain, status, limit));
+        int limit = limit(ctx);
+        json(ctx, 200, views.patches(domainParam(ctx), status, limit));
     }
 
     private void domains(Context ctx) {
         if (viewsUnavailable(ctx)) {
             return;
         }
-        List<DomainView> all = new ArrayList<>(HealthCheck.domainFigures(views, contract.get()).values());
-        json(ctx, 200, all);
+        json(ctx, 200, new ArrayList<>(knownDomains().values()));
+    }
+
+    private void domainOverview(Context ctx) {
+        if (viewsUnavailable(ctx)) {
+            return;
+        }
+        String name = ctx.pathParam("domain");
+        DomainView figures = knownDomains().get(name);
+        if (figures == null) {
+            throw unknownDomain(name);
+        }
+        json(ctx, 200, views.overview(figures, config.clock().instant()));
+    }
+
+    private void quarantine(Context ctx) {
+        if (viewsUnavailable(ctx)) {
+            return;
+        }
+        int limit = limit(ctx);
+        json(ctx, 200, views.quarantine(domainParam(ctx), limit));
+    }
+
+    private void alerts(Context ctx) {
+        if (viewsUnavailable(ctx)) {
+            return;
+        }
+        String domain = domainParam(ctx);
+        if ("true".equalsIgnoreCase(blankToNull(ctx.queryParam("open")))) {
+            json(ctx, 200, views.openBreaches(domain));
+            return;
+        }
+        int limit = limit(ctx);
+        Duration since = period(ctx);
+        json(ctx, 200, views.alerts(domain, config.clock().instant().minus(since), limit));
+    }
+
+    private void digest(Context ctx) {
+        if (viewsUnavailable(ctx)) {
+            return;
+        }
+        Duration since = period(ctx);
+        Instant now = config.clock().instant();
+        json(ctx, 200, views.digest(now.minus(since), now));
+    }
+
+    /** The {@code limit} parameter, the configured default when absent. */
+    private int limit(Context ctx) {
+        String text = blankToNull(ctx.queryParam("limit"));
+        if (text == null) {
+            return config.defaultLimit();
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > config.maxLimit()) {
+            throw Refusal.badQuery("limit must be a whole number from 1 to " + config.maxLimit() + ", was '" + text + "'");
+        }
+        return limit;
+    }
+
+    /** The {@code since} parameter, 24h when absent. */
+    private static Duration period(Context ctx) {
+        String text = blankToNull(ctx.queryParam("since"));
+        Duration since;
+        try {
+            since = text == null ? Views.DAY : Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.badQuery("since: " + e.getMessage());
+        }
+        if (since.isZero() || since.compareTo(MAX_PERIOD) > 0) {
+            throw Refusal.badQuery("since must be more than 0 and at most 7d, was '" + text + "'");
+        }
+        return since;
+    }
+
+    /** The {@code domain} parameter, null for every domain; a domain nobody knows is a 404. */
+    private String domainParam(Context ctx) {
+        String domain = blankToNull(ctx.queryParam("domain"));
+        if (domain != null && !knownDomains().containsKey(domain)) {
+            throw unknownDomain(domain);
+        }
+        return domain;
+    }
+
+    private static Refusal unknownDomain(String domain) {
+        return new Refusal(404, "domain-not-found", "Domain not found",
+                "domain " + domain + " is neither in the execution contract nor in the event log");
     }
 
     /** Without served views every read would answer "not found" or zeros; say what is really the matter. */
@@ -152,38 +238,5 @@ public final class HealthRoutes {
         problem(ctx, 503, "views-not-ready", "Views not ready",
                 "the watchdog's views are not being served yet (starting, rebalancing or restoring); try again shortly");
         return true;
-    }
-
-    private static Handler guarded(Handler handler) {
-        return ctx -> {
-            try {
-                handler.handle(ctx);
-            } catch (Exception e) {
-                log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "internal-error", "Internal error", "the request could not be answered; the server log has the cause");
-            }
-        };
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        ctx.header("Cache-Control", "no-store");
-        ctx.status(status).contentType(JSON).result(Json.canonical(body));
-    }
-
-    private static void problem(Context ctx, int status, String type, String title, String detail) {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("type", "urn:patchbay:problem:" + type);
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        ctx.status(status).contentType(PROBLEM).result(Json.canonical(body));
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
-
-    private static List<String> statusLabels() {
-        return Arrays.stream(PatchStatus.values()).map(PatchStatus::label).toList();
     }
 }

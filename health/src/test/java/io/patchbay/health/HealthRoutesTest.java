@@ -7,7 +7,9 @@ import io.javalin.Javalin;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.contracts.view.PatchView.TimelineEntry;
@@ -145,7 +147,7 @@ class HealthRoutesTest {
         JsonNode json = body(response);
         assertThat(json.get("status").asText()).isEqualTo("unhealthy");
         assertThat(json.get("services").get("kafka").asBoolean()).isFalse();
-        assertThat(json.get("reasons").toString()).contains("kafka is not running");
+        assertThat(json.get("reasons").toString()).contains("Kafka is unreachable");
     }
 
     @Test
@@ -358,5 +360,40 @@ class HealthRoutesTest {
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(contentType(response)).startsWith("application/problem+json");
         assertThat(body(response).get("detail").asText()).doesNotContain("store closed");
+    }
+
+    @Test
+    void degradedWhileADomainIsFrozenSayingWhatDrifted() throws Exception {
+        views.freezes.put("main", new Freeze("main", NOW.minusSeconds(600), 40, "3f2a9c0d1e2b3f2a", "77aa0b1c2d3e77aa",
+                "README.md modified outside patchbay"));
+
+        var response = get("/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode json = body(response);
+        assertThat(json.get("status").asText()).isEqualTo("degraded");
+        assertThat(json.get("reasons").get(0).asText()).isEqualTo("main is frozen: drift found at 2026-11-23T11:50:00Z"
+                + " (HEAD 77aa0b1c2d3e, the log expects 3f2a9c0d1e2b; README.md modified outside patchbay);"
+                + " its patches wait until an operator adopts or resets the workspace");
+        assertThat(json.get("domains").get("main").get("frozen").asBoolean()).isTrue();
+        assertThat(json.get("domains").get("ops").get("frozen").asBoolean()).isFalse();
+    }
+
+    @Test
+    void degradedByAnOpenBreachTheFiguresCannotShowAndEachLimitSaidOnce() throws Exception {
+        views.domains.put("main", main(51, 0, null));
+        views.open.add(new Alert("main", "SlaBreached", "sla.successRate=0.8", "0.50", List.of("p1"), NOW.minusSeconds(30),
+                "main: 1 of 2 patches that ran in the last hour succeeded (50%), below the limit of 80%"));
+        views.open.add(new Alert("main", "SlaBreached", "sla.queueDepth=50", "51", List.of(), NOW.minusSeconds(30),
+                "main: 51 patches wait, more than the limit of 50"));
+
+        JsonNode json = body(get("/health"));
+
+        assertThat(json.get("status").asText()).isEqualTo("degraded");
+        assertThat(json.get("reasons")).extracting(JsonNode::asText).containsExactly(
+                "main: 51 patches wait, more than the limit of 50",
+                "main: 1 of 2 patches that ran in the last hour succeeded (50%), below the limit of 80%");
+        assertThat(json.get("domains").get("main").get("slaBreaches")).extracting(JsonNode::asText)
+                .containsExactly("sla.successRate=0.8", "sla.queueDepth=50");
     }
 }

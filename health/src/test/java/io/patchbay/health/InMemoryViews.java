@@ -1,9 +1,13 @@
 package io.patchbay.health;
 
+import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.Freeze;
+import io.patchbay.contracts.view.Outcomes;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.contracts.view.Views;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +26,12 @@ final class InMemoryViews implements Views {
     final Map<String, DomainView> domains = new ConcurrentHashMap<>();
     final Map<String, PatchView> patches = new ConcurrentHashMap<>();
     final List<ListCall> listCalls = new CopyOnWriteArrayList<>();
+    final Map<String, Freeze> freezes = new ConcurrentHashMap<>();
+    final Map<String, Outcomes> outcomes = new ConcurrentHashMap<>();
+    final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    final List<Alert> open = new CopyOnWriteArrayList<>();
+    final List<Instant> alertsAskedSince = new CopyOnWriteArrayList<>();
+    final List<Instant> outcomesAskedSince = new CopyOnWriteArrayList<>();
 
     @Override
     public Optional<PatchView> patch(String id) {
@@ -58,5 +68,40 @@ final class InMemoryViews implements Views {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    @Override
+    public Optional<Freeze> freeze(String domain) {
+        failIfAsked();
+        return Optional.ofNullable(freezes.get(domain));
+    }
+
+    /** The outcomes set for the domain, whatever the period, stamped with the period asked for. */
+    @Override
+    public Outcomes outcomes(String domain, Instant since, Instant until) {
+        failIfAsked();
+        outcomesAskedSince.add(since);
+        Outcomes o = outcomes.get(domain);
+        return o == null ? Outcomes.none(since, until)
+                : new Outcomes(since, until, o.succeeded(), o.failed(), o.rejected(), o.cancelled(), o.quarantined(),
+                        o.discarded(), o.failuresByClass(), o.latency(), o.successRate(), o.meanScore(), o.scored());
+    }
+
+    @Override
+    public List<Alert> alerts(String domain, Instant since, int limit) {
+        failIfAsked();
+        alertsAskedSince.add(since);
+        return alerts.stream()
+                .filter(a -> domain == null || a.domain().equals(domain))
+                .filter(a -> !a.at().isBefore(since))
+                .sorted(Comparator.comparing(Alert::at).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public List<Alert> openBreaches(String domain) {
+        failIfAsked();
+        return open.stream().filter(a -> domain == null || a.domain().equals(domain)).toList();
     }
 }

@@ -15,10 +15,6 @@ final class StoreKeys {
         return domain + SEP;
     }
 
-    /** Upper bound of a domain's index keys: '~' sorts after every digit of the padded seq. */
-    static String domainIndexEnd(String domain) {
-        return domain + SEP + '~';
-    }
 
     /** Index key: the seq is zero-padded so that byte order is seq order and a reverse scan lists newest first. */
     static String index(String domain, long seq, String patchId) {
@@ -50,5 +46,29 @@ final class StoreKeys {
 
     static String stuck(String domain, String patchId) {
         return stuckPrefix(domain) + patchId;
+    }
+
+    /** A time-ordered key: the millis are zero-padded so that byte order is time order. */
+    static String timed(String domain, long epochMillis, String tail) {
+        return domain + SEP + pad(Math.max(0, epochMillis)) + SEP + tail;
+    }
+
+    /** The lowest key of a domain's time-ordered entries at or after {@code epochMillis}. */
+    static String timedFrom(String domain, long epochMillis) {
+        return domain + SEP + pad(Math.max(0, epochMillis)) + SEP;
+    }
+
+    /** The highest key of a domain's time-ordered entries before {@code epochMillis}. */
+    static String timedBefore(String domain, long epochMillis) {
+        return domain + SEP + pad(Math.max(0, epochMillis - 1)) + SEP + '~';
+    }
+
+    /** Above every key of a domain whose part after {@code domain|} starts with a digit: '~' sorts after them. */
+    static String domainEnd(String domain) {
+        return domain + SEP + '~';
+    }
+
+    private static String pad(long n) {
+        return String.format("%020d", n);
     }
 }

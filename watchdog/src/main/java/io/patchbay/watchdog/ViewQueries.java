@@ -1,6 +1,9 @@
 package io.patchbay.watchdog;
 
+import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.Freeze;
+import io.patchbay.contracts.view.Outcomes;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import java.time.Instant;
@@ -8,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -70,7 +74,7 @@ final class ViewQueries {
         ReadOnlyKeyValueStore<String, PatchView> patches = stores.store(WatchdogTopology.PATCHES);
         var out = new ArrayList<PatchView>();
         try (KeyValueIterator<String, String> it =
-                index.reverseRange(StoreKeys.domainPrefix(domain), StoreKeys.domainIndexEnd(domain))) {
+                index.reverseRange(StoreKeys.domainPrefix(domain), StoreKeys.domainEnd(domain))) {
             while (it.hasNext() && out.size() < limit) {
                 KeyValue<String, String> kv = it.next();
                 PatchView v = patches.get(kv.value);
@@ -84,5 +88,81 @@ final class ViewQueries {
 
     private static Instant listedAt(PatchView v) {
         return v.submittedAt() != null ? v.submittedAt() : v.updatedAt();
+    }
+
+    Optional<Freeze> freeze(String domain) {
+        if (domain == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(stores.<Freeze>store(WatchdogTopology.FREEZES).get(domain));
+    }
+
+    Outcomes outcomes(String domain, Instant since, Instant until) {
+        return StoreReads.outcomes(stores.store(WatchdogTopology.OUTCOMES), domain, since, until);
+    }
+
+    List<Alert> alerts(String domain, Instant since, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        var out = new ArrayList<Alert>();
+        for (String d : domain == null ? alertDomains() : List.of(domain)) {
+            out.addAll(newestAlerts(d, since, limit));
+        }
+        out.sort(Comparator.comparing(Alert::at).reversed().thenComparing(Alert::domain));
+        return List.copyOf(out.subList(0, Math.min(limit, out.size())));
+    }
+
+    private List<Alert> newestAlerts(String domain, Instant since, int limit) {
+        ReadOnlyKeyValueStore<String, Alert> alerts = stores.store(WatchdogTopology.ALERTS);
+        var out = new ArrayList<Alert>();
+        try (KeyValueIterator<String, Alert> it = alerts.reverseRange(
+                StoreKeys.timedFrom(domain, since == null ? 0 : since.toEpochMilli()), StoreKeys.domainEnd(domain))) {
+            while (it.hasNext() && out.size() < limit) {
+                out.add(it.next().value);
+            }
+        }
+        return out;
+    }
+
+    /** Alerts may name domains that have no event yet; the open breaches and the domains cover the rest. */
+    private List<String> alertDomains() {
+        var names = new TreeSet<String>();
+        domains().forEach(d -> names.add(d.domain()));
+        openBreaches(null).forEach(a -> names.add(a.domain()));
+        return List.copyOf(names);
+    }
+
+    List<Alert> openBreaches(String domain) {
+        ReadOnlyKeyValueStore<String, Alert> open = stores.store(WatchdogTopology.OPEN_BREACHES);
+        if (domain != null) {
+            return StoreReads.ofDomain(open, domain).stream().map(kv -> kv.value).toList();
+        }
+        var out = new ArrayList<Alert>();
+        try (KeyValueIterator<String, Alert> it = open.all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    List<PatchView> quarantine(String domain, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        ReadOnlyKeyValueStore<String, Long> held = stores.store(WatchdogTopology.QUARANTINE);
+        ReadOnlyKeyValueStore<String, PatchView> patches = stores.store(WatchdogTopology.PATCHES);
+        var since = new ArrayList<KeyValue<String, Long>>();
+        for (String d : domain == null ? domains().stream().map(DomainView::domain).toList() : List.of(domain)) {
+            StoreReads.longestHeld(held, d).forEach(kv -> since.add(new KeyValue<>(StoreKeys.patchIdOf(d, kv.key), kv.value)));
+        }
+        since.sort(Comparator.<KeyValue<String, Long>>comparingLong(kv -> kv.value).thenComparing(kv -> kv.key));
+        var out = new ArrayList<PatchView>();
+        for (KeyValue<String, Long> kv : since) {
+            PatchView v = patches.get(kv.key);
+            if (v != null && out.size() < limit) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 }

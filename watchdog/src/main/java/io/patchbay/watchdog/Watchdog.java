@@ -1,12 +1,16 @@
 package io.patchbay.watchdog;
 
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.Freeze;
+import io.patchbay.contracts.view.Outcomes;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.contracts.view.Views;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,6 +108,11 @@ public final class Watchdog implements Views, AutoCloseable {
         return s != null && s.state() == KafkaStreams.State.RUNNING;
     }
 
+    /** The Streams instance once started, for binding its metrics; empty before {@link #start()}. */
+    public Optional<KafkaStreams> streams() {
+        return Optional.ofNullable(streams);
+    }
+
     /** The Streams state, {@code CREATED} before {@link #start()}. */
     public KafkaStreams.State state() {
         KafkaStreams s = streams;
@@ -112,40 +121,54 @@ public final class Watchdog implements Views, AutoCloseable {
 
     @Override
     public Optional<PatchView> patch(String id) {
-        if (!ready()) {
-            return Optional.empty();
-        }
-        try {
-            return queries.patch(id);
-        } catch (InvalidStateStoreException e) {
-            log.debug("patch {} asked while the views move: {}", id, e.getMessage());
-            return Optional.empty();
-        }
+        return query("patch " + id, () -> queries.patch(id), Optional.empty());
     }
 
     @Override
     public List<DomainView> domains() {
-        if (!ready()) {
-            return List.of();
-        }
-        try {
-            return queries.domains();
-        } catch (InvalidStateStoreException e) {
-            log.debug("domains asked while the views move: {}", e.getMessage());
-            return List.of();
-        }
+        return query("domains", queries::domains, List.of());
     }
 
     @Override
     public List<PatchView> patches(String domain, PatchStatus status, int limit) {
+        return query("patches of " + domain, () -> queries.patches(domain, status, limit), List.of());
+    }
+
+    @Override
+    public Optional<Freeze> freeze(String domain) {
+        return query("freeze of " + domain, () -> queries.freeze(domain), Optional.empty());
+    }
+
+    @Override
+    public Outcomes outcomes(String domain, Instant since, Instant until) {
+        return query("outcomes of " + domain, () -> queries.outcomes(domain, since, until), Outcomes.none(since, until));
+    }
+
+    @Override
+    public List<Alert> alerts(String domain, Instant since, int limit) {
+        return query("alerts of " + domain, () -> queries.alerts(domain, since, limit), List.of());
+    }
+
+    @Override
+    public List<Alert> openBreaches(String domain) {
+        return query("open breaches of " + domain, () -> queries.openBreaches(domain), List.of());
+    }
+
+    @Override
+    public List<PatchView> quarantine(String domain, int limit) {
+        return query("quarantine of " + domain, () -> queries.quarantine(domain, limit), List.of());
+    }
+
+    /** Answers {@code fallback} while the stores are not served, rather than throw at the reader. */
+    private <T> T query(String what, Supplier<T> query, T fallback) {
         if (!ready()) {
-            return List.of();
+            return fallback;
         }
         try {
-            return queries.patches(domain, status, limit);
+            return query.get();
         } catch (InvalidStateStoreException e) {
-            log.debug("patches of {} asked while the views move: {}", domain, e.getMessage());
-            return List.of();
+            log.debug("{} asked while the views move: {}", what, e.getMessage());
+            return fallback;
         }
     }
 

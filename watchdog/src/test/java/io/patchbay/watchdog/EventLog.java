@@ -89,4 +89,41 @@ final class EventLog {
     static EventBody.RetryScheduled retry(int nextAttempt, Instant notBefore) {
         return new EventBody.RetryScheduled(nextAttempt, notBefore, "worker lost its workspace");
     }
+
+    static EventBody.Succeeded succeeded(int attempt, String commit, Double score) {
+        return new EventBody.Succeeded(attempt, commit, List.of("README.md"), List.of(), "var/summaries/" + commit + ".md",
+                "ok", 900, score);
+    }
+
+    static EventBody.Failed failed(int attempt, FailureClass cls, String reason, Double score) {
+        return new EventBody.Failed(attempt, cls, reason, null, List.of(), "var/summaries/failed.md", "failed", 700, score);
+    }
+
+    static EventBody.Quarantined quarantined(int attempts) {
+        return new EventBody.Quarantined("gave up after " + attempts + " attempt(s): INFRASTRUCTURE: disk full", attempts);
+    }
+
+    static EventBody.DriftFound drift(String expected, String actual) {
+        return new EventBody.DriftFound(expected, actual, "README.md modified outside patchbay");
+    }
+
+    static EventBody.DomainUnfrozen unfrozen(String mode) {
+        return new EventBody.DomainUnfrozen(mode, OPS);
+    }
+
+    /**
+     * Submitted, Accepted, Queued, Dispatched, Started and, {@code took} later, {@code end}: a patch's
+     * whole run, {@code took} plus 5 s from submission to its end.
+     */
+    Event[] run(String domain, String patchId, Duration took, EventBody end) {
+        Event[] events = new Event[6];
+        events[0] = next(domain, patchId, submitted(patchId, domain, "patch " + patchId));
+        events[1] = next(domain, patchId, accepted());
+        events[2] = next(domain, patchId, queued(1));
+        events[3] = next(domain, patchId, dispatched(1));
+        events[4] = next(domain, patchId, started(1));
+        advance(took);
+        events[5] = next(domain, patchId, end);
+        return events;
+    }
 }

@@ -1,17 +1,22 @@
 package io.patchbay.watchdog;
 
+import io.patchbay.contracts.Json;
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.Alert;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** A {@link TopologyTestDriver} over the watchdog topology, with the same queries the service answers. */
@@ -21,6 +26,7 @@ final class ViewsTestDriver implements AutoCloseable {
     final ViewQueries views;
     private final TestInputTopic<String, Event> events;
     private final boolean alerts;
+    private final List<Event> piped = new ArrayList<>();
 
     ViewsTestDriver(Topology topology, Path stateDir, boolean alerts) {
         var props = new Properties();
@@ -41,7 +47,35 @@ final class ViewsTestDriver implements AutoCloseable {
     void pipe(Event... log) {
         for (Event e : log) {
             events.pipeInput(e.domain(), e);
+            piped.add(e);
         }
+    }
+
+    /** Every event piped so far, in order: the log as this driver saw it. */
+    List<Event> piped() {
+        return List.copyOf(piped);
+    }
+
+    /** Alerts as another service (or an earlier run) wrote them to {@code patchbay.alerts}. */
+    void pipeAlerts(List<Alert> written) {
+        TestInputTopic<String, Alert> in =
+                driver.createInputTopic(Topics.ALERTS, Topics.KEY.serializer(), Topics.ALERT.serializer());
+        for (Alert a : written) {
+            in.pipeInput(a.domain(), a, a.at());
+        }
+    }
+
+    /** Every key-value store's content, values as canonical JSON, by store name. */
+    Map<String, Map<String, String>> snapshot() {
+        var out = new TreeMap<String, Map<String, String>>();
+        driver.getAllStateStores().forEach((name, store) -> {
+            var content = new TreeMap<String, String>();
+            try (KeyValueIterator<Object, Object> it = driver.getKeyValueStore(name).all()) {
+                it.forEachRemaining(kv -> content.put(String.valueOf(kv.key), Json.canonical(kv.value)));
+            }
+            out.put(name, content);
+        });
+        return out;
     }
 
     void advanceWallClock(Duration d) {
@@ -60,5 +94,9 @@ final class ViewsTestDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+    }
+
+    long storeSize(String name) {
+        return driver.getKeyValueStore(name).approximateNumEntries();
     }
 }

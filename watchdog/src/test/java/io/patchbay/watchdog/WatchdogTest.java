@@ -24,6 +24,12 @@ class WatchdogTest {
         assertThat(watchdog.patch("p1")).isEmpty();
         assertThat(watchdog.domains()).isEmpty();
         assertThat(watchdog.patches("main", null, 10)).isEmpty();
+        assertThat(watchdog.streams()).isEmpty();
+        assertThat(watchdog.freeze("main")).isEmpty();
+        assertThat(watchdog.openBreaches(null)).isEmpty();
+        assertThat(watchdog.alerts(null, java.time.Instant.EPOCH, 10)).isEmpty();
+        assertThat(watchdog.quarantine(null, 10)).isEmpty();
+        assertThat(watchdog.outcomes("main", java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)).total()).isZero();
         watchdog.close();
     }
 

@@ -32,6 +32,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = EventBody.Discarded.class, name = "Discarded"),
     @JsonSubTypes.Type(value = EventBody.Cancelled.class, name = "Cancelled"),
     @JsonSubTypes.Type(value = EventBody.CommandRefused.class, name = "CommandRefused"),
+    @JsonSubTypes.Type(value = EventBody.DriftFound.class, name = "DriftFound"),
+    @JsonSubTypes.Type(value = EventBody.DomainUnfrozen.class, name = "DomainUnfrozen"),
 })
 public sealed interface EventBody {
 
@@ -66,6 +68,10 @@ public sealed interface EventBody {
 
     record GateFinished(int attempt, GateResult gate) implements EventBody {}
 
+    /**
+     * The patch landed. {@code score} is the self-evaluation rubric's score of the finished patch
+     * (higher is better), null when it was not scored.
+     */
     record Succeeded(
             int attempt,
             String commitId,
@@ -73,14 +79,26 @@ public sealed interface EventBody {
             List<GateResult> gates,
             String summaryPath,
             String summary,
-            long durationMs)
+            long durationMs,
+            Double score)
             implements EventBody {
+
+        /** Without a rubric score: one that was not scored leaves it out of the event (and its hash). */
+        public Succeeded(int attempt, String commitId, List<String> changedFiles, List<GateResult> gates,
+                String summaryPath, String summary, long durationMs) {
+            this(attempt, commitId, changedFiles, gates, summaryPath, summary, durationMs, null);
+        }
+
         @Override
         public boolean terminal() {
             return true;
         }
     }
 
+    /**
+     * A patch's own fault ended it. {@code score} is the self-evaluation rubric's score of the finished
+     * patch, null when it was not scored (as on {@link Succeeded}).
+     */
     record Failed(
             int attempt,
             FailureClass failureClass,
@@ -89,8 +107,16 @@ public sealed interface EventBody {
             List<GateResult> gates,
             String summaryPath,
             String summary,
-            long durationMs)
+            long durationMs,
+            Double score)
             implements EventBody {
+
+        /** Without a rubric score. */
+        public Failed(int attempt, FailureClass failureClass, String reason, String detail, List<GateResult> gates,
+                String summaryPath, String summary, long durationMs) {
+            this(attempt, failureClass, reason, detail, gates, summaryPath, summary, durationMs, null);
+        }
+
         @Override
         public boolean terminal() {
             return true;
@@ -124,4 +150,17 @@ public sealed interface EventBody {
 
     /** An operator command that does not fit the patch's state (approve a finished patch, say). */
     record CommandRefused(String command, Submitter by, String reason) implements EventBody {}
+
+    /**
+     * A domain-level event ({@code patchId} null): the workspace is not in the state the log says it
+     * should be (HEAD is not the last applied commit, or the tree is not clean). The domain is frozen,
+     * its patches wait, until an operator unfreezes it.
+     */
+    record DriftFound(String expectedCommit, String actualCommit, String detail) implements EventBody {}
+
+    /**
+     * A domain-level event: an operator ended a freeze, either adopting the workspace as it is
+     * ({@code mode} {@code adopt}) or resetting it to the recorded state ({@code reset}).
+     */
+    record DomainUnfrozen(String mode, Submitter by) implements EventBody {}
 }

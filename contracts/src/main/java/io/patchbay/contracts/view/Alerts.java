@@ -1,0 +1,23 @@
+package io.patchbay.contracts.view;
+
+/** The kinds of {@link Alert} on {@code patchbay.alerts}. */
+public final class Alerts {
+
+    /** An SLA limit started being exceeded; open until an SlaRecovered for the same limit. */
+    public static final String SLA_BREACHED = "SlaBreached";
+    /** An SLA limit is back within bounds. */
+    public static final String SLA_RECOVERED = "SlaRecovered";
+    /** A patch has been in flight longer than the contract's run time. */
+    public static final String STUCK = "Stuck";
+
+    private Alerts() {}
+
+    /** The limit's name without its value: {@code sla.queueDepth} of {@code sla.queueDepth=50}. */
+    public static String limitName(String limit) {
+        if (limit == null) {
+            return "";
+        }
+        int eq = limit.indexOf('=');
+        return eq < 0 ? limit : limit.substring(0, eq);
+    }
+}
