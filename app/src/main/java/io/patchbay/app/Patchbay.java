@@ -12,6 +12,9 @@ import io.patchbay.executor.worker.Worker;
 import io.patchbay.executor.worker.WorkerConfig;
 import io.patchbay.executor.worker.Workspaces;
 import io.patchbay.health.HealthRoutes;
+import io.patchbay.health.Metrics;
+import io.patchbay.contracts.policy.ContractWatcher;
+import org.apache.kafka.streams.KafkaStreams;
 import io.patchbay.ingest.HttpInbox;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.InboxTokens;
@@ -59,6 +62,8 @@ public final class Patchbay implements AutoCloseable {
     private Javalin http;
     private Watchdog watchdog;
     private SlackService slack;
+    private Metrics metrics;
+    private KafkaStreams deciderStreams;
 
     private Patchbay(PatchbayConfig config) {
         this.config = config;
@@ -99,6 +104,7 @@ public final class Patchbay implements AutoCloseable {
         String node = NodeId.loadOrCreate(var.resolve("node-id"));
         Map<String, BooleanSupplier> services = new LinkedHashMap<>();
         services.put("kafka", probe::reachable);
+        watchContract();
 
         if (config.runs(Role.EXECUTOR)) {
             Workspaces.ensure(contract.get(), config.home());
@@ -107,6 +113,7 @@ public final class Patchbay implements AutoCloseable {
             decider.start();
             running.push(() -> decider.close(Duration.ofSeconds(5)));
             services.put("decider", decider::isRunning);
+            deciderStreams = decider.streams();
 
             Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node),
                     contract::get, Clock.systemUTC());
@@ -148,6 +155,14 @@ public final class Patchbay implements AutoCloseable {
             }
         }
 
+        if (watchdog != null) {
+            metrics = new Metrics(watchdog, Clock.systemUTC());
+            running.push(metrics);
+            watchdog.streams().ifPresent(s -> metrics.bindStreams("watchdog", s));
+            if (deciderStreams != null) {
+                metrics.bindStreams("decider", deciderStreams);
+            }
+        }
         if (inbox != null || watchdog != null) {
             startHttp(inbox, watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services));
         }
@@ -173,6 +188,7 @@ public final class Patchbay implements AutoCloseable {
             }
             if (health != null) {
                 health.addRoutes(cfg.routes);
+                metrics.addRoutes(cfg.routes);
                 cfg.routes.get("/v1/patches/{id}/summary", ctx -> {
                     Optional<String> summary = summaryOf(ctx.pathParam("id"));
                     if (summary.isPresent()) {
@@ -187,6 +203,27 @@ public final class Patchbay implements AutoCloseable {
         });
         http.start();
         running.push(http::stop);
+    }
+
+    /**
+     * A contract read from a file is watched: a valid edit comes into force, an invalid one keeps
+     * the contract in force and raises an alert on {@code patchbay.alerts}.
+     */
+    private void watchContract() {
+        if (contractSource == null) {
+            return;
+        }
+        AlertPublisher alerts = new AlertPublisher(bootstrap);
+        running.push(alerts);
+        ContractWatcher watcher = new ContractWatcher(ContractWatcher.Config.of(contractSource), contract,
+                e -> {
+                    LOG.error("the edited contract is not valid and is not used; version {} stays in force: {}",
+                            contract.get().version(), e.getMessage());
+                    alerts.contractInvalid(e.getMessage());
+                },
+                c -> LOG.info("contract version {} (sha256 {}) is now in force", c.version(), c.hash().substring(0, 12)));
+        watcher.start();
+        running.push(watcher);
     }
 
     private ExecutionContract loadContract() {

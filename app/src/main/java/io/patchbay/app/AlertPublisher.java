@@ -1,0 +1,47 @@
+package io.patchbay.app;
+
+import io.patchbay.contracts.topic.Topics;
+import io.patchbay.contracts.view.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Raises the alerts that start-up code owns (an invalid contract edit) on {@code patchbay.alerts}. */
+final class AlertPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertPublisher.class);
+
+    /** The key of alerts about the whole installation rather than one domain. */
+    static final String ALL_DOMAINS = "*";
+
+    private final KafkaProducer<String, Alert> producer;
+
+    AlertPublisher(String bootstrapServers) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                Topics.KEY.serializer(), Topics.ALERT.serializer());
+    }
+
+    void contractInvalid(String reason) {
+        Alert alert = new Alert(ALL_DOMAINS, "ContractInvalid", null, reason, List.of(), Instant.now(),
+                "The edited execution contract is not valid and was not taken into use: " + reason);
+        producer.send(new ProducerRecord<>(Topics.ALERTS, ALL_DOMAINS, alert), (meta, e) -> {
+            if (e != null) {
+                LOG.warn("the alert about the invalid contract was not written: {}", e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(2));
+    }
+}
