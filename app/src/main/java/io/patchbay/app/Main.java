@@ -14,6 +14,14 @@ import picocli.CommandLine.Command;
             ExecutorCommand.class,
             WatchdogCommand.class,
             IngestCommand.class,
+            ClientCommands.Submit.class,
+            ClientCommands.Status.class,
+            ClientCommands.Approve.class,
+            ClientCommands.Reject.class,
+            ClientCommands.Retry.class,
+            ClientCommands.Release.class,
+            ClientCommands.Discard.class,
+            ClientCommands.Cancel.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })

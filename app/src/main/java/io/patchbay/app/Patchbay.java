@@ -18,6 +18,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import io.patchbay.ingest.HttpInbox;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.InboxTokens;
+import io.patchbay.ingest.OperatorRoutes;
 import io.patchbay.ingest.slack.SlackService;
 import io.patchbay.ingest.slack.SlackSettings;
 import io.patchbay.ingest.KafkaCommandPublisher;
@@ -63,6 +64,7 @@ public final class Patchbay implements AutoCloseable {
     private Watchdog watchdog;
     private SlackService slack;
     private Metrics metrics;
+    private OperatorRoutes operator;
     private KafkaStreams deciderStreams;
 
     private Patchbay(PatchbayConfig config) {
@@ -147,6 +149,8 @@ public final class Patchbay implements AutoCloseable {
                     .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
                     contract::get);
             running.push(inbox::close);
+            operator = new OperatorRoutes(inbox, publisher,
+                    id -> watchdog == null ? Optional.empty() : watchdog.patch(id).map(PatchView::domain), Clock.systemUTC());
             Optional<SlackSettings> slackSettings =
                     SlackSettings.load(var.resolve("secrets/slack.yml"), System.getenv(), var.resolve("slack"));
             if (slackSettings.isPresent()) {
@@ -182,6 +186,7 @@ public final class Patchbay implements AutoCloseable {
             cfg.jetty.port = config.httpPort();
             if (inbox != null) {
                 inbox.addRoutes(cfg.routes);
+                operator.addRoutes(cfg.routes);
             }
             if (slack != null) {
                 slack.addRoutes(cfg.routes);

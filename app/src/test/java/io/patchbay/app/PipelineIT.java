@@ -214,6 +214,41 @@ class PipelineIT {
     }
 
     @Test
+    void cliSubmitsShowsStatusAndCancelsAQueuedPatch() throws Exception {
+        String url = client.base();
+        String tokenFile = home.resolve("var/secrets/submit-token").toString();
+        Path slowFile = home.resolve("slow.json");
+        Files.writeString(slowFile, """
+                {"domain":"main","title":"Holds the domain","files":[{"path":"hold.txt","content":"x"}],
+                 "gates":[{"name":"wait","run":["sleep","4"]}]}
+                """);
+        AuditCommandTest.Run slow = AuditCommandTest.cli("submit", slowFile.toString(), "--url", url, "--token-file", tokenFile);
+        assertThat(slow.code()).as(slow.out()).isZero();
+        String slowId = Json.mapper().readTree(slow.out()).path("id").asText();
+        awaitStatus(slowId, "Running");
+
+        Path diff = home.resolve("later.diff");
+        Files.writeString(diff, "--- /dev/null\n+++ b/later.txt\n@@ -0,0 +1 @@\n+later\n");
+        AuditCommandTest.Run queued = AuditCommandTest.cli("submit", diff.toString(), "--domain", "main", "--url", url,
+                "--token-file", tokenFile);
+        assertThat(queued.code()).as(queued.out()).isZero();
+        String queuedId = Json.mapper().readTree(queued.out()).path("id").asText();
+        awaitStatus(queuedId, "Queued");
+
+        AuditCommandTest.Run cancel = AuditCommandTest.cli("cancel", queuedId, "--reason", "superseded", "--url", url,
+                "--token-file", tokenFile);
+        assertThat(cancel.code()).as(cancel.out()).isZero();
+        awaitStatus(queuedId, "Cancelled");
+        awaitStatus(slowId, "Succeeded");
+        assertThat(workspace("main").resolve("later.txt")).doesNotExist();
+
+        AuditCommandTest.Run status = AuditCommandTest.cli("status", queuedId, "--url", url);
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).contains("\"status\":\"Cancelled\"").contains("superseded");
+        assertThat(AuditCommandTest.cli("status", "no-such-patch", "--url", url).code()).isEqualTo(1);
+    }
+
+    @Test
     void healthReportsEveryDomainFromTheEventLogAndTheChainVerifies() throws Exception {
         PatchbayClient.Reply health = client.get("/health");
         assertThat(health.status()).isEqualTo(200);

@@ -67,9 +67,10 @@ public final class OperatorRoutes {
             problem(ctx, HttpStatus.UNAUTHORIZED, "a valid bearer token is required");
             return;
         }
-        Optional<String> domain = domainOfPatch.apply(id);
+        // ?domain= serves a process that runs ingest alone and has no views to look the patch up in.
+        Optional<String> domain = domainOfPatch.apply(id).or(() -> Optional.ofNullable(ctx.queryParam("domain")));
         if (domain.isEmpty()) {
-            problem(ctx, HttpStatus.NOT_FOUND, "no patch " + id + " is known");
+            problem(ctx, HttpStatus.NOT_FOUND, "no patch " + id + " is known; give ?domain= if it is new");
             return;
         }
         if (!token.allows(domain.get())) {
