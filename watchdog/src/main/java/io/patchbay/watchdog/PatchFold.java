@@ -55,6 +55,14 @@ final class PatchFold {
             reason = q.reason();
         } else if (body instanceof EventBody.Cancelled c) {
             reason = c.reason();
+            summaryPath = c.summaryPath() == null ? summaryPath : c.summaryPath();
+        } else if (body instanceof EventBody.RejectedByApprover r) {
+            reason = r.reason() == null ? "rejected by " + r.by() : r.reason();
+        } else if (body instanceof EventBody.HeldForWindow h) {
+            reason = h.reason();
+        } else if (body instanceof EventBody.Dispatched && from == PatchStatus.HELD_FOR_WINDOW) {
+            // The window opened: the hold no longer explains anything about the patch.
+            reason = null;
         }
 
         var view = new PatchView(event.patchId(), domain, title, status, submitter, submittedAt, event.at(), commitId,
@@ -122,6 +130,15 @@ final class PatchFold {
         }
         if (body instanceof EventBody.Cancelled c) {
             return "cancelled by " + c.by() + (c.reason() == null ? "" : ": " + c.reason());
+        }
+        if (body instanceof EventBody.HeldForWindow h) {
+            return "waiting for its change window" + (h.until() == null ? ", which does not open" : " until " + h.until());
+        }
+        if (body instanceof EventBody.RejectedByApprover r) {
+            return "rejected by " + r.by() + (r.reason() == null ? "" : ": " + r.reason());
+        }
+        if (body instanceof EventBody.CancelRequested c) {
+            return "cancel of attempt " + c.attempt() + " requested by " + c.by() + (c.reason() == null ? "" : ": " + c.reason());
         }
         if (body instanceof EventBody.CommandRefused c) {
             return c.command() + " by " + c.by() + " refused" + (c.reason() == null ? "" : ": " + c.reason());

@@ -226,6 +226,58 @@ class WatchdogTopologyTest {
     }
 
     @Test
+    void patchHeldForItsWindowStaysPendingWithTheReasonUntilDispatched() {
+        Instant noon = Instant.parse("2026-11-23T12:00:00Z");
+        t.pipe(log.next("main", "m1", submitted("m1", "main", "Medium change")),
+                log.next("main", "m1", accepted()),
+                log.next("main", "m1", queued(1)),
+                log.next("main", "m1", new EventBody.HeldForWindow(noon, "medium-risk patches may run only at noon")));
+        assertThat(patch("m1").status()).isEqualTo(PatchStatus.HELD_FOR_WINDOW);
+        assertThat(patch("m1").reason()).contains("only at noon");
+        assertThat(patch("m1").timeline()).last().satisfies(e -> assertThat(e.detail()).contains(noon.toString()));
+        assertThat(domain("main").queueDepth()).isEqualTo(1);
+
+        t.pipe(log.next("main", "m1", dispatched(1)));
+        assertThat(patch("m1").reason()).isNull();
+        assertThat(domain("main").queueDepth()).isZero();
+        assertThat(domain("main").inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void patchRejectedByAnApproverCountsAsRejectedWithTheApproversReason() {
+        t.pipe(log.next("main", "risky", submitted("risky", "main", "Rotate keys")),
+                log.next("main", "risky", accepted()),
+                log.next("main", "risky", new EventBody.AwaitingApproval("high-risk patches need 1 approval", 1)),
+                log.next("main", "risky", new EventBody.RejectedByApprover(EventLog.OPS, "not before the audit")));
+        assertThat(patch("risky").status()).isEqualTo(PatchStatus.REJECTED);
+        assertThat(patch("risky").reason()).isEqualTo("not before the audit");
+        DomainView d = domain("main");
+        assertThat(d.rejected()).isEqualTo(1);
+        assertThat(d.awaitingApproval()).isZero();
+        assertThat(d.queueDepth()).isZero();
+    }
+
+    @Test
+    void cancelRequestLeavesTheRunningPatchInFlightUntilTheWorkerStopsIt() {
+        t.pipe(log.next("main", "p1", submitted("p1", "main", "Slow")),
+                log.next("main", "p1", accepted()),
+                log.next("main", "p1", queued(1)),
+                log.next("main", "p1", dispatched(1)),
+                log.next("main", "p1", started(1)),
+                log.next("main", "p1", new EventBody.CancelRequested(1, EventLog.OPS, "wrong target")));
+        assertThat(patch("p1").status()).isEqualTo(PatchStatus.RUNNING);
+        assertThat(patch("p1").timeline()).last().satisfies(e -> assertThat(e.detail()).contains("wrong target"));
+        assertThat(domain("main").inFlight()).isEqualTo(1);
+
+        t.pipe(log.next("main", "p1", new EventBody.Cancelled(EventLog.OPS, "wrong target", "var/summaries/main/p1.md",
+                "# cancelled")));
+        assertThat(patch("p1").status()).isEqualTo(PatchStatus.CANCELLED);
+        assertThat(patch("p1").summaryPath()).isEqualTo("var/summaries/main/p1.md");
+        assertThat(domain("main").inFlight()).isZero();
+        assertThat(domain("main").cancelled()).isEqualTo(1);
+    }
+
+    @Test
     void cancelledPatchIsCountedWithItsReasonAndLeavesTheQueue() {
         t.pipe(log.next("main", "p1", submitted("p1", "main", "Not needed")),
                 log.next("main", "p1", accepted()),

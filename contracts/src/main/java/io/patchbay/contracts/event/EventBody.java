@@ -34,6 +34,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = EventBody.CommandRefused.class, name = "CommandRefused"),
     @JsonSubTypes.Type(value = EventBody.DriftFound.class, name = "DriftFound"),
     @JsonSubTypes.Type(value = EventBody.DomainUnfrozen.class, name = "DomainUnfrozen"),
+    @JsonSubTypes.Type(value = EventBody.HeldForWindow.class, name = "HeldForWindow"),
+    @JsonSubTypes.Type(value = EventBody.RejectedByApprover.class, name = "RejectedByApprover"),
+    @JsonSubTypes.Type(value = EventBody.CancelRequested.class, name = "CancelRequested"),
 })
 public sealed interface EventBody {
 
@@ -141,7 +144,17 @@ public sealed interface EventBody {
         }
     }
 
-    record Cancelled(Submitter by, String reason) implements EventBody {
+    /**
+     * The patch was stopped before it landed. {@code summaryPath} and {@code summary} are there when
+     * a running attempt was stopped (the worker wrote them), null when it never ran.
+     */
+    record Cancelled(Submitter by, String reason, String summaryPath, String summary) implements EventBody {
+
+        /** A patch stopped before it ran: no summary, and nothing of it in the event (or its hash). */
+        public Cancelled(Submitter by, String reason) {
+            this(by, reason, null, null);
+        }
+
         @Override
         public boolean terminal() {
             return true;
@@ -163,4 +176,26 @@ public sealed interface EventBody {
      * ({@code mode} {@code adopt}) or resetting it to the recorded state ({@code reset}).
      */
     record DomainUnfrozen(String mode, Submitter by) implements EventBody {}
+
+    /**
+     * The patch is next in its domain but its risk level's change window is closed: it keeps its
+     * place at the head of the queue until {@code until} (null when no window of the contract in
+     * force ever opens; an edit of the contract may change that). {@code reason} says which rule holds it.
+     */
+    record HeldForWindow(Instant until, String reason) implements EventBody {}
+
+    /** An approver turned the patch down before it ran. Unlike {@link Rejected}, no contract rule did. */
+    record RejectedByApprover(Submitter by, String reason) implements EventBody {
+        @Override
+        public boolean terminal() {
+            return true;
+        }
+    }
+
+    /**
+     * Someone asked to stop the running attempt; the worker kills its processes and rolls the tree
+     * back. What follows is {@link Cancelled}, or {@link Succeeded} when the attempt had already
+     * committed (the cancel is then refused).
+     */
+    record CancelRequested(int attempt, Submitter by, String reason) implements EventBody {}
 }

@@ -120,9 +120,10 @@ public record DomainPolicy(
     }
 
     /**
-     * How failed attempts are retried: at most {@code maxAttempts} in all, the n-th retry after n
-     * times {@code backoff}, never more than {@code maxBackoff}; only failures of the classes in
-     * {@code on} are retried (by default the worker's own faults, never the patch's).
+     * How failed attempts are retried: at most {@code maxAttempts} in all, the first retry after
+     * {@code backoff}, each next one after twice the pause before it, never more than
+     * {@code maxBackoff}; only failures of the classes in {@code on} are retried (by default the
+     * worker's own faults, never the patch's).
      */
     public record Retry(Integer maxAttempts, String backoff, String maxBackoff, List<String> on) {
         static final Retry DEFAULT = new Retry(null, null, null, null);
@@ -143,10 +144,16 @@ public record DomainPolicy(
             return Durations.parse(backoff);
         }
 
-        /** The pause before retry {@code n} (1 for the first retry): n times the backoff, capped. */
+        /**
+         * The pause before retry {@code n} (1 for the first retry): the backoff doubled n - 1 times,
+         * capped at {@code maxBackoff}. Doubling stops at the cap, so a large n cannot overflow.
+         */
         public Duration backoffBefore(int n) {
-            Duration d = backoffDuration().multipliedBy(Math.max(1, n));
             Duration cap = Durations.parse(maxBackoff);
+            Duration d = backoffDuration();
+            for (int i = 1; i < n && !d.isZero() && d.compareTo(cap) < 0; i++) {
+                d = d.multipliedBy(2);
+            }
             return d.compareTo(cap) > 0 ? cap : d;
         }
 

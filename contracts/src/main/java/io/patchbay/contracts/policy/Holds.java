@@ -61,4 +61,20 @@ public final class Holds {
         }
         return Optional.empty();
     }
+
+    /**
+     * Why {@code rejecter} may not turn a patch down, or empty when the rejection stands. Rejecting
+     * is the approvers' veto, so the approver list applies; four eyes does not, since turning down
+     * one's own patch lands nothing.
+     */
+    public static Optional<String> rejectionRefusal(DomainPolicy policy, Submitter rejecter) {
+        List<String> approvers = policy.risk().approvers();
+        if (rejecter == null) {
+            return Optional.of("a rejection must say who gives it");
+        }
+        if (!approvers.contains("*") && !approvers.contains(rejecter.toString())) {
+            return Optional.of(rejecter + " is not among the domain's approvers");
+        }
+        return Optional.empty();
+    }
 }

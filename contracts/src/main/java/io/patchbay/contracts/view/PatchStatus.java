@@ -11,6 +11,8 @@ public enum PatchStatus {
     ACCEPTED("Accepted"),
     AWAITING_APPROVAL("AwaitingApproval"),
     QUEUED("Queued"),
+    /** Next in its domain, waiting for its change window to open. */
+    HELD_FOR_WINDOW("HeldForWindow"),
     DISPATCHED("Dispatched"),
     RUNNING("Running"),
     RETRY_WAIT("RetryWait"),
@@ -50,7 +52,7 @@ public enum PatchStatus {
     /** Waiting to run: counted in a domain's queue depth. */
     public boolean pending() {
         return switch (this) {
-            case SUBMITTED, ACCEPTED, AWAITING_APPROVAL, QUEUED, RETRY_WAIT -> true;
+            case SUBMITTED, ACCEPTED, AWAITING_APPROVAL, QUEUED, HELD_FOR_WINDOW, RETRY_WAIT -> true;
             default -> false;
         };
     }
@@ -60,9 +62,10 @@ public enum PatchStatus {
         // Java 17 has no pattern switch; the sealed hierarchy keeps this list complete by review and test.
         if (body instanceof EventBody.Submitted) return SUBMITTED;
         if (body instanceof EventBody.Accepted || body instanceof EventBody.Approved) return ACCEPTED;
-        if (body instanceof EventBody.Rejected) return REJECTED;
+        if (body instanceof EventBody.Rejected || body instanceof EventBody.RejectedByApprover) return REJECTED;
         if (body instanceof EventBody.AwaitingApproval) return AWAITING_APPROVAL;
         if (body instanceof EventBody.Queued || body instanceof EventBody.Released) return QUEUED;
+        if (body instanceof EventBody.HeldForWindow) return HELD_FOR_WINDOW;
         if (body instanceof EventBody.Dispatched) return DISPATCHED;
         if (body instanceof EventBody.Started || body instanceof EventBody.GateFinished) return RUNNING;
         if (body instanceof EventBody.Succeeded) return SUCCEEDED;

@@ -16,6 +16,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = WorkResult.GateFinished.class, name = "GateFinished"),
     @JsonSubTypes.Type(value = WorkResult.Succeeded.class, name = "Succeeded"),
     @JsonSubTypes.Type(value = WorkResult.Failed.class, name = "Failed"),
+    @JsonSubTypes.Type(value = WorkResult.Cancelled.class, name = "Cancelled"),
 })
 public sealed interface WorkResult {
 
@@ -60,6 +61,22 @@ public sealed interface WorkResult {
             FailureClass failureClass,
             String reason,
             String detail,
+            List<GateResult> gates,
+            String summaryPath,
+            String summary,
+            long durationMs)
+            implements WorkResult {}
+
+    /**
+     * A cancel order stopped the attempt before it committed: its processes were killed and the
+     * working tree is back at its base commit. {@code reason} says where it stopped.
+     */
+    record Cancelled(
+            String domain,
+            String patchId,
+            int attempt,
+            Instant at,
+            String reason,
             List<GateResult> gates,
             String summaryPath,
             String summary,

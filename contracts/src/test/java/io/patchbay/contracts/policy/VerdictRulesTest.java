@@ -177,6 +177,29 @@ class VerdictRulesTest {
         assertThat(Holds.approvalRefusal(p, Submitter.http("lead"), Submitter.http("lead"))).isEmpty();
     }
 
+    @Test
+    void onlyListedApproversMayRejectAndFourEyesDoesNotStopASubmitterTurningDownTheirOwnPatch() {
+        DomainPolicy main = CONTRACT.domain("main").orElseThrow();
+        assertThat(Holds.rejectionRefusal(main, Submitter.http("lead"))).isEmpty();
+        assertThat(Holds.rejectionRefusal(main, Submitter.http("mallory"))).get().asString()
+                .contains("not among the domain's approvers");
+        assertThat(Holds.rejectionRefusal(main, null)).isPresent();
+        DomainPolicy lax = CONTRACT.domain("lax").orElseThrow();
+        assertThat(Holds.rejectionRefusal(lax, Submitter.http("anyone"))).get().asString().contains("http:anyone");
+    }
+
+    // ---- retries ------------------------------------------------------------------------------
+
+    @Test
+    void backoffDoublesFromRetryToRetryUpToItsCap() {
+        var retry = new DomainPolicy.Retry(5, "2s", "10s", null);
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 5).mapToObj(retry::backoffBefore).toList())
+                .containsExactly(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(4),
+                        java.time.Duration.ofSeconds(8), java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10));
+        assertThat(retry.backoffBefore(Integer.MAX_VALUE)).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(new DomainPolicy.Retry(3, "0s", "1m", null).backoffBefore(3)).isZero();
+    }
+
     // ---- commands and gates -------------------------------------------------------------------
 
     @Test

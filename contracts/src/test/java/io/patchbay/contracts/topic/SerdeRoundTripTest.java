@@ -3,6 +3,7 @@ package io.patchbay.contracts.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.Event;
@@ -14,6 +15,7 @@ import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
+import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -57,6 +59,36 @@ class SerdeRoundTripTest {
     void workResultsRoundTrip() {
         WorkResult r = new WorkResult.Started("main", "p1", 2, Instant.EPOCH, "w1", "abc");
         assertThat(roundTrip(Topics.WORK_RESULT, r)).isEqualTo(r);
+        WorkResult stopped = new WorkResult.Cancelled("main", "p1", 2, Instant.EPOCH, "stopped in gate 'slow'",
+                List.of(new GateResult("slow", false, -1, 5, "")), "s.md", "# s", 5);
+        assertThat(roundTrip(Topics.WORK_RESULT, stopped)).isEqualTo(stopped);
+    }
+
+    @Test
+    void runOrdersSerialiseAsBeforeAndCancelOrdersSayWhatTheyAre() {
+        WorkOrder run = new WorkOrder("main", "p1", 1, PATCH, Instant.EPOCH);
+        assertThat(new String(Topics.WORK_ORDER.serializer().serialize("t", run), StandardCharsets.UTF_8))
+                .doesNotContain("action");
+        assertThat(roundTrip(Topics.WORK_ORDER, run).isCancel()).isFalse();
+        WorkOrder cancel = WorkOrder.cancel("main", "p1", 1, Instant.EPOCH);
+        assertThat(roundTrip(Topics.WORK_ORDER, cancel)).isEqualTo(cancel).satisfies(o -> assertThat(o.isCancel()).isTrue());
+    }
+
+    @Test
+    void holdRejectionAndCancelEventsTravelUnderTheirOwnNamesAndMoveTheStatus() {
+        Submitter ops = Submitter.http("ops");
+        List<EventBody> bodies = List.of(new EventBody.HeldForWindow(Instant.EPOCH, "window"),
+                new EventBody.RejectedByApprover(ops, "no"), new EventBody.CancelRequested(1, ops, "stop"),
+                new EventBody.Cancelled(ops, "stop", "s.md", "# s"));
+        for (EventBody b : bodies) {
+            Event e = HashChain.seal(new Event("main", 1, "p1", Instant.EPOCH, b, null, null), HashChain.GENESIS);
+            assertThat(roundTrip(Topics.EVENT, e)).isEqualTo(e);
+        }
+        assertThat(bodies).extracting(b -> PatchStatus.after(b, PatchStatus.RUNNING)).containsExactly(
+                PatchStatus.HELD_FOR_WINDOW, PatchStatus.REJECTED, PatchStatus.RUNNING, PatchStatus.CANCELLED);
+        assertThat(PatchStatus.HELD_FOR_WINDOW.pending()).isTrue();
+        // A cancel without a summary hashes as it always did.
+        assertThat(Json.canonical(new EventBody.Cancelled(ops, "stop"))).doesNotContain("summary");
     }
 
     @Test

@@ -120,8 +120,7 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
         try (KeyValueIterator<String, DomainState> all = domains.all()) {
             while (all.hasNext()) {
                 KeyValue<String, DomainState> kv = all.next();
-                DomainState.Slot slot = kv.value == null ? null : kv.value.current();
-                if (slot != null && slot.waitingForRetry() && !now.isBefore(slot.notBefore())) {
+                if (Decisions.wantsTick(kv.value, now)) {
                     due.add(kv.key);
                 }
             }
@@ -131,7 +130,7 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
             try {
                 tx = decide(t -> decisions.onTick(t, domain));
             } catch (RuntimeException e) {
-                log.error("the retry timer of domain {} cannot be decided; trying again on the next tick", domain, e);
+                log.error("the timers of domain {} cannot be decided; trying again on the next tick", domain, e);
                 continue;
             }
             apply(tx);

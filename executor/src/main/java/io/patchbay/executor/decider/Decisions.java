@@ -9,9 +9,14 @@ import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Verdict;
 import io.patchbay.contracts.policy.Verdicts;
 import io.patchbay.contracts.view.PatchStatus;
+import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,17 +25,31 @@ import org.slf4j.MDC;
 /**
  * The decider's state machine: what a command, a worker's result or the passing of time means for
  * a domain. Pure logic over a {@link Transition}; it reads no file and starts no process, so a
- * replay of the inputs gives the same events.
+ * replay of the inputs gives the same events. Approvals, change windows and cancels have their own
+ * classes; this one routes the inputs and owns the queue, dispatch, retries and quarantine.
  */
 final class Decisions {
 
     private static final Logger log = LoggerFactory.getLogger(Decisions.class);
     private static final DomainPolicy.Retry DEFAULT_RETRY = new DomainPolicy.Retry(null, null);
+    private static final DomainPolicy.Quarantine DEFAULT_QUARANTINE = new DomainPolicy.Quarantine(null, null);
+
+    /** Who discards a quarantined patch that nobody acted on within the contract's {@code discardAfter}. */
+    static final Submitter DISCARD_AFTER = new Submitter("patchbay", "quarantine.discardAfter");
 
     private final Supplier<ExecutionContract> contract;
+    private final Approvals approvals;
+    private final Cancels cancels;
 
     Decisions(Supplier<ExecutionContract> contract) {
         this.contract = contract;
+        this.approvals = new Approvals(this);
+        this.cancels = new Cancels(this);
+    }
+
+    /** The domain's policy in the contract in force now; empty when the contract no longer has the domain. */
+    Optional<DomainPolicy> policy(String domain) {
+        return contract.get().domain(domain);
     }
 
     // ---- commands ---------------------------------------------------------------------------
@@ -47,17 +66,17 @@ final class Decisions {
             if (p == null) {
                 refuse(tx, domain, id, command, "there is no patch '" + id + "' in domain '" + domain + "'");
             } else if (command instanceof Command.Cancel c) {
-                cancel(tx, p, c);
+                cancels.cancel(tx, p, c);
             } else if (command instanceof Command.Release r) {
                 release(tx, p, r.by(), command);
             } else if (command instanceof Command.Discard d) {
                 discard(tx, p, d);
             } else if (command instanceof Command.Retry r) {
                 retryNow(tx, p, r);
-            } else {
-                // Approve and Reject: the contract's risk rules ask for no approval yet, so nothing ever waits for one.
-                refuse(tx, domain, id, command, "patch '" + id + "' is " + p.status().label()
-                        + " and does not wait for approval");
+            } else if (command instanceof Command.Approve a) {
+                approvals.approve(tx, p, a);
+            } else if (command instanceof Command.Reject r) {
+                approvals.reject(tx, p, r);
             }
         } finally {
             MDC.remove("patchId");
@@ -91,36 +110,19 @@ final class Decisions {
             return;
         }
         tx.event(domain, id, new EventBody.Accepted(verdict.contractVersion(), verdict.contractHash()));
+        if (verdict.needsApproval()) {
+            approvals.await(tx, record, verdict.approvalsNeeded());
+            return;
+        }
         enqueue(tx, record);
         dispatchNextIfIdle(tx, domain);
     }
 
-    private void enqueue(Transition tx, PatchRecord record) {
+    void enqueue(Transition tx, PatchRecord record) {
         tx.update(record.domain(), d -> d.enqueue(record.patchId()));
         int position = tx.domain(record.domain()).queue().size();
         tx.event(record.domain(), record.patchId(), new EventBody.Queued(position));
         tx.put(record.with(PatchStatus.QUEUED));
-    }
-
-    private void cancel(Transition tx, PatchRecord p, Command.Cancel c) {
-        DomainState d = tx.domain(p.domain());
-        boolean queued = d.queue().contains(p.patchId());
-        boolean waitingForRetry = d.current() != null && d.current().patchId().equals(p.patchId())
-                && d.current().waitingForRetry();
-        if (!queued && !waitingForRetry) {
-            String why = p.status() == PatchStatus.DISPATCHED || p.status() == PatchStatus.RUNNING
-                    ? "it is running, and a running patch cannot be cancelled yet"
-                    : "it is already " + p.status().label();
-            refuse(tx, p.domain(), p.patchId(), c, "patch '" + p.patchId() + "' cannot be cancelled: " + why);
-            return;
-        }
-        // A patch waiting for its retry has nothing in flight: its last attempt failed and was rolled back.
-        tx.update(p.domain(), s -> waitingForRetry ? s.withCurrent(null) : s.without(p.patchId()));
-        tx.event(p.domain(), p.patchId(), new EventBody.Cancelled(c.by(), c.reason()));
-        tx.put(p.with(PatchStatus.CANCELLED));
-        if (waitingForRetry) {
-            dispatchNextIfIdle(tx, p.domain());
-        }
     }
 
     private void release(Transition tx, PatchRecord p, Submitter by, Command command) {
@@ -129,6 +131,7 @@ final class Decisions {
                     + "; only a quarantined patch can be released");
             return;
         }
+        tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.Released(by));
         enqueue(tx, p);
         dispatchNextIfIdle(tx, p.domain());
@@ -140,7 +143,12 @@ final class Decisions {
                     + "; only a quarantined patch can be discarded");
             return;
         }
-        tx.event(p.domain(), p.patchId(), new EventBody.Discarded(c.by()));
+        discard(tx, p, c.by());
+    }
+
+    private void discard(Transition tx, PatchRecord p, Submitter by) {
+        tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
+        tx.event(p.domain(), p.patchId(), new EventBody.Discarded(by));
         tx.put(p.with(PatchStatus.DISCARDED));
     }
 
@@ -158,7 +166,7 @@ final class Decisions {
         }
     }
 
-    private void refuse(Transition tx, String domain, String patchId, Command command, String reason) {
+    void refuse(Transition tx, String domain, String patchId, Command command, String reason) {
         log.info("refusing {} of patch {} in domain {}: {}", command.getClass().getSimpleName(), patchId, domain, reason);
         tx.event(domain, patchId, new EventBody.CommandRefused(command.getClass().getSimpleName(), command.by(), reason));
     }
@@ -174,8 +182,13 @@ final class Decisions {
                         result.getClass().getSimpleName(), result.patchId(), result.attempt(), domain, d.current());
                 return;
             }
+            DomainState.Slot slot = d.current();
             PatchRecord p = tx.patch(domain, result.patchId());
             if (result instanceof WorkResult.Started s) {
+                if (p.status() == PatchStatus.RUNNING) {
+                    log.debug("ignoring a repeated Started of patch {} attempt {}", p.patchId(), s.attempt());
+                    return;
+                }
                 tx.event(domain, p.patchId(), new EventBody.Started(s.attempt(), s.worker(), s.baseCommit()));
                 tx.put(p.with(PatchStatus.RUNNING));
             } else if (result instanceof WorkResult.GateFinished g) {
@@ -183,44 +196,65 @@ final class Decisions {
             } else if (result instanceof WorkResult.Succeeded s) {
                 tx.event(domain, p.patchId(), new EventBody.Succeeded(s.attempt(), s.commitId(), s.changedFiles(),
                         s.gates(), s.summaryPath(), s.summary(), s.durationMs()));
+                cancels.tooLate(tx, p, slot, "it had already committed as " + s.commitId()
+                        + " when the cancel reached the worker");
                 finish(tx, p, PatchStatus.SUCCEEDED);
             } else if (result instanceof WorkResult.Failed f) {
-                failed(tx, p, f);
+                failed(tx, p, slot, f);
+            } else if (result instanceof WorkResult.Cancelled c) {
+                cancels.stopped(tx, p, slot, c);
             }
         } finally {
             MDC.remove("patchId");
         }
     }
 
-    private void failed(Transition tx, PatchRecord p, WorkResult.Failed f) {
+    /**
+     * A failed attempt: retried when the contract retries its class and attempts are left, else
+     * quarantined when the contract quarantines its class, else failed for good. A patch someone
+     * asked to cancel is not tried again: nothing of it landed, so it ends as cancelled.
+     */
+    private void failed(Transition tx, PatchRecord p, DomainState.Slot slot, WorkResult.Failed f) {
         String domain = p.domain();
-        if (!f.failureClass().retriable()) {
-            tx.event(domain, p.patchId(), new EventBody.Failed(f.attempt(), f.failureClass(), f.reason(), f.detail(),
-                    f.gates(), f.summaryPath(), f.summary(), f.durationMs()));
-            finish(tx, p, PatchStatus.FAILED);
+        Optional<DomainPolicy> policy = policy(domain);
+        DomainPolicy.Retry retry = policy.map(DomainPolicy::retry).orElse(DEFAULT_RETRY);
+        DomainPolicy.Quarantine quarantine = policy.map(DomainPolicy::quarantine).orElse(DEFAULT_QUARANTINE);
+        FailureClass cls = f.failureClass();
+        if (cls == null) {
+            // Unusable input: the processor skips it, and a later well-formed result decides the attempt.
+            throw new IllegalArgumentException("a Failed result must name its failure class");
+        }
+        String reason = cls + ": " + f.reason();
+        int made = slot.attemptsSoFar();
+        boolean retried = retry.retries(cls) && made < retry.maxAttempts();
+        boolean quarantined = !retried && quarantine.quarantines(cls);
+        if (slot.cancel() != null && (retried || quarantined)) {
+            cancels.cancelInsteadOfRetry(tx, p, slot, f);
             return;
         }
-        DomainPolicy.Retry retry = contract.get().domain(domain).map(DomainPolicy::retry).orElse(DEFAULT_RETRY);
-        String reason = f.failureClass() + ": " + f.reason();
-        DomainState.Slot slot = tx.domain(domain).current();
-        int made = slot.attemptsSoFar();
-        if (made < retry.maxAttempts()) {
-            Duration backoff = retry.backoffDuration().multipliedBy(made);
+        if (retried) {
+            Duration backoff = retry.backoffBefore(made);
             DomainState.Slot next = slot.next(tx.now().plus(backoff));
             tx.update(domain, s -> s.withCurrent(next));
             tx.event(domain, p.patchId(), new EventBody.RetryScheduled(next.attempt(), next.notBefore(), reason));
             tx.put(p.with(PatchStatus.RETRY_WAIT));
             log.warn("patch {} attempt {} failed ({}); attempt {} ({} of {}) at {}", p.patchId(), f.attempt(), reason,
                     next.attempt(), made + 1, retry.maxAttempts(), next.notBefore());
-        } else {
-            tx.event(domain, p.patchId(), new EventBody.Quarantined(
-                    "gave up after " + made + " attempt(s): " + reason, made));
+        } else if (quarantined) {
+            String why = made > 1 ? "gave up after " + made + " attempts: " + reason : reason;
+            tx.event(domain, p.patchId(), new EventBody.Quarantined(why, made));
+            tx.update(domain, s -> s.quarantined(p.patchId(), tx.now()));
             log.warn("patch {} quarantined after {} attempt(s): {}", p.patchId(), made, reason);
             finish(tx, p, PatchStatus.QUARANTINED);
+        } else {
+            tx.event(domain, p.patchId(), new EventBody.Failed(f.attempt(), cls, f.reason(), f.detail(),
+                    f.gates(), f.summaryPath(), f.summary(), f.durationMs()));
+            cancels.tooLate(tx, p, slot, "it had already failed (" + reason + ") when the cancel reached the worker");
+            finish(tx, p, PatchStatus.FAILED);
         }
     }
 
-    private void finish(Transition tx, PatchRecord p, PatchStatus status) {
+    void finish(Transition tx, PatchRecord p, PatchStatus status) {
         tx.update(p.domain(), s -> s.withCurrent(null));
         tx.put(p.with(status));
         dispatchNextIfIdle(tx, p.domain());
@@ -228,27 +262,67 @@ final class Decisions {
 
     // ---- time -------------------------------------------------------------------------------
 
-    /** Dispatches the domain's held retry when its backoff has passed. */
+    /** Whether the wall clock may change anything in the domain: a retry, a window hold, a quarantine. */
+    static boolean wantsTick(DomainState d, Instant now) {
+        if (d == null) {
+            return false;
+        }
+        DomainState.Slot slot = d.current();
+        boolean retryDue = slot != null && slot.waitingForRetry() && !now.isBefore(slot.notBefore());
+        return retryDue || d.windowHold() != null || !d.quarantinedAt().isEmpty();
+    }
+
+    /**
+     * Discards quarantined patches whose {@code discardAfter} has passed, dispatches the domain's
+     * held retry once its backoff has passed, and looks again at a head held for its change window
+     * (the window may have opened, or the contract changed).
+     */
     void onTick(Transition tx, String domain) {
+        discardExpired(tx, domain);
         DomainState d = tx.domain(domain);
         DomainState.Slot slot = d.current();
-        if (slot == null || !slot.waitingForRetry() || tx.now().isBefore(slot.notBefore())) {
+        if (slot != null && slot.waitingForRetry() && !tx.now().isBefore(slot.notBefore())) {
+            PatchRecord p = tx.patch(domain, slot.patchId());
+            tx.update(domain, s -> s.withCurrent(slot.dispatched()));
+            dispatch(tx, p, slot.attempt());
+        } else if (d.windowHold() != null) {
+            dispatchNextIfIdle(tx, domain);
+        }
+    }
+
+    private void discardExpired(Transition tx, String domain) {
+        Map<String, Instant> quarantined = tx.domain(domain).quarantinedAt();
+        if (quarantined.isEmpty()) {
             return;
         }
-        PatchRecord p = tx.patch(domain, slot.patchId());
-        tx.update(domain, s -> s.withCurrent(slot.dispatched()));
-        dispatch(tx, p, slot.attempt());
+        Duration keep = policy(domain).map(DomainPolicy::quarantine).orElse(DEFAULT_QUARANTINE).discardAfterDuration();
+        for (Map.Entry<String, Instant> e : List.copyOf(quarantined.entrySet())) {
+            if (tx.now().isBefore(e.getValue().plus(keep))) {
+                continue;
+            }
+            PatchRecord p = tx.patch(domain, e.getKey());
+            if (p == null || p.status() != PatchStatus.QUARANTINED) {
+                tx.update(domain, s -> s.unquarantined(e.getKey()));
+                continue;
+            }
+            log.info("patch {} was quarantined at {} and nobody acted on it within {}; discarding it", p.patchId(),
+                    e.getValue(), keep);
+            discard(tx, p, DISCARD_AFTER);
+        }
     }
 
     // ---- dispatch ---------------------------------------------------------------------------
 
-    private void dispatchNextIfIdle(Transition tx, String domain) {
+    void dispatchNextIfIdle(Transition tx, String domain) {
         DomainState d = tx.domain(domain);
         if (d.current() != null || d.queue().isEmpty()) {
             return;
         }
         String next = d.queue().get(0);
         PatchRecord p = tx.patch(domain, next);
+        if (ChangeWindows.holds(tx, p, policy(domain).orElse(null))) {
+            return;
+        }
         int attempt = p.attempts() + 1;
         tx.update(domain, s -> s.without(next).withCurrent(new DomainState.Slot(next, attempt, null, attempt)));
         dispatch(tx, p, attempt);

@@ -1,30 +1,44 @@
 package io.patchbay.executor.decider;
 
+import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.HashChain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the decider keeps per domain: the head of the hash chain, the patches waiting their turn
- * (oldest first) and the one patch that holds the domain, either dispatched or waiting for a retry.
+ * (oldest first), the one patch that holds the domain (dispatched or waiting for a retry), the
+ * change-window hold of the queue's head, and when each quarantined patch was quarantined.
  */
-public record DomainState(String domain, long lastSeq, String headHash, List<String> queue, Slot current) {
+public record DomainState(String domain, long lastSeq, String headHash, List<String> queue, Slot current,
+        WindowHold windowHold, Map<String, Instant> quarantinedAt) {
 
     /**
      * The patch that holds the domain. {@code notBefore} is null while attempt {@code attempt} is
      * dispatched; otherwise attempt {@code attempt} waits for that instant before it is dispatched.
      * {@code firstAttempt} is where this run of attempts began: a released patch goes on counting
      * from where it stopped, so a late result of an earlier life can never pass for a new one.
+     * {@code cancel} is set once someone asked to stop the dispatched attempt.
      */
-    public record Slot(String patchId, int attempt, Instant notBefore, int firstAttempt) {
+    public record Slot(String patchId, int attempt, Instant notBefore, int firstAttempt, CancelRequest cancel) {
+
+        public Slot(String patchId, int attempt, Instant notBefore, int firstAttempt) {
+            this(patchId, attempt, notBefore, firstAttempt, null);
+        }
 
         Slot next(Instant at) {
-            return new Slot(patchId, attempt + 1, at, firstAttempt);
+            return new Slot(patchId, attempt + 1, at, firstAttempt, null);
         }
 
         Slot dispatched() {
-            return new Slot(patchId, attempt, null, firstAttempt);
+            return new Slot(patchId, attempt, null, firstAttempt, null);
+        }
+
+        Slot cancelling(CancelRequest request) {
+            return new Slot(patchId, attempt, notBefore, firstAttempt, request);
         }
 
         /** How many attempts this run has made, counting the current one. */
@@ -39,11 +53,26 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
         boolean runs(String id, int n) {
             return notBefore == null && patchId.equals(id) && attempt == n;
         }
+
+        boolean holds(String id) {
+            return patchId.equals(id);
+        }
     }
+
+    /** Who asked to stop the running attempt, and why. */
+    public record CancelRequest(Submitter by, String reason) {}
+
+    /** The head of the queue waits for its change window: until {@code until} (null: no window opens). */
+    public record WindowHold(String patchId, Instant until) {}
 
     public DomainState {
         queue = queue == null ? List.of() : List.copyOf(queue);
         headHash = headHash == null ? HashChain.GENESIS : headHash;
+        quarantinedAt = quarantinedAt == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(quarantinedAt));
+    }
+
+    public DomainState(String domain, long lastSeq, String headHash, List<String> queue, Slot current) {
+        this(domain, lastSeq, headHash, queue, current, null, null);
     }
 
     static DomainState fresh(String domain) {
@@ -51,22 +80,40 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
     }
 
     DomainState chained(long seq, String hash) {
-        return new DomainState(domain, seq, hash, queue, current);
+        return new DomainState(domain, seq, hash, queue, current, windowHold, quarantinedAt);
     }
 
     DomainState withCurrent(Slot slot) {
-        return new DomainState(domain, lastSeq, headHash, queue, slot);
+        return new DomainState(domain, lastSeq, headHash, queue, slot, windowHold, quarantinedAt);
     }
 
     DomainState enqueue(String patchId) {
         var q = new ArrayList<>(queue);
         q.add(patchId);
-        return new DomainState(domain, lastSeq, headHash, q, current);
+        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt);
     }
 
+    /** Takes the patch out of the queue, and out of the window hold when it was the one held. */
     DomainState without(String patchId) {
         var q = new ArrayList<>(queue);
         q.remove(patchId);
-        return new DomainState(domain, lastSeq, headHash, q, current);
+        WindowHold hold = windowHold != null && windowHold.patchId().equals(patchId) ? null : windowHold;
+        return new DomainState(domain, lastSeq, headHash, q, current, hold, quarantinedAt);
+    }
+
+    DomainState withWindowHold(WindowHold hold) {
+        return new DomainState(domain, lastSeq, headHash, queue, current, hold, quarantinedAt);
+    }
+
+    DomainState quarantined(String patchId, Instant at) {
+        var m = new TreeMap<>(quarantinedAt);
+        m.put(patchId, at);
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, m);
+    }
+
+    DomainState unquarantined(String patchId) {
+        var m = new TreeMap<>(quarantinedAt);
+        m.remove(patchId);
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, m);
     }
 }

@@ -3,7 +3,6 @@ package io.patchbay.executor.decider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.contracts.command.Command;
-import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.event.HashChain;
@@ -12,116 +11,22 @@ import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.patch.PatchReader;
 import io.patchbay.contracts.policy.ContractLoader;
-import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
-import io.patchbay.executor.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DeciderTopologyTest {
-
-    private static final String CONTRACT = """
-            version: "test-1"
-            domains:
-              main:
-                workspace: ws/main
-                commands:
-                  allow: [["true"], ["echo"]]
-                retry:
-                  maxAttempts: 3
-                  backoff: 2s
-              ops:
-                workspace: ws/ops
-            """;
-
-    private static final Submitter ALICE = Submitter.http("alice");
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
-
-    @TempDir
-    Path stateDir;
-
-    private final MutableClock clock = new MutableClock(T0);
-    private final AtomicReference<ExecutionContract> contract =
-            new AtomicReference<>(ContractLoader.parse(CONTRACT.getBytes(StandardCharsets.UTF_8), "test"));
-    private final List<Event> allEvents = new ArrayList<>();
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, Command> commands;
-    private TestInputTopic<String, WorkResult> results;
-    private TestOutputTopic<String, Event> events;
-    private TestOutputTopic<String, WorkOrder> work;
-
-    @BeforeEach
-    void start() {
-        var props = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:1", stateDir));
-        driver = new TopologyTestDriver(DeciderTopology.build(contract::get, clock), props, T0);
-        commands = driver.createInputTopic(Topics.COMMANDS, Topics.KEY.serializer(), Topics.COMMAND.serializer());
-        results = driver.createInputTopic(Topics.RESULTS, Topics.KEY.serializer(), Topics.WORK_RESULT.serializer());
-        events = driver.createOutputTopic(Topics.EVENTS, Topics.KEY.deserializer(), Topics.EVENT.deserializer());
-        work = driver.createOutputTopic(Topics.WORK, Topics.KEY.deserializer(), Topics.WORK_ORDER.deserializer());
-    }
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.close();
-        }
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------
-
-    private static Patch patch(String id, String domain, String path, String content) {
-        return new Patch(id, domain, "Write " + path, null, "Ann <ann@example.org>", null,
-                List.of(FileChange.write(path, content)), null, null, null);
-    }
-
-    private void submit(Patch p) {
-        commands.pipeInput(p.domain(), new Command.Submit(p, ALICE, clock.instant()));
-    }
-
-    private void send(Command c) {
-        commands.pipeInput(c.domain(), c);
-    }
-
-    private void result(WorkResult r) {
-        results.pipeInput(r.domain(), r);
-    }
-
-    private List<Event> drainEvents() {
-        List<Event> out = events.readValuesToList();
-        allEvents.addAll(out);
-        return out;
-    }
-
-    private static List<String> types(List<Event> es) {
-        return es.stream().map(Event::type).toList();
-    }
-
-    private static WorkResult.Succeeded succeeded(String domain, String id, int attempt) {
-        return new WorkResult.Succeeded(domain, id, attempt, T0, "c0ffee", List.of("a.txt"), List.of(), "var/s.md",
-                "# done", 12, false);
-    }
-
-    private static WorkResult.Failed failed(String domain, String id, int attempt, FailureClass cls) {
-        return new WorkResult.Failed(domain, id, attempt, T0, cls, cls + " happened", "detail", List.of(), null, null, 5);
-    }
+class DeciderTopologyTest extends DeciderTestBase {
 
     // ---- submit -----------------------------------------------------------------------------
 
@@ -385,11 +290,6 @@ class DeciderTopologyTest {
         assertThat(HashChain.verify(allEvents)).isEmpty();
     }
 
-    private void tick(Duration d) {
-        clock.advance(d);
-        driver.advanceWallClockTime(d);
-    }
-
     // ---- operator commands ------------------------------------------------------------------
 
     @Test
@@ -407,18 +307,6 @@ class DeciderTopologyTest {
         result(succeeded("main", "p1", 1));
         assertThat(types(drainEvents())).containsExactly("Succeeded");
         assertThat(work.isEmpty()).isTrue();
-    }
-
-    @Test
-    void cancellingARunningPatchIsRefused() {
-        submit(patch("p1", "main", "a.txt", "1"));
-        drainEvents();
-
-        send(new Command.Cancel("main", "p1", ALICE, T0, "stop"));
-
-        List<Event> es = drainEvents();
-        assertThat(types(es)).containsExactly("CommandRefused");
-        assertThat(((EventBody.CommandRefused) es.get(0).body()).reason()).contains("running");
     }
 
     @Test
@@ -515,15 +403,6 @@ class DeciderTopologyTest {
         assertThat(work.readValuesToList()).extracting(WorkOrder::attempt).containsExactly(2);
         tick(Duration.ofSeconds(10));
         assertThat(events.isEmpty()).isTrue();
-    }
-
-    private void quarantine(String id) {
-        contract.set(ContractLoader.parse(CONTRACT.replace("maxAttempts: 3", "maxAttempts: 1")
-                .getBytes(StandardCharsets.UTF_8), "test"));
-        submit(patch(id, "main", "a.txt", "1"));
-        result(failed("main", id, 1, FailureClass.INFRASTRUCTURE));
-        assertThat(types(drainEvents())).endsWith("Quarantined");
-        work.readValuesToList();
     }
 
     // ---- bad input --------------------------------------------------------------------------

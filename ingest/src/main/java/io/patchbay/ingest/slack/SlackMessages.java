@@ -124,6 +124,15 @@ final class SlackMessages {
         if (body instanceof EventBody.Cancelled c) {
             return Reply.text(":no_entry_sign: Cancelled by " + who(c.by()) + (c.reason() == null ? "" : ": " + esc(c.reason())) + ".");
         }
+        if (body instanceof EventBody.RejectedByApprover r) {
+            return Reply.text(":no_entry: Rejected by " + who(r.by()) + (r.reason() == null ? "" : ": " + esc(r.reason())) + ".");
+        }
+        if (body instanceof EventBody.HeldForWindow h) {
+            return Reply.text(":clock3: Waiting for its change window: " + esc(h.reason()) + ".");
+        }
+        if (body instanceof EventBody.CancelRequested c) {
+            return Reply.text(":octagonal_sign: " + who(c.by()) + " asked to stop it; the worker rolls it back.");
+        }
         if (body instanceof EventBody.CommandRefused c) {
             return Reply.text(":information_source: " + esc(c.command()) + " by " + who(c.by()) + " was refused: "
                     + esc(c.reason()) + ".");

@@ -1,0 +1,143 @@
+package io.patchbay.executor.decider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.patch.FileChange;
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.patch.Risk;
+import io.patchbay.contracts.policy.ContractLoader;
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.topic.Topics;
+import io.patchbay.contracts.work.FailureClass;
+import io.patchbay.contracts.work.WorkOrder;
+import io.patchbay.contracts.work.WorkResult;
+import io.patchbay.executor.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The decider on a {@link TopologyTestDriver} with a clock the test moves, and the helpers every decider test uses. */
+abstract class DeciderTestBase {
+
+    static final String CONTRACT = """
+            version: "test-1"
+            domains:
+              main:
+                workspace: ws/main
+                commands:
+                  allow: [["true"], ["echo"]]
+                retry:
+                  maxAttempts: 3
+                  backoff: 2s
+              ops:
+                workspace: ws/ops
+            """;
+
+    static final Submitter ALICE = Submitter.http("alice");
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    final MutableClock clock = new MutableClock(T0);
+    final AtomicReference<ExecutionContract> contract = new AtomicReference<>(parse(CONTRACT));
+    final List<Event> allEvents = new ArrayList<>();
+    TopologyTestDriver driver;
+    TestInputTopic<String, Command> commands;
+    TestInputTopic<String, WorkResult> results;
+    TestOutputTopic<String, Event> events;
+    TestOutputTopic<String, WorkOrder> work;
+
+    @BeforeEach
+    void start() {
+        var props = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:1", stateDir));
+        driver = new TopologyTestDriver(DeciderTopology.build(contract::get, clock), props, T0);
+        commands = driver.createInputTopic(Topics.COMMANDS, Topics.KEY.serializer(), Topics.COMMAND.serializer());
+        results = driver.createInputTopic(Topics.RESULTS, Topics.KEY.serializer(), Topics.WORK_RESULT.serializer());
+        events = driver.createOutputTopic(Topics.EVENTS, Topics.KEY.deserializer(), Topics.EVENT.deserializer());
+        work = driver.createOutputTopic(Topics.WORK, Topics.KEY.deserializer(), Topics.WORK_ORDER.deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    static ExecutionContract parse(String yaml) {
+        return ContractLoader.parse(yaml.getBytes(StandardCharsets.UTF_8), "test");
+    }
+
+    static Patch patch(String id, String domain, String path, String content) {
+        return patch(id, domain, path, content, null);
+    }
+
+    static Patch patch(String id, String domain, String path, String content, Risk risk) {
+        return new Patch(id, domain, "Write " + path, risk, "Ann <ann@example.org>", null,
+                List.of(FileChange.write(path, content)), null, null, null);
+    }
+
+    void submit(Patch p) {
+        submit(p, ALICE);
+    }
+
+    void submit(Patch p, Submitter by) {
+        commands.pipeInput(p.domain(), new Command.Submit(p, by, clock.instant()));
+    }
+
+    void send(Command c) {
+        commands.pipeInput(c.domain(), c);
+    }
+
+    void result(WorkResult r) {
+        results.pipeInput(r.domain(), r);
+    }
+
+    List<Event> drainEvents() {
+        List<Event> out = events.readValuesToList();
+        allEvents.addAll(out);
+        return out;
+    }
+
+    static List<String> types(List<Event> es) {
+        return es.stream().map(Event::type).toList();
+    }
+
+    /** Moves the test's clock and the driver's wall clock together, so punctuators see the new time. */
+    void tick(Duration d) {
+        clock.advance(d);
+        driver.advanceWallClockTime(d);
+    }
+
+    static WorkResult.Succeeded succeeded(String domain, String id, int attempt) {
+        return new WorkResult.Succeeded(domain, id, attempt, T0, "c0ffee", List.of("a.txt"), List.of(), "var/s.md",
+                "# done", 12, false);
+    }
+
+    static WorkResult.Failed failed(String domain, String id, int attempt, FailureClass cls) {
+        return new WorkResult.Failed(domain, id, attempt, T0, cls, cls + " happened", "detail", List.of(), null, null, 5);
+    }
+
+    /** Submits a patch to main and lets its only attempt fail with an infrastructure fault, which quarantines it. */
+    void quarantine(String id) {
+        contract.set(parse(CONTRACT.replace("maxAttempts: 3", "maxAttempts: 1")));
+        submit(patch(id, "main", "a.txt", "1"));
+        result(failed("main", id, 1, FailureClass.INFRASTRUCTURE));
+        assertThat(types(drainEvents())).endsWith("Quarantined");
+        work.readValuesToList();
+    }
+}
