@@ -104,10 +104,20 @@ public final class PatchRunner {
      * @throws InterruptedException when the worker is shutting down; the tree is rolled back and nothing is reported
      */
     public WorkResult run(WorkOrder order, Consumer<WorkResult> progress) throws InterruptedException {
+        return run(order, progress, Cancellation.none());
+    }
+
+    /**
+     * As {@link #run(WorkOrder, Consumer)}; once {@code cancellation} is thrown, the run stops at its
+     * next step (a running command or gate is killed with its process tree), rolls the tree back and
+     * returns {@link WorkResult.Cancelled}, unless it had begun to commit, which it then finishes.
+     */
+    public WorkResult run(WorkOrder order, Consumer<WorkResult> progress, Cancellation cancellation)
+            throws InterruptedException {
         String previousPatch = MDC.get("patchId");
         MDC.put("patchId", order.patchId());
         try {
-            return new Run(order, progress).execute();
+            return new Run(order, progress, cancellation).execute();
         } finally {
             if (previousPatch == null) {
                 MDC.remove("patchId");
@@ -130,11 +140,19 @@ public final class PatchRunner {
         }
     }
 
+    /** A cancel was seen between two steps of a run. */
+    private static final class Stopped extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** The state of one run of one order. */
     private final class Run {
         private final WorkOrder order;
         private final Patch patch;
         private final Consumer<WorkResult> progress;
+        private final Cancellation cancellation;
+        /** What the run is doing now, for the reason of a cancel. */
+        private String step = "preparing the working tree";
         private final long t0 = System.nanoTime();
         private final List<GateResult> gates = new ArrayList<>();
         private final List<Summary.CommandRun> commands = new ArrayList<>();
@@ -143,10 +161,11 @@ public final class PatchRunner {
         private Path tree;
         private ObjectId base;
 
-        Run(WorkOrder order, Consumer<WorkResult> progress) {
+        Run(WorkOrder order, Consumer<WorkResult> progress, Cancellation cancellation) {
             this.order = order;
             this.patch = order.patch();
             this.progress = progress;
+            this.cancellation = cancellation;
         }
 
         WorkResult execute() throws InterruptedException {
@@ -186,6 +205,10 @@ public final class PatchRunner {
                 return failed(new Failure(FailureClass.INFRASTRUCTURE,
                         "cannot prepare the working tree: " + e.getMessage(), null));
             }
+            if (cancellation.cancelled()) {
+                step = "before it started";
+                return stopped(git);
+            }
             log.info("running patch {} attempt {} on {} at {}", order.patchId(), order.attempt(), order.domain(),
                     base.name());
             progress.accept(new WorkResult.Started(order.domain(), order.patchId(), order.attempt(), clock.instant(),
@@ -193,18 +216,33 @@ public final class PatchRunner {
             try {
                 checkExpectedBase();
                 TreeGuard guard = new TreeGuard(tree);
+                stopIfCancelled("applying the diff");
                 applyDiff(repo, guard);
+                stopIfCancelled("writing files");
                 writeFiles(guard);
                 runCommands();
                 runGates(guard);
+                stopIfCancelled("committing");
+                if (!cancellation.beginCommit()) {
+                    throw new Stopped();
+                }
                 return commit(git);
+            } catch (Stopped s) {
+                return stopped(git);
             } catch (Failure f) {
+                // A killed gate or command fails like any other: the cancel, not the exit code, says why.
+                if (cancellation.cancelled()) {
+                    return stopped(git);
+                }
                 rollback(git);
                 return failed(f);
             } catch (InterruptedException e) {
                 rollback(git);
                 throw e;
             } catch (IOException | GitAPIException | RuntimeException e) {
+                if (cancellation.cancelled()) {
+                    return stopped(git);
+                }
                 log.error("patch {} hit an infrastructure fault", order.patchId(), e);
                 rollback(git);
                 return failed(new Failure(FailureClass.INFRASTRUCTURE, "the worker failed: " + e, null));
@@ -311,11 +349,12 @@ public final class PatchRunner {
             Files.writeString(target, updated, StandardCharsets.UTF_8);
         }
 
-        private void runCommands() throws Failure, InterruptedException {
+        private void runCommands() throws Failure, InterruptedException, Stopped {
             Duration timeout = policy.limits().commandTimeoutDuration();
             for (List<String> argv : patch.commands()) {
+                stopIfCancelled("command `" + String.join(" ", argv) + "`");
                 ProcessRunner.Outcome o = ProcessRunner.run(argv, tree, environment(), bounded(timeout, argv),
-                        policy.limits().outputBytes());
+                        policy.limits().outputBytes(), cancellation);
                 commands.add(new Summary.CommandRun(argv, o.exitCode(), o.timedOut(), o.durationMs(), o.outputTail()));
                 if (o.timedOut()) {
                     throw new Failure(FailureClass.TIMEOUT, "command `" + String.join(" ", argv) + "` ran past "
@@ -328,20 +367,21 @@ public final class PatchRunner {
             }
         }
 
-        private void runGates(TreeGuard guard) throws Failure, InterruptedException {
+        private void runGates(TreeGuard guard) throws Failure, InterruptedException, Stopped {
             List<Gate> all = new ArrayList<>(policy.gates().required());
             all.addAll(patch.gates().isEmpty() ? policy.gates().defaults() : patch.gates());
             int n = 0;
             for (Gate gate : all) {
                 n++;
                 String name = gate.name() == null || gate.name().isBlank() ? "gate " + n : gate.name();
+                stopIfCancelled("gate '" + name + "'");
                 GateResult r;
                 boolean timedOut = false;
                 Duration timeout = gate.timeout() == null ? policy.limits().commandTimeoutDuration()
                         : Durations.parse(gate.timeout());
                 if (gate.isCommand()) {
                     ProcessRunner.Outcome o = ProcessRunner.run(gate.run(), tree, environment(),
-                            bounded(timeout, gate.run()), policy.limits().outputBytes());
+                            bounded(timeout, gate.run()), policy.limits().outputBytes(), cancellation);
                     timedOut = o.timedOut();
                     String tail = timedOut ? o.outputTail() + "\n[killed after " + human(timeout) + "]"
                             : o.outputTail();
@@ -432,6 +472,28 @@ public final class PatchRunner {
             return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), clock.instant(),
                     applied.name(), changed.stream().map(Summary.ChangedFile::path).toList(), List.of(), path, text,
                     elapsedMs(), true);
+        }
+
+        /** Marks the step the run is in, and stops it there when a cancel came. */
+        private void stopIfCancelled(String next) throws Stopped {
+            step = next;
+            if (cancellation.cancelled()) {
+                throw new Stopped();
+            }
+        }
+
+        /** The run was cancelled: the tree goes back to its base and the patch is reported as stopped. */
+        private WorkResult stopped(Git git) {
+            rollback(git);
+            String where = step.startsWith("before") ? step : "during " + step;
+            String reason = "stopped " + where + "; the working tree is back at " + base.name();
+            log.info("patch {} attempt {} cancelled: {}", order.patchId(), order.attempt(), reason);
+            long ms = elapsedMs();
+            var changed = patch.touchedPaths().stream().map(p -> new Summary.ChangedFile(p, "not applied", 0, 0)).toList();
+            String text = new Summary(title(), order.patchId(), order.domain(), order.attempt(), "Cancelled", base.name(),
+                    null, changed, commands, gates, ms, reason, null).markdown();
+            return new WorkResult.Cancelled(order.domain(), order.patchId(), order.attempt(), clock.instant(), reason,
+                    List.copyOf(gates), writeSummary(text), text, ms);
         }
 
         private WorkResult failed(Failure f) {

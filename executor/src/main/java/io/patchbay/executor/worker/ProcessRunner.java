@@ -40,6 +40,15 @@ public final class ProcessRunner {
      */
     public static Outcome run(List<String> argv, Path dir, Map<String, String> env, Duration timeout, int outputBytes)
             throws InterruptedException {
+        return run(argv, dir, env, timeout, outputBytes, Cancellation.none());
+    }
+
+    /**
+     * As {@link #run(List, Path, Map, Duration, int)}; while the process runs, throwing
+     * {@code cancellation} kills its tree, and the outcome is that of a killed process.
+     */
+    public static Outcome run(List<String> argv, Path dir, Map<String, String> env, Duration timeout, int outputBytes,
+            Cancellation cancellation) throws InterruptedException {
         long t0 = System.nanoTime();
         var tail = new OutputTail(outputBytes);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
@@ -57,12 +66,15 @@ public final class ProcessRunner {
         reader.setDaemon(true);
         reader.start();
         boolean exited;
+        cancellation.watch(process.toHandle());
         try {
             exited = process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             killTree(process.toHandle());
             closeQuietly(process.getInputStream());
             throw e;
+        } finally {
+            cancellation.unwatch();
         }
         if (!exited) {
             log.warn("{} ran past its timeout of {}; killing its process tree", argv, timeout);

@@ -185,6 +185,8 @@ public final class Worker implements AutoCloseable {
         final Map<String, Deque<ConsumerRecord<String, byte[]>>> waiting = new HashMap<>();
         final Map<String, InFlight> running = new HashMap<>();
         final TreeSet<Long> unfinished = new TreeSet<>();
+        /** Orders (by {@link #key}) a cancel order came for before they started. */
+        final Set<String> cancelBeforeStart = new HashSet<>();
         long nextAfterSeen = -1;
         long committed = -1;
 
@@ -203,11 +205,14 @@ public final class Worker implements AutoCloseable {
         final TopicPartition partition;
         final ConsumerRecord<String, byte[]> record;
         final String domain;
+        final WorkOrder order;
+        final Cancellation cancellation = new Cancellation();
 
-        InFlight(TopicPartition partition, ConsumerRecord<String, byte[]> record, String domain) {
+        InFlight(TopicPartition partition, ConsumerRecord<String, byte[]> record, WorkOrder order) {
             this.partition = partition;
             this.record = record;
-            this.domain = domain;
+            this.domain = order.domain();
+            this.order = order;
         }
 
         long offset() {
@@ -255,7 +260,10 @@ public final class Worker implements AutoCloseable {
         }
         lane.nextAfterSeen = Math.max(lane.nextAfterSeen, r.offset() + 1);
         WorkOrder order = decode(r);
-        if (order == null) {
+        if (order == null || order.isCancel()) {
+            if (order != null) {
+                cancel(lane, order);
+            }
             commitFinished(consumer, tp, lane);
             return;
         }
@@ -291,6 +299,9 @@ public final class Worker implements AutoCloseable {
                 // The result did not reach Kafka: run the order again, which finds its commit if it landed.
                 log.warn("result of order {}@{} not acknowledged; running it again", f.partition, f.offset());
                 lane.waiting.computeIfAbsent(f.domain, d -> new ArrayDeque<>()).addFirst(f.record);
+                if (f.cancellation.cancelled()) {
+                    lane.cancelBeforeStart.add(key(f.order));
+                }
             }
         }
     }
@@ -304,10 +315,12 @@ public final class Worker implements AutoCloseable {
                     continue;
                 }
                 ConsumerRecord<String, byte[]> r = w.getValue().poll();
-                WorkOrder order = decode(r);
-                InFlight f = new InFlight(e.getKey(), r, domain);
+                InFlight f = new InFlight(e.getKey(), r, decode(r));
+                if (lane.cancelBeforeStart.remove(key(f.order))) {
+                    f.cancellation.cancel();
+                }
                 lane.running.put(domain, f);
-                domainThreads.computeIfAbsent(domain, Worker::domainThread).execute(() -> execute(f, order));
+                domainThreads.computeIfAbsent(domain, Worker::domainThread).execute(() -> execute(f, f.order));
             }
         }
     }
@@ -315,7 +328,8 @@ public final class Worker implements AutoCloseable {
     private WorkOrder decode(ConsumerRecord<String, byte[]> r) {
         try {
             WorkOrder o = r.value() == null ? null : orders.deserialize(r.topic(), r.value());
-            if (o != null && o.domain() != null && o.patchId() != null && o.patch() != null && o.attempt() > 0) {
+            if (o != null && o.domain() != null && o.patchId() != null && (o.patch() != null || o.isCancel())
+                    && o.attempt() > 0) {
                 return o;
             }
             log.error("skipping an unusable work order at {}-{}@{}", r.topic(), r.partition(), r.offset());
@@ -324,6 +338,34 @@ public final class Worker implements AutoCloseable {
                     ex.getMessage());
         }
         return null;
+    }
+
+    /**
+     * A cancel order follows its run order on the same partition, so the run order is running,
+     * waiting, or finished (its result sent, and the decider will refuse the cancel from it).
+     */
+    private void cancel(Lane lane, WorkOrder cancel) {
+        String key = key(cancel);
+        InFlight running = lane.running.get(cancel.domain());
+        if (running != null && key.equals(key(running.order))) {
+            boolean stops = running.cancellation.cancel();
+            log.info("cancel of patch {} attempt {}: {}", cancel.patchId(), cancel.attempt(),
+                    stops ? "stopping it" : "too late, it is committing");
+            return;
+        }
+        var waiting = lane.waiting.getOrDefault(cancel.domain(), new ArrayDeque<>());
+        if (waiting.stream().map(this::decode).anyMatch(o -> o != null && key.equals(key(o)))) {
+            // It still runs, briefly: it may have landed before a crash, and then it must say so.
+            lane.cancelBeforeStart.add(key);
+            log.info("cancel of patch {} attempt {}: it stops as soon as it starts", cancel.patchId(), cancel.attempt());
+            return;
+        }
+        log.info("cancel of patch {} attempt {}: it is not running here; its result is already sent", cancel.patchId(),
+                cancel.attempt());
+    }
+
+    private static String key(WorkOrder o) {
+        return o.patchId() + "#" + o.attempt();
     }
 
     /** Bounds memory: a partition with a long backlog stops fetching until its orders drain. */
@@ -405,7 +447,7 @@ public final class Worker implements AutoCloseable {
         try {
             WorkResult terminal;
             try {
-                terminal = runner.run(order, this::sendProgress);
+                terminal = runner.run(order, this::sendProgress, f.cancellation);
             } catch (RuntimeException e) {
                 log.error("order of patch {} attempt {} crashed the runner", order.patchId(), order.attempt(), e);
                 terminal = new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),

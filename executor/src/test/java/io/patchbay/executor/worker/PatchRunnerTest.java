@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -102,20 +101,7 @@ class PatchRunnerTest {
 
     /** Every file of the working tree outside .git, with its content. */
     private Map<String, String> snapshot() throws IOException {
-        var out = new TreeMap<String, String>();
-        try (Stream<Path> files = Files.walk(tree)) {
-            for (Path p : files.filter(p -> !tree.relativize(p).startsWith(".git")).toList()) {
-                String rel = tree.relativize(p).toString();
-                if (Files.isSymbolicLink(p)) {
-                    out.put(rel, "-> " + Files.readSymbolicLink(p));
-                } else if (Files.isRegularFile(p)) {
-                    out.put(rel, Files.readString(p));
-                } else if (!rel.isEmpty()) {
-                    out.put(rel + "/", "");
-                }
-            }
-        }
-        return out;
+        return TreeSnapshot.of(tree);
     }
 
     // ---- success ----------------------------------------------------------------------------

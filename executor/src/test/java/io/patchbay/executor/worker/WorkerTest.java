@@ -105,17 +105,34 @@ class WorkerTest {
         }
     }
 
-    private WorkResult runOrder(WorkOrder order, java.util.function.Consumer<WorkResult> progress)
-            throws InterruptedException {
+    /** Runs an order; one whose id starts with "stoppable" runs until it is cancelled. */
+    private WorkResult runOrder(WorkOrder order, java.util.function.Consumer<WorkResult> progress,
+            Cancellation cancellation) throws InterruptedException {
         ran.add(order);
+        if (cancellation.cancelled()) {
+            return stopped(order);
+        }
         progress.accept(new WorkResult.Started(order.domain(), order.patchId(), order.attempt(), Instant.now(), "w",
                 "base"));
+        if (order.patchId().startsWith("stoppable")) {
+            await().atMost(Duration.ofSeconds(30)).until(cancellation::cancelled);
+            return stopped(order);
+        }
         CountDownLatch gate = gates.get(order.patchId());
         if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the test never released " + order.patchId());
         }
         return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), Instant.now(), "c",
                 List.of(), List.of(), null, "", 1, false);
+    }
+
+    private static WorkResult stopped(WorkOrder order) {
+        return new WorkResult.Cancelled(order.domain(), order.patchId(), order.attempt(), Instant.now(), "stopped",
+                List.of(), null, "", 1);
+    }
+
+    private static byte[] cancelOrder(String domain, String id) {
+        return Json.bytes(WorkOrder.cancel(domain, id, 1, Instant.now()));
     }
 
     private static byte[] order(String domain, String id) {
@@ -254,6 +271,58 @@ class WorkerTest {
             acknowledgeAll();
             return Long.valueOf(2).equals(consumer.committedOffset(P0));
         });
+    }
+
+    @Test
+    void cancelOrderStopsTheRunningOrderOfItsDomainAndEveryOffsetIsCommitted() {
+        start(P0);
+        add(P0, 0, "main", order("main", "stoppable"));
+        await().until(() -> sentTypes().equals(List.of("Started:stoppable")));
+
+        add(P0, 1, "main", cancelOrder("main", "stoppable"));
+
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(2).equals(consumer.committedOffset(P0));
+        });
+        assertThat(sentTypes()).containsExactly("Started:stoppable", "Cancelled:stoppable");
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("stoppable");
+    }
+
+    @Test
+    void cancelOrderForAnOrderWaitingBehindAnotherStopsItAsItStarts() {
+        gates.put("slow", new CountDownLatch(1));
+        start(P0);
+        add(P0, 0, "main", order("main", "slow"));
+        await().until(() -> ran.size() == 1);
+        add(P0, 1, "main", order("main", "late"));
+        add(P0, 2, "main", cancelOrder("main", "late"));
+        int polls = consumer.polls.get();
+        await().until(() -> consumer.polls.get() > polls + 3);
+
+        gates.get("slow").countDown();
+
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(3).equals(consumer.committedOffset(P0));
+        });
+        assertThat(sentTypes()).containsExactly("Started:slow", "Succeeded:slow", "Cancelled:late");
+    }
+
+    @Test
+    void cancelOrderForAnOrderThatAlreadyFinishedChangesNothingAndIsCommitted() {
+        start(P0);
+        add(P0, 0, "main", order("main", "p1"));
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(1).equals(consumer.committedOffset(P0));
+        });
+
+        add(P0, 1, "main", cancelOrder("main", "p1"));
+
+        await().until(() -> Long.valueOf(2).equals(consumer.committedOffset(P0)));
+        assertThat(sentTypes()).containsExactly("Started:p1", "Succeeded:p1");
+        assertThat(ran).hasSize(1);
     }
 
     @Test
