@@ -38,13 +38,37 @@ final class PatchbayClient {
         this.patchbay = patchbay;
     }
 
+    /** A client of a patchbay that has just started, once its health says it is ready. */
+    static PatchbayClient whenReady(Patchbay patchbay) {
+        PatchbayClient client = new PatchbayClient(patchbay);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.get("/health/ready").status() == 200);
+        return client;
+    }
+
     String base() {
         return "http://127.0.0.1:" + patchbay.httpPort();
     }
 
     Reply submit(String contentType, String body, String query) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base() + "/v1/patches" + (query == null ? "" : "?" + query)))
-                .header("Authorization", "Bearer " + patchbay.token())
+        return post(patchbay.token(), "/v1/patches" + (query == null ? "" : "?" + query), contentType, body);
+    }
+
+    /** Submits a JSON patch with another bearer token than the local one. */
+    Reply submitAs(String token, String json) throws IOException, InterruptedException {
+        return post(token, "/v1/patches", "application/json", json);
+    }
+
+    /** An operator action ({@code approve}, {@code cancel} …) on a patch, with the given bearer token. */
+    Reply act(String token, String patchId, String action, String reason) throws IOException, InterruptedException {
+        String body = reason == null ? "" : Json.canonical(Map.of("reason", reason));
+        return post(token, "/v1/patches/" + patchId + "/" + action, "application/json", body);
+    }
+
+    private Reply post(String token, String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(30))
