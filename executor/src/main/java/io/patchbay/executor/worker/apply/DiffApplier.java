@@ -72,7 +72,14 @@ public final class DiffApplier {
     // ---- strip level ------------------------------------------------------------------------
 
     private List<FilePatch> parseAtStripLevel(byte[] diff) throws ApplyException, IOException {
-        List<FilePatch> patches = parseOrNull(diff, -1);
+        List<FilePatch> patches;
+        ApplyException asGitReadsIt = null;
+        try {
+            patches = DiffParser.parse(diff, -1);
+        } catch (ApplyException e) {
+            patches = null;
+            asGitReadsIt = e;
+        }
         if (patches != null && patches.stream().allMatch(FilePatch::prefixed)) {
             return patches;
         }
@@ -99,6 +106,13 @@ public final class DiffApplier {
                 }
                 return candidate;
             }
+        }
+        List<FilePatch> fallback = parseOrNull(diff, first);
+        if (fallback != null) {
+            return fallback;
+        }
+        if (asGitReadsIt != null) {
+            throw asGitReadsIt;
         }
         return DiffParser.parse(diff, first);
     }

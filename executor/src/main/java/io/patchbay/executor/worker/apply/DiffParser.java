@@ -164,6 +164,12 @@ final class DiffParser {
                 throw new ApplyException("line " + (k + 1) + " of the diff starts a hunk without a file header: "
                         + text(k));
             }
+            Matcher binary = BINARY_DIFFERS.matcher(text(k));
+            if (binary.matches()) {
+                // git skips this line of a plain `diff -r`; dropping a change silently is worse than refusing.
+                throw new ApplyException("line " + (k + 1) + " of the diff says binary files " + binary.group(1)
+                        + " differ but carries no data; make the diff with git diff --binary");
+            }
             if (buf.length - end(k) < 6) {
                 break;
             }
@@ -176,12 +182,6 @@ final class DiffParser {
             }
             if (startsWith(k, "--- ") && k + 2 < lines && startsWith(k + 1, "+++ ") && startsWith(k + 2, "@@ -")) {
                 return traditionalHeader(k);
-            }
-            Matcher binary = BINARY_DIFFERS.matcher(text(k));
-            if (binary.matches()) {
-                // git skips this line of a plain `diff -r`; dropping a change silently is worse than refusing.
-                throw new ApplyException("line " + (k + 1) + " of the diff says binary files " + binary.group(1)
-                        + " differ but carries no data; make the diff with git diff --binary");
             }
         }
         return null;

@@ -377,7 +377,8 @@ final class Names {
                 case 'v' -> out.write(0x0b);
                 case '\\', '"' -> out.write(e);
                 default -> {
-                    if (e < '0' || e > '3' || i + 1 >= s.length() || !isOctal(s.charAt(i)) || !isOctal(s.charAt(i + 1))) {
+                    if (e < '0' || e > '3' || i + 1 >= s.length() || !isOctal(s.charAt(i))
+                            || !isOctal(s.charAt(i + 1))) {
                         return null;
                     }
                     out.write(((e - '0') << 6) | ((s.charAt(i) - '0') << 3) | (s.charAt(i + 1) - '0'));
