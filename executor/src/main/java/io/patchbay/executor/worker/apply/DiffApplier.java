@@ -166,6 +166,7 @@ public final class DiffApplier {
         private final Set<String> removals = new LinkedHashSet<>();
         private final Map<String, ApplyPlan.Output> outputs = new LinkedHashMap<>();
         private final Set<String> touched = new LinkedHashSet<>();
+        private final Set<String> foldersToReplace = new LinkedHashSet<>();
 
         Planner(List<FilePatch> patches) {
             this.patches = patches;
@@ -263,9 +264,9 @@ public final class DiffApplier {
             if (newName != null && (created == Known.YES || p.rename() || p.copy())) {
                 Stat st = stat(newName);
                 if (st.folder()) {
-                    throw new ApplyException("cannot create " + newName + ": a folder of that name is in the way");
-                }
-                if (st.exists() && !mayExist) {
+                    // Fine if the diff removes everything in it: the emptied folder goes before the file comes.
+                    foldersToReplace.add(newName);
+                } else if (st.exists() && !mayExist) {
                     throw new ApplyException("cannot create " + newName + ": it already exists in the working tree");
                 }
                 if (newMode == 0) {
@@ -348,8 +349,21 @@ public final class DiffApplier {
             }
         }
 
-        /** Every folder a written file needs must be a folder, or be free once the removals are done. */
+        /**
+         * Every folder a written file needs must be a folder, or be free once the removals are done;
+         * a folder replaced by a file must lose all its files.
+         */
         private void checkFoldersFree() throws ApplyException, IOException {
+            for (String folder : foldersToReplace) {
+                try (Stream<Path> inside = Files.walk(root.resolve(folder).normalize())) {
+                    for (Path p : inside.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                        if (!removals.contains(root.relativize(p).toString().replace('\\', '/'))) {
+                            throw new ApplyException("cannot create " + folder
+                                    + ": a folder of that name is in the way");
+                        }
+                    }
+                }
+            }
             for (String name : outputs.keySet()) {
                 int slash = name.indexOf('/');
                 while (slash > 0) {

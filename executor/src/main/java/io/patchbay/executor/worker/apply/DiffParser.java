@@ -77,11 +77,11 @@ final class DiffParser {
             int oldLines = 0;
             int newLines = 0;
             while (k < lines && startsWith(k, "@@ -")) {
-                Hunk hunk = parseHunk(k, hunks.size() + 1, h);
-                hunks.add(hunk);
-                oldLines += hunk.oldCount();
-                newLines += hunk.newCount();
-                k = hunkEnd;
+                Read<Hunk> hunk = parseHunk(k, hunks.size() + 1, h);
+                hunks.add(hunk.value());
+                oldLines += hunk.value().oldCount();
+                newLines += hunk.value().newCount();
+                k = hunk.next();
             }
             if (h.created == Known.UNKNOWN && (oldLines > 0 || hunks.size() > 1)) {
                 h.created = Known.NO;
@@ -103,8 +103,9 @@ final class DiffParser {
                 String t = text(k);
                 if (t.equals("GIT binary patch")) {
                     binary = true;
-                    data = parseBinary(k + 1, h);
-                    k = binaryEnd;
+                    Read<BinaryHunk> forward = parseBinary(k + 1, h);
+                    data = forward.value();
+                    k = forward.next();
                 } else if (BINARY_DIFFERS.matcher(t).matches()) {
                     binary = true;
                     k++;
@@ -391,9 +392,10 @@ final class DiffParser {
 
     // ---- hunks ------------------------------------------------------------------------------
 
-    private int hunkEnd;
+    /** Something read from the diff, and the line after it. */
+    private record Read<T>(T value, int next) {}
 
-    private Hunk parseHunk(int k, int number, Header h) throws ApplyException {
+    private Read<Hunk> parseHunk(int k, int number, Header h) throws ApplyException {
         Matcher m = HUNK_HEADER.matcher(text(k));
         if (!m.find()) {
             throw corrupt(k, h);
@@ -447,7 +449,7 @@ final class DiffParser {
         if (i < lines && buf[starts[i]] == '\\' && buf.length - starts[i] > 12 && buf[starts[i] + 1] == ' ') {
             i++;
         }
-        hunkEnd = i;
+        int next = i;
         var before = new ArrayList<byte[]>();
         var after = new ArrayList<byte[]>();
         for (int j = k + 1; j < i; j++) {
@@ -474,7 +476,8 @@ final class DiffParser {
                 }
             }
         }
-        return new Hunk(number, k + 1, oldStart, oldCount, newStart, newCount, leading, trailing, before, after);
+        return new Read<>(new Hunk(number, k + 1, oldStart, oldCount, newStart, newCount, leading, trailing, before,
+                after), next);
     }
 
     private static ApplyException corrupt(int k, Header h) {
@@ -483,23 +486,18 @@ final class DiffParser {
 
     // ---- binary -----------------------------------------------------------------------------
 
-    private int binaryEnd;
-
-    private BinaryHunk parseBinary(int k, Header h) throws ApplyException {
-        BinaryHunk forward = binaryHunk(k, h);
+    private Read<BinaryHunk> parseBinary(int k, Header h) throws ApplyException {
+        Read<BinaryHunk> forward = binaryHunk(k, h);
         if (forward == null) {
             throw new ApplyException("the binary patch of " + h.name() + " at line " + (k + 1)
                     + " has neither literal nor delta data");
         }
-        int afterForward = binaryEnd;
         // The reverse hunk is optional; read it only to step over it.
-        if (binaryHunk(afterForward, h) == null) {
-            binaryEnd = afterForward;
-        }
-        return forward;
+        Read<BinaryHunk> reverse = binaryHunk(forward.next(), h);
+        return reverse == null ? forward : new Read<>(forward.value(), reverse.next());
     }
 
-    private BinaryHunk binaryHunk(int k, Header h) throws ApplyException {
+    private Read<BinaryHunk> binaryHunk(int k, Header h) throws ApplyException {
         if (k >= lines) {
             return null;
         }
@@ -551,8 +549,7 @@ final class DiffParser {
                 throw corruptBinary(i, h);
             }
         }
-        binaryEnd = i;
-        return new BinaryHunk(delta, inflate(deflated.toByteArray(), expected, k, h));
+        return new Read<>(new BinaryHunk(delta, inflate(deflated.toByteArray(), expected, k, h)), i);
     }
 
     private static byte[] inflate(byte[] data, int size, int k, Header h) throws ApplyException {

@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
  */
 final class Names {
 
-    /** Stop a name at a space. */
-    static final int TERM_SPACE = 1;
     /** Stop a name at a tab. */
     static final int TERM_TAB = 2;
 
@@ -203,10 +201,10 @@ final class Names {
         return squashSlashes(name);
     }
 
-    /** Spaces and tabs end a name only when asked to; other blanks always do. */
+    /** A space never ends a name, a tab only when asked to, other blanks always. */
     private static boolean terminates(char c, int terminate) {
         if (c == ' ') {
-            return (terminate & TERM_SPACE) != 0;
+            return false;
         }
         if (c == '\t') {
             return (terminate & TERM_TAB) != 0;

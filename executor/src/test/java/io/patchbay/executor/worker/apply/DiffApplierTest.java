@@ -406,6 +406,17 @@ class DiffApplierTest {
     }
 
     @Test
+    void fileInPlaceOfAFolderThatKeepsFilesIsRefused() throws Exception {
+        write("leaf/one.txt", "one\n");
+        write("leaf/two.txt", "two\n");
+        String diff = "diff --git a/leaf/one.txt b/leaf/one.txt\ndeleted file mode 100644\n--- a/leaf/one.txt\n"
+                + "+++ /dev/null\n@@ -1 +0,0 @@\n-one\n" + newFile("leaf", "now a file");
+
+        assertThat(failure(diff)).hasMessage("cannot create leaf: a folder of that name is in the way");
+        assertThat(read("leaf/one.txt")).isEqualTo("one\n");
+    }
+
+    @Test
     void changeToAMissingFileIsRefused() {
         String diff = "--- a/gone.txt\n+++ b/gone.txt\n@@ -1 +1 @@\n-a\n+b\n";
 

@@ -13,9 +13,9 @@ import java.util.Random;
  * A repository with two commits, {@code base} and {@code target}, between which files change in
  * every way {@code git apply} knows: edits at several places, new and deleted files (also the last
  * one of a folder), renames with and without edits, a copy, mode changes, CRLF and mixed line
- * endings, missing final newlines, empty files, a file that becomes a folder, a text file of a few
- * hundred kilobytes, nested and unicode names, names with spaces, and (optionally) binary files new,
- * changed and deleted.
+ * endings, missing final newlines, empty files, a file that becomes a folder and a folder that
+ * becomes a file, a text file of a few hundred kilobytes, nested and unicode names, names with
+ * spaces, and (optionally) binary files new, changed and deleted.
  */
 final class Fixture {
 
@@ -79,6 +79,7 @@ final class Fixture {
         text("empty/now-empty.txt", lines("now-empty", 3));
         text("empty/gone-empty.txt", "");
         text("node", "a file that becomes a folder\n");
+        text("leaf/only.txt", "a folder that becomes a file\n");
         if (binary) {
             bytes("bin/logo.bin", randomBytes(4096));
             bytes("bin/old.bin", randomBytes(777));
@@ -145,6 +146,9 @@ final class Fixture {
         text("empty/new-empty.txt", "");
         Files.delete(repo.resolve("node"));
         text("node/child.txt", "the file became a folder\n");
+        Files.delete(repo.resolve("leaf/only.txt"));
+        Files.delete(repo.resolve("leaf"));
+        text("leaf", "the folder became a file\n");
         if (binary) {
             byte[] logo = Files.readAllBytes(repo.resolve("bin/logo.bin"));
             for (int i = 2000; i < 2020; i++) {

@@ -130,7 +130,7 @@ class GitFidelityTest {
                 "\ndeleted file mode 100644\n", "\\ No newline at end of file\n",
                 "row 5 changed", "\r\n", "\nGIT binary patch\ndelta ", "\nGIT binary patch\nliteral ",
                 "diff --git \"a/\\303\\274n", "diff --git a/docs/with space.txt b/docs/with space.txt",
-                "\n+++ b/node/child.txt\n", "\n+++ b/deep/a/b/c/d/new.txt\n");
+                "\n+++ b/node/child.txt\n", "\n+++ b/leaf\n", "\n+++ b/deep/a/b/c/d/new.txt\n");
         assertThat(Files.size(work.resolve("full/data/large.txt"))).isGreaterThan(200_000);
     }
 
