@@ -84,10 +84,10 @@ public final class DiffApplier {
             return patches;
         }
         // No a/ b/ prefixes: the names' own shape is the first guess, the tree has the last word.
-        List<FilePatch> hints = patches != null ? patches : parseOrNull(diff, 0);
+        List<FilePatch> asWritten = parseOrNull(diff, 0);
+        List<FilePatch> hints = patches != null ? patches : asWritten;
         boolean differ = hints != null && hints.stream().anyMatch(p -> p.stripHint() == 1);
         int first = differ ? 1 : 0;
-        List<FilePatch> asWritten = parseOrNull(diff, 0);
         int deepest = asWritten == null ? 0 : asWritten.stream()
                 .flatMap(p -> Stream.of(p.oldName(), p.newName()))
                 .filter(Objects::nonNull)
