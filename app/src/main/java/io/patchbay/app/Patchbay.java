@@ -149,6 +149,9 @@ public final class Patchbay implements AutoCloseable {
                     .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
                     contract::get);
             running.push(inbox::close);
+            if (config.runs(Role.EXECUTOR)) {
+                inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC()));
+            }
             operator = new OperatorRoutes(inbox, publisher,
                     id -> watchdog == null ? Optional.empty() : watchdog.patch(id).map(PatchView::domain), Clock.systemUTC());
             Optional<SlackSettings> slackSettings =
