@@ -285,6 +285,23 @@ class PipelineIT {
     }
 
     @Test
+    void aRealWorldSizedDiffOfSomeHundredKilobytesRuns() throws Exception {
+        var lines = new StringBuilder();
+        for (int i = 0; i < 6000; i++) {
+            lines.append("+line ").append(i).append(" of a generated data file, long enough to weigh something\n");
+        }
+        String diff = "diff --git a/data/big.txt b/data/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/data/big.txt\n"
+                + "@@ -0,0 +1,6000 @@\n" + lines;
+        assertThat(diff.length()).isGreaterThan(400_000);
+        PatchbayClient.Reply reply = client.submit("text/x-diff", diff, "domain=ops");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        String id = reply.json().path("id").asText();
+        awaitStatus(id, "Succeeded");
+        assertThat(Files.size(workspace("ops").resolve("data/big.txt"))).isEqualTo(diff.length() - diff.indexOf("+line 0")
+                - 6000);
+    }
+
+    @Test
     void healthReportsEveryDomainFromTheEventLogAndTheChainVerifies() throws Exception {
         PatchbayClient.Reply health = client.get("/health");
         assertThat(health.status()).isEqualTo(200);
