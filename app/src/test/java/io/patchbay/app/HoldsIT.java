@@ -19,6 +19,7 @@ import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
@@ -102,7 +103,7 @@ class HoldsIT {
         String json = "{\"domain\":\"" + domain + "\",\"title\":\"" + title + "\",\"risk\":\"" + risk + "\","
                 + "\"files\":[{\"path\":\"" + file + "\",\"content\":\"" + title + "\\n\"}]"
                 + (gatesJson == null ? "" : ",\"gates\":" + gatesJson) + "}";
-        PatchbayClient.Reply reply = client.submitAs(token, json);
+        PatchbayClient.Reply reply = client.submit(token, "application/json", json, null, Map.of());
         assertThat(reply.status()).as(reply.body()).isEqualTo(202);
         return reply.json().path("id").asText();
     }

@@ -83,7 +83,8 @@ public final class Verdicts {
             case "http" -> s.tokens().contains("*") || s.tokens().contains(submitter.id());
             case "spool" -> s.spool();
             case "cli" -> s.cli();
-            case "slack" -> s.slackUsers().contains(submitter.id()) || s.slackChannels().contains(submitter.id());
+            case "slack" -> s.slackUsers().contains(submitter.id())
+                    || (submitter.via() != null && s.slackChannels().contains(submitter.via()));
             default -> false;
         };
         if (!allowed) {

@@ -100,6 +100,24 @@ class VerdictsTest {
     }
 
     @Test
+    void slackSubmittersAreAllowedByUserOrByTheChannelTheyPostIn() {
+        ExecutionContract slack = ContractLoader.parse("""
+                version: "s1"
+                domains:
+                  main:
+                    workspace: w
+                    submitters: {slackUsers: [U0ALICE], slackChannels: [C0MAIN]}
+                """.getBytes(StandardCharsets.UTF_8), "test");
+        Patch p = write("main", "a.txt");
+        assertThat(Verdicts.judge(p, Submitter.slack("U0ALICE", "C0OTHER"), slack, NOW).allowed()).isTrue();
+        assertThat(Verdicts.judge(p, Submitter.slack("U0BOB", "C0MAIN"), slack, NOW).allowed()).isTrue();
+        assertThat(Verdicts.judge(p, Submitter.slack("U0BOB", "C0OTHER"), slack, NOW).violations())
+                .extracting(Violation::code).containsExactly("SUBMITTER_NOT_ALLOWED");
+        assertThat(Verdicts.judge(p, new Submitter("slack", "C0MAIN"), slack, NOW).allowed())
+                .as("a channel id is not a user id").isFalse();
+    }
+
+    @Test
     void enforcesSizeAndFileLimits() {
         assertThat(codes(write("main", "src/a", "src/b", "src/c", "src/d"), CI)).containsExactly("TOO_MANY_FILES");
         Patch big = new Patch(null, "main", "t", null, null, null,

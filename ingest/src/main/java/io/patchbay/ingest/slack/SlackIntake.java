@@ -210,7 +210,7 @@ final class SlackIntake {
             boolean first = threads.add(new PatchThread(patch.id(), patch.domain(), s.channel(), threadTs, s.user(), null,
                     false));
             try {
-                publisher.publish(new Command.Submit(patch, new Submitter("slack", s.user()), clock.instant()));
+                publisher.publish(new Command.Submit(patch, Submitter.slack(s.user(), s.channel()), clock.instant()));
             } catch (PublishException e) {
                 log.warn("Kafka did not take patch {} from Slack: {}", patch.id(), e.getMessage());
                 if (first) {
