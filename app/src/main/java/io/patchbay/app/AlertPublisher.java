@@ -2,6 +2,7 @@ package io.patchbay.app;
 
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.Alerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +18,6 @@ final class AlertPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertPublisher.class);
 
-    /** The key of alerts about the whole installation rather than one domain. */
-    static final String ALL_DOMAINS = "*";
-
     private final KafkaProducer<String, Alert> producer;
 
     AlertPublisher(String bootstrapServers) {
@@ -31,9 +29,9 @@ final class AlertPublisher implements AutoCloseable {
     }
 
     void contractInvalid(String reason) {
-        Alert alert = new Alert(ALL_DOMAINS, "ContractInvalid", null, reason, List.of(), Instant.now(),
+        Alert alert = new Alert(Alerts.ALL_DOMAINS, Alerts.CONTRACT_INVALID, null, reason, List.of(), Instant.now(),
                 "The edited execution contract is not valid and was not taken into use: " + reason);
-        producer.send(new ProducerRecord<>(Topics.ALERTS, ALL_DOMAINS, alert), (meta, e) -> {
+        producer.send(new ProducerRecord<>(Topics.ALERTS, Alerts.ALL_DOMAINS, alert), (meta, e) -> {
             if (e != null) {
                 LOG.warn("the alert about the invalid contract was not written: {}", e.getMessage());
             }

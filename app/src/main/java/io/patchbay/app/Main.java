@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             WatchdogCommand.class,
             IngestCommand.class,
             ClientCommands.Submit.class,
+            CheckCommand.class,
             ClientCommands.Status.class,
             ClientCommands.Approve.class,
             ClientCommands.Reject.class,

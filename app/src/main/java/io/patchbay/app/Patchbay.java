@@ -58,6 +58,7 @@ public final class Patchbay implements AutoCloseable {
     private static final String TOKEN_NAME = "local";
 
     private final PatchbayConfig config;
+    private final Map<String, String> env;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final AtomicReference<ExecutionContract> contract = new AtomicReference<>();
     private EmbeddedKafka kafka;
@@ -72,13 +73,22 @@ public final class Patchbay implements AutoCloseable {
     private volatile DigestPoster digestPoster;
     private KafkaStreams deciderStreams;
 
-    private Patchbay(PatchbayConfig config) {
+    private Patchbay(PatchbayConfig config, Map<String, String> env) {
         this.config = config;
+        this.env = Map.copyOf(env);
     }
 
     /** Starts everything, or stops what it started and throws. */
     public static Patchbay start(PatchbayConfig config) throws Exception {
-        Patchbay p = new Patchbay(config);
+        return start(config, System.getenv());
+    }
+
+    /**
+     * Starts everything, reading the secrets and settings that come from the environment
+     * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*}) from {@code env} instead of the process's own.
+     */
+    public static Patchbay start(PatchbayConfig config, Map<String, String> env) throws Exception {
+        Patchbay p = new Patchbay(config, env);
         try {
             p.startAll();
             return p;
@@ -146,7 +156,7 @@ public final class Patchbay implements AutoCloseable {
             spool.start();
             running.push(spool::close);
             services.put("spool", spool::isRunning);
-            var tokens = new ArrayList<>(InboxTokens.load(var.resolve("secrets/tokens.yml"), System.getenv()));
+            var tokens = new ArrayList<>(InboxTokens.load(var.resolve("secrets/tokens.yml"), env));
             if (tokens.stream().noneMatch(t -> t.name().equals(TOKEN_NAME))) {
                 tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)));
             }
@@ -154,11 +164,14 @@ public final class Patchbay implements AutoCloseable {
                     .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
                     contract::get);
             running.push(inbox::close);
+            if (config.runs(Role.EXECUTOR)) {
+                inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC()));
+            }
             operator = new OperatorRoutes(inbox, publisher,
                     id -> watchdog == null ? Optional.empty() : watchdog.patch(id).map(PatchView::domain), Clock.systemUTC())
                     .withDigest(() -> Optional.ofNullable(digestPoster));
             Optional<SlackSettings> slackSettings =
-                    SlackSettings.load(var.resolve("secrets/slack.yml"), System.getenv(), var.resolve("slack"));
+                    SlackSettings.load(var.resolve("secrets/slack.yml"), env, var.resolve("slack"));
             if (slackSettings.isPresent()) {
                 slack = new SlackService(slackSettings.get(), publisher, Clock.systemUTC());
                 services.put("slack", slack::isRunning);

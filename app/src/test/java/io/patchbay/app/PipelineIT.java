@@ -249,6 +249,59 @@ class PipelineIT {
     }
 
     @Test
+    void dryRunReportsVerdictAndApplicabilityWithoutSideEffects() throws Exception {
+        String headBefore = head("main");
+        String good = "{\"domain\":\"main\",\"title\":\"Dry\",\"files\":[{\"path\":\"dry.txt\",\"content\":\"x\"}]}";
+        PatchbayClient.Reply ok = client.submit("application/json", good, "dryRun=true");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().path("passes").asBoolean()).isTrue();
+        assertThat(ok.json().path("applies").asBoolean()).isTrue();
+
+        PatchbayClient.Reply refused = client.submit("application/json",
+                "{\"domain\":\"main\",\"title\":\"Dry\",\"files\":[{\"path\":\"../x\",\"content\":\"x\"}]}", "dryRun=true");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().path("violations").toString()).contains("PATH_TRAVERSAL");
+
+        PatchbayClient.Reply stale = client.submit("text/x-diff",
+                "--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-no such line\n+x\n", "domain=main&dryRun=true");
+        assertThat(stale.status()).isEqualTo(422);
+        assertThat(stale.json().path("applies").asBoolean()).isFalse();
+        assertThat(stale.json().path("applyProblems").toString()).contains("README.md");
+
+        Path file = home.resolve("dry.json");
+        Files.writeString(file, good);
+        AuditCommandTest.Run cli = AuditCommandTest.cli("check", file.toString(), "--home", home.toString());
+        assertThat(cli.code()).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("applies cleanly").contains("PASS");
+        Path bad = home.resolve("stale.diff");
+        Files.writeString(bad, "--- a/README.md\n+++ b/README.md\n@@ -1 +1 @@\n-no such line\n+x\n");
+        AuditCommandTest.Run failing = AuditCommandTest.cli("check", bad.toString(), "--domain", "main", "--home", home.toString());
+        assertThat(failing.code()).isEqualTo(1);
+        assertThat(failing.out()).contains("does not apply").contains("FAIL");
+
+        assertThat(head("main")).isEqualTo(headBefore);
+        assertThat(workspace("main").resolve("dry.txt")).doesNotExist();
+        assertThat(client.events().stream().filter(e -> ok.json().path("id").asText().equals(e.patchId()))).isEmpty();
+    }
+
+    @Test
+    void aRealWorldSizedDiffOfSomeHundredKilobytesRuns() throws Exception {
+        var lines = new StringBuilder();
+        for (int i = 0; i < 6000; i++) {
+            lines.append("+line ").append(i).append(" of a generated data file, long enough to weigh something\n");
+        }
+        String diff = "diff --git a/data/big.txt b/data/big.txt\nnew file mode 100644\n--- /dev/null\n+++ b/data/big.txt\n"
+                + "@@ -0,0 +1,6000 @@\n" + lines;
+        assertThat(diff.length()).isGreaterThan(400_000);
+        PatchbayClient.Reply reply = client.submit("text/x-diff", diff, "domain=ops");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        String id = reply.json().path("id").asText();
+        awaitStatus(id, "Succeeded");
+        assertThat(Files.size(workspace("ops").resolve("data/big.txt"))).isEqualTo(diff.length() - diff.indexOf("+line 0")
+                - 6000);
+    }
+
+    @Test
     void healthReportsEveryDomainFromTheEventLogAndTheChainVerifies() throws Exception {
         PatchbayClient.Reply health = client.get("/health");
         assertThat(health.status()).isEqualTo(200);

@@ -117,6 +117,7 @@ public final class HttpInbox implements AutoCloseable {
     private final TokenRateLimits limits;
     private final IdempotencyStore answers;
     private final Supplier<? extends NodeTargets> targets;
+    private volatile DryRunner dryRunner;
 
     public HttpInbox(Config config, CommandPublisher publisher) {
         this(config, publisher, Clock.systemUTC());
@@ -228,6 +229,9 @@ public final class HttpInbox implements AutoCloseable {
                     + " bytes");
         }
         String domainParam = blankToNull(ctx.queryParam("domain"));
+        if ("true".equalsIgnoreCase(ctx.queryParam("dryRun"))) {
+            return dryRun(tokenName, format, body, domainParam);
+        }
         if (key == null) {
             return take(tokenName, format, body, domainParam);
         }
@@ -262,6 +266,25 @@ public final class HttpInbox implements AutoCloseable {
                 answers.abandon(tokenName, key);
             }
         }
+    }
+
+    /**
+     * Lets {@code ?dryRun=true} answer whether a patch would pass; without it such requests get
+     * 501. Called once while wiring, before the server starts.
+     */
+    public void enableDryRun(DryRunner runner) {
+        this.dryRunner = runner;
+    }
+
+    private Reply dryRun(String tokenName, Format format, byte[] body, String domainParam) {
+        DryRunner runner = dryRunner;
+        if (runner == null) {
+            return Reply.problem(HttpStatus.NOT_IMPLEMENTED, "this process cannot run dry runs: it has no working trees");
+        }
+        DryRunner.Answer answer = runner.check(body, format, domainParam, Submitter.http(tokenName));
+        log.info("dry run for token {}: {}", tokenName, answer.passes() ? "would pass" : "would not pass");
+        return new Reply(answer.passes() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT, "application/json",
+                answer.json(), Map.of());
     }
 
     /** Reads, checks and publishes the patch. */

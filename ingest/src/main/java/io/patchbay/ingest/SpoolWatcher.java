@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,10 @@ import org.slf4j.MDC;
  * the file goes back to {@code incoming/} and is tried again later. Nothing is ever deleted.
  *
  * <p>The folder is polled rather than watched: WatchService misses events on network and
- * container file systems, and a poll also gives the stability check its two observations.
+ * container file systems, and a poll also gives the stability check its two observations. A poll
+ * takes the domains' files in turns of {@value #FILES_PER_TURN}, looking at the folders again
+ * whenever a poll interval has passed, so that a backlog in one domain never holds up another and
+ * files dropped meanwhile are seen.
  */
 public final class SpoolWatcher implements AutoCloseable {
 
@@ -61,6 +65,8 @@ public final class SpoolWatcher implements AutoCloseable {
 
     private static final Pattern DOMAIN_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,39}$");
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How many files of one domain are taken before the next domain's turn. */
+    static final int FILES_PER_TURN = 10;
 
     /**
      * @param root the spool root, e.g. {@code var/spool}; each domain gets a folder below it
@@ -158,8 +164,10 @@ public final class SpoolWatcher implements AutoCloseable {
     }
 
     /**
-     * Creates the folders, returns files a crash left in {@code processing/} to {@code incoming/}
-     * (their content-addressed ids make a second submission a no-op downstream), and starts polling.
+     * Creates the folders, finishes the pickups a crash left in {@code processing/} (a file whose
+     * receipt was already written joins it in {@code accepted/}; any other goes back to
+     * {@code incoming/}, where its content-addressed id makes a second submission a no-op
+     * downstream), and starts polling.
      *
      * @throws UncheckedIOException when the folders cannot be created
      */
@@ -224,19 +232,78 @@ public final class SpoolWatcher implements AutoCloseable {
             leftovers = files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
         }
         for (Path f : leftovers) {
+            Path receipted = receiptedPlace(domain, f);
+            if (receipted != null) {
+                Files.move(f, receipted, StandardCopyOption.ATOMIC_MOVE);
+                log.info("{} was on Kafka and its receipt written when an earlier run stopped; it is now accepted as {}",
+                        f.getFileName(), receipted.getFileName());
+                continue;
+            }
             Path back = moveUnique(f, config.folder(domain, INCOMING));
             log.info("{} was left in processing by an earlier run; it will be submitted again as {}",
                     f.getFileName(), back.getFileName());
         }
     }
 
-    /** One look at every incoming folder; runs on the poll thread only (or a test's, before start). */
+    /**
+     * Where a file left in processing belongs when the run that stopped had already written its
+     * receipt (so Kafka has the Submit) but not moved the file beside it: the name in accepted/
+     * whose receipt stands alone and names this file's patch. Null when there is none.
+     */
+    private Path receiptedPlace(String domain, Path file) {
+        Path dir = config.folder(domain, ACCEPTED);
+        String name = file.getFileName().toString();
+        for (String candidate : nameAndSuffixes(dir, name)) {
+            Path receipt = dir.resolve(candidate + RECEIPT_SUFFIX);
+            if (Files.exists(dir.resolve(candidate), LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(receipt)) {
+                continue;
+            }
+            try {
+                var r = Json.mapper().readTree(receipt.toFile());
+                Format format = Format.ofFileName(name);
+                if (format != null && candidate.equals(r.path("file").asText()) && r.path("id").asText()
+                        .equals(SubmissionReader.read(Files.readAllBytes(file), format, domain).withDefaultId().id())) {
+                    return dir.resolve(candidate);
+                }
+            } catch (IOException | PatchFormatException e) {
+                log.debug("{} is not the receipt of {}: {}", receipt.getFileName(), name, e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /** {@code name} and the {@code stem-N.ext} names {@link #uniqueName} gave it while they were taken in {@code dir}. */
+    private static List<String> nameAndSuffixes(Path dir, String name) {
+        var names = new ArrayList<String>();
+        for (String candidate = name; taken(dir, candidate); candidate = suffixed(name, names.size())) {
+            names.add(candidate);
+        }
+        return names;
+    }
+
+    /**
+     * Takes every stable file, the domains in turns; runs on the poll thread only (or a test's,
+     * before start). The folders are listed again whenever a poll interval has passed, which keeps
+     * two observations of a file at least that far apart.
+     */
     void poll() {
         try {
-            for (String domain : config.domains()) {
-                if (closed || !pollDomain(domain)) {
-                    // Kafka is not taking commands: leave the other domains' files where they are.
-                    return;
+            long listedAt = System.nanoTime();
+            Map<String, List<Candidate>> waiting = listStable();
+            while (!closed && waiting.values().stream().anyMatch(l -> !l.isEmpty())) {
+                for (Map.Entry<String, List<Candidate>> e : waiting.entrySet()) {
+                    List<Candidate> turn = e.getValue().subList(0, Math.min(FILES_PER_TURN, e.getValue().size()));
+                    for (Candidate c : turn) {
+                        if (closed || !take(e.getKey(), c.path())) {
+                            // Closing, or Kafka is not taking commands: leave every other file where it is.
+                            return;
+                        }
+                    }
+                    turn.clear();
+                }
+                if (System.nanoTime() - listedAt >= config.pollInterval().toNanos()) {
+                    listedAt = System.nanoTime();
+                    waiting = listStable();
                 }
             }
         } catch (RuntimeException e) {
@@ -245,8 +312,17 @@ public final class SpoolWatcher implements AutoCloseable {
         }
     }
 
-    /** Returns false when Kafka did not take a command. */
-    private boolean pollDomain(String domain) {
+    /** Each domain's files that are ready to be taken, oldest first; none while backing off. */
+    private Map<String, List<Candidate>> listStable() {
+        var out = new LinkedHashMap<String, List<Candidate>>();
+        for (String domain : config.domains()) {
+            List<Candidate> stable = listStable(domain);
+            out.put(domain, System.nanoTime() - notBeforeNanos < 0 ? new ArrayList<>() : stable);
+        }
+        return out;
+    }
+
+    private List<Candidate> listStable(String domain) {
         Path incoming = config.folder(domain, INCOMING);
         Map<Path, Seen> before = seen.getOrDefault(domain, Map.of());
         Map<Path, Seen> now = new HashMap<>();
@@ -276,23 +352,12 @@ public final class SpoolWatcher implements AutoCloseable {
             }
         } catch (IOException | UncheckedIOException e) {
             log.warn("cannot list {}: {}", incoming, e.getMessage());
-            return true;
+            return new ArrayList<>();
         }
         seen.put(domain, now);
-        if (stable.isEmpty() || System.nanoTime() - notBeforeNanos < 0) {
-            return true;
-        }
         // Oldest first, so a domain's patches are submitted in the order they were dropped.
         stable.sort(Comparator.comparing(Candidate::modified).thenComparing(Candidate::path));
-        for (Candidate c : stable) {
-            if (closed) {
-                return true;
-            }
-            if (!take(domain, c.path())) {
-                return false;
-            }
-        }
-        return true;
+        return stable;
     }
 
     /** Writers create a file under a hidden or temporary name and rename it when done. */
@@ -421,14 +486,16 @@ public final class SpoolWatcher implements AutoCloseable {
 
     /** {@code name}, or {@code stem-N.ext} when that name or one of its side files is taken in {@code dir}. */
     static String uniqueName(Path dir, String name) {
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
         String candidate = name;
         for (int n = 1; taken(dir, candidate); n++) {
-            candidate = stem + "-" + n + ext;
+            candidate = suffixed(name, n);
         }
         return candidate;
+    }
+
+    private static String suffixed(String name, int n) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
     }
 
     private static boolean taken(Path dir, String name) {

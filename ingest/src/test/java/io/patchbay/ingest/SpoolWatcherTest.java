@@ -213,6 +213,62 @@ class SpoolWatcherTest {
     }
 
     @Test
+    void finishesAPickupWhoseReceiptWasWrittenWithoutSubmittingAgain() throws Exception {
+        Files.createDirectories(folder("processing"));
+        Files.createDirectories(folder("accepted"));
+        write(folder("processing").resolve("receipted.yaml"), Samples.YAML);
+        Path receipt = write(folder("accepted").resolve("receipted.yaml" + SpoolWatcher.RECEIPT_SUFFIX), Json.canonical(
+                new SpoolWatcher.Receipt(expectedId(Samples.YAML, PatchReader.Format.YAML), "main", "receipted.yaml",
+                        "/v1/patches/x", NOW)));
+        String written = Files.readString(receipt);
+
+        start();
+
+        assertThat(folder("accepted").resolve("receipted.yaml")).hasContent(Samples.YAML);
+        assertThat(receipt).hasContent(written);
+        assertThat(folder("processing")).isEmptyDirectory();
+        assertThat(folder("incoming")).isEmptyDirectory();
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void resubmitsAFileLeftInProcessingWhenTheLoneReceiptBesideItsNameIsAnotherPatchs() throws Exception {
+        Files.createDirectories(folder("processing"));
+        Files.createDirectories(folder("accepted"));
+        write(folder("processing").resolve("fix.yaml"), Samples.YAML);
+        write(folder("accepted").resolve("fix.yaml" + SpoolWatcher.RECEIPT_SUFFIX), Json.canonical(
+                new SpoolWatcher.Receipt("another-patch", "main", "fix.yaml", "/v1/patches/another-patch", NOW)));
+
+        start();
+
+        await().atMost(WAIT).until(() -> Files.exists(folder("accepted").resolve("fix-1.yaml" + SpoolWatcher.RECEIPT_SUFFIX)));
+        assertThat(folder("accepted").resolve("fix.yaml")).doesNotExist();
+        assertThat(producer.history()).singleElement().satisfies(rec ->
+                assertThat(rec.value().patchId()).isEqualTo(expectedId(Samples.YAML, PatchReader.Format.YAML)));
+    }
+
+    @Test
+    void aBacklogInOneDomainDoesNotHoldUpAnotherDomainsFiles() throws Exception {
+        watcher = new SpoolWatcher(SpoolWatcher.Config.of(root, List.of("main", "ops")), new KafkaCommandPublisher(producer));
+        watcher.prepare();
+        int backlog = 3 * SpoolWatcher.FILES_PER_TURN;
+        for (int i = 0; i < backlog; i++) {
+            write(folder("incoming").resolve("backlog-" + i + ".yaml"), "title: Backlog " + i
+                    + "\nfiles:\n  - {path: b" + i + ".txt, content: x}\n");
+        }
+        write(root.resolve("ops/incoming/urgent.diff"), Samples.DIFF);
+
+        watcher.poll();
+        watcher.poll();
+
+        List<String> domains = producer.history().stream().map(r -> r.key()).toList();
+        assertThat(domains).hasSize(backlog + 1);
+        assertThat(domains.indexOf("ops")).as("ops has its turn after main's first " + SpoolWatcher.FILES_PER_TURN)
+                .isEqualTo(SpoolWatcher.FILES_PER_TURN);
+        assertThat(root.resolve("ops/accepted/urgent.diff")).exists();
+    }
+
+    @Test
     void createsTheFoldersAndStopsOnClose() {
         start();
 

@@ -1,6 +1,7 @@
 package io.patchbay.watchdog;
 
 import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.Alerts;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.Outcomes;
@@ -128,6 +129,7 @@ final class ViewQueries {
     /** Alerts may name domains that have no event yet; the open breaches and the domains cover the rest. */
     private List<String> alertDomains() {
         var names = new TreeSet<String>();
+        names.add(Alerts.ALL_DOMAINS);
         domains().forEach(d -> names.add(d.domain()));
         openBreaches(null).forEach(a -> names.add(a.domain()));
         return List.copyOf(names);

@@ -12,7 +12,9 @@ import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
-import java.io.ByteArrayInputStream;
+import io.patchbay.executor.worker.apply.ApplyException;
+import io.patchbay.executor.worker.apply.ApplyPlan;
+import io.patchbay.executor.worker.apply.DiffApplier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,9 +26,11 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -40,13 +44,9 @@ import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.diff.Edit;
 import org.eclipse.jgit.diff.RawTextComparator;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.patch.FileHeader;
-import org.eclipse.jgit.patch.FormatError;
-import org.eclipse.jgit.patch.PatchApplier;
 import org.eclipse.jgit.revwalk.FooterKey;
 import org.eclipse.jgit.revwalk.FooterLine;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -158,6 +158,7 @@ public final class PatchRunner {
         private final long t0 = System.nanoTime();
         private final List<GateResult> gates = new ArrayList<>();
         private final List<Summary.CommandRun> commands = new ArrayList<>();
+        private final Set<String> diffPaths = new LinkedHashSet<>();
         private long deadline;
         private DomainPolicy policy;
         private Path tree;
@@ -213,7 +214,7 @@ public final class PatchRunner {
             try {
                 checkExpectedBase();
                 TreeGuard guard = new TreeGuard(tree);
-                applyDiff(repo, guard);
+                applyDiff(guard);
                 writeFiles(guard);
                 runCommands();
                 runGates(guard);
@@ -241,44 +242,19 @@ public final class PatchRunner {
             }
         }
 
-        private void applyDiff(Repository repo, TreeGuard guard) throws Failure, IOException {
+        private void applyDiff(TreeGuard guard) throws Failure, IOException {
             if (patch.diff() == null) {
                 return;
             }
-            var parsed = new org.eclipse.jgit.patch.Patch();
-            parsed.parse(new ByteArrayInputStream(patch.diff().getBytes(StandardCharsets.UTF_8)));
-            List<String> errors = parsed.getErrors().stream()
-                    .filter(e -> e.getSeverity() == FormatError.Severity.ERROR).map(FormatError::toString).toList();
-            if (!errors.isEmpty()) {
-                throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff cannot be read", String.join("\n", errors));
-            }
-            if (parsed.getFiles().isEmpty()) {
-                throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff changes no file", null);
-            }
-            for (FileHeader fh : parsed.getFiles()) {
-                String name = fh.getNewPath() == null || DiffEntry.DEV_NULL.equals(fh.getNewPath())
-                        ? fh.getOldPath() : fh.getNewPath();
-                if (fh.getPatchType() == FileHeader.PatchType.BINARY) {
-                    // git apply refuses "Binary files differ" without data; applying it would write an empty file.
-                    throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff of " + name
-                            + " says the binary file differs but carries no data; make it with git diff --binary", null);
-                }
-                if (FileMode.SYMLINK.equals(fh.getNewMode())) {
-                    throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff makes " + name
-                            + " a symlink; patches may not create symlinks", null);
-                }
-                for (String p : new String[] {fh.getOldPath(), fh.getNewPath()}) {
-                    if (p != null && !DiffEntry.DEV_NULL.equals(p)) {
-                        guarded(() -> fh.getChangeType() == DiffEntry.ChangeType.DELETE
-                                ? guard.forDelete(p) : guard.forWrite(p));
-                    }
-                }
-            }
-            PatchApplier.Result result = new PatchApplier(repo).applyPatch(parsed);
-            if (!result.getErrors().isEmpty()) {
-                List<String> why = result.getErrors().stream().map(Object::toString).toList();
-                throw new Failure(FailureClass.DOES_NOT_APPLY, "the diff does not apply: " + why.get(0),
-                        String.join("\n", why));
+            try {
+                ApplyPlan plan = new DiffApplier(guard).apply(patch.diff().getBytes(StandardCharsets.UTF_8));
+                diffPaths.addAll(plan.touchedPaths());
+                log.info("patch {}: the diff wrote {} file(s) and removed {}", order.patchId(), plan.writtenCount(),
+                        plan.removedCount());
+            } catch (ApplyException e) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, e.getMessage(), e.detail());
+            } catch (TreeGuard.Escape e) {
+                throw new Failure(FailureClass.DOES_NOT_APPLY, "refused: " + e.getMessage(), null);
             }
         }
 
@@ -536,7 +512,9 @@ public final class PatchRunner {
         private void removeIgnoredLeftovers(Repository repo) throws IOException {
             TreeGuard guard = new TreeGuard(tree);
             RevCommit baseCommit = repo.parseCommit(base);
-            for (String p : patch.touchedPaths()) {
+            var paths = new LinkedHashSet<>(patch.touchedPaths());
+            paths.addAll(diffPaths);
+            for (String p : paths) {
                 try (TreeWalk tracked = TreeWalk.forPath(repo, p, baseCommit.getTree())) {
                     if (tracked != null) {
                         continue;

@@ -13,12 +13,12 @@ import java.util.Deque;
  * The contract already refuses {@code ..} and absolute paths by name; this check catches what
  * only the disk knows, such as a directory that is a symlink to somewhere else.
  */
-final class TreeGuard {
+public final class TreeGuard {
 
     private static final int MAX_LINKS = 40;
 
     /** A path that must not be touched, with a sentence saying why. */
-    static final class Escape extends Exception {
+    public static final class Escape extends Exception {
         private static final long serialVersionUID = 1L;
 
         Escape(String message) {
@@ -28,21 +28,22 @@ final class TreeGuard {
 
     private final Path root;
 
-    TreeGuard(Path worktree) throws IOException {
+    public TreeGuard(Path worktree) throws IOException {
         this.root = worktree.toRealPath();
     }
 
-    Path root() {
+    /** The real path of the working tree. */
+    public Path root() {
         return root;
     }
 
     /** The place a write to {@code relative} would change; a symlink at the end is followed. */
-    Path forWrite(String relative) throws Escape, IOException {
+    public Path forWrite(String relative) throws Escape, IOException {
         return checked(relative, realLocation(lexical(relative), 0));
     }
 
     /** The place a delete of {@code relative} would remove; a symlink at the end is removed itself. */
-    Path forDelete(String relative) throws Escape, IOException {
+    public Path forDelete(String relative) throws Escape, IOException {
         Path p = lexical(relative);
         return checked(relative, realLocation(p.getParent(), 0).resolve(p.getFileName()));
     }

@@ -27,7 +27,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,6 +216,52 @@ class PatchRunnerTest {
 
         assertThat(r).isInstanceOf(WorkResult.Succeeded.class);
         assertThat(Files.readString(tree.resolve("notes.txt"))).isEqualTo("one\ntwo\nthree\nfour\n");
+    }
+
+    @Test
+    void renameAndModeChangeFromAGitDiffAreCommitted() throws Exception {
+        String diff = """
+                diff --git a/notes.txt b/docs/notes.md
+                similarity index 100%
+                rename from notes.txt
+                rename to docs/notes.md
+                diff --git a/keep.txt b/keep.txt
+                old mode 100644
+                new mode 100755
+                """;
+
+        WorkResult r = run(patch("rn", diff, null, null, null));
+
+        assertThat(r).isInstanceOfSatisfying(WorkResult.Succeeded.class,
+                s -> assertThat(s.changedFiles()).containsExactlyInAnyOrder("docs/notes.md", "keep.txt"));
+        assertThat(tree.resolve("notes.txt")).doesNotExist();
+        assertThat(Files.readString(tree.resolve("docs/notes.md"))).isEqualTo("one\ntwo\nthree\n");
+        try (Git git = Git.open(tree.toFile());
+                TreeWalk keep = TreeWalk.forPath(git.getRepository(), "keep.txt", head().getTree())) {
+            assertThat(keep.getFileMode(0)).isEqualTo(FileMode.EXECUTABLE_FILE);
+            assertThat(git.status().call().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void hunkThatDoesNotMatchIsNamedWithWhatItLookedFor() throws Exception {
+        String diff = """
+                --- a/notes.txt
+                +++ b/notes.txt
+                @@ -1,3 +1,3 @@
+                 one
+                -deux
+                +TWO
+                 three
+                """;
+
+        WorkResult r = run(patch("nm", diff, null, null, null));
+
+        assertThat(r).isInstanceOfSatisfying(WorkResult.Failed.class, f -> {
+            assertThat(f.failureClass()).isEqualTo(FailureClass.DOES_NOT_APPLY);
+            assertThat(f.reason()).isEqualTo("hunk #1 of notes.txt (at line 1) does not match the file");
+            assertThat(f.detail()).contains("deux");
+        });
     }
 
     @Test

@@ -22,17 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * uses with Slack's documented response shapes. Files are served under {@code /files/}, and
  * {@code response_url}s under {@code /respond/}.
  */
-final class FakeSlack implements AutoCloseable {
+public final class FakeSlack implements AutoCloseable {
 
-    static final String BOT_TOKEN = "xoxb-test-bot-token";
+    public static final String BOT_TOKEN = "xoxb-test-bot-token";
 
     /** One recorded request: the path after the host, form or JSON fields, and the Authorization header. */
-    record Call(String method, Map<String, String> fields, String authorization) {
-        String field(String name) {
+    public record Call(String method, Map<String, String> fields, String authorization) {
+        public String field(String name) {
             return fields.get(name);
         }
 
-        JsonNode blocks() {
+        public JsonNode blocks() {
             try {
                 return Json.mapper().readTree(fields.get("blocks"));
             } catch (IOException e) {
@@ -42,7 +42,7 @@ final class FakeSlack implements AutoCloseable {
     }
 
     /** An uploaded file: its name, content, and the message it was shared with. */
-    record FakeFile(String id, String name, byte[] content, String channel, String sharedTs) {}
+    public record FakeFile(String id, String name, byte[] content, String channel, String sharedTs) {}
 
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -53,21 +53,21 @@ final class FakeSlack implements AutoCloseable {
     /** chat.postMessage answers 429 this many times before it succeeds. */
     final AtomicInteger rateLimitPosts = new AtomicInteger();
 
-    FakeSlack() throws IOException {
+    public FakeSlack() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String apiUrl() {
+    public String apiUrl() {
         return base() + "/api/";
     }
 
-    String filesUrl() {
+    public String filesUrl() {
         return base() + "/files/";
     }
 
-    String responseUrl(String name) {
+    public String responseUrl(String name) {
         return base() + "/respond/" + name;
     }
 
@@ -75,15 +75,15 @@ final class FakeSlack implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void addFile(FakeFile file) {
+    public void addFile(FakeFile file) {
         files.put(file.id(), file);
     }
 
-    List<Call> calls(String method) {
+    public List<Call> calls(String method) {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
 
-    List<Call> calls() {
+    public List<Call> calls() {
         return List.copyOf(calls);
     }
 
@@ -197,7 +197,7 @@ final class FakeSlack implements AutoCloseable {
         server.stop(0);
     }
 
-    static List<String> texts(List<Call> calls) {
+    public static List<String> texts(List<Call> calls) {
         var out = new ArrayList<String>();
         calls.forEach(c -> out.add(c.field("text")));
         return out;

@@ -17,23 +17,17 @@ import io.patchbay.ingest.Samples;
 import io.patchbay.ingest.slack.SlackSettings.SlackDomain;
 import io.patchbay.ingest.slack.SlackSettings.Submitters;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,20 +95,10 @@ class SlackServiceTest {
 
     // ---- requests as Slack sends them ----
 
-    static String sign(String secret, long timestamp, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        byte[] digest = mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));
-        return "v0=" + HexFormat.of().formatHex(digest);
-    }
-
     private HttpResponse<String> send(String contentType, String body, String secret, long timestamp,
             Map<String, String> headers) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + SlackService.EVENTS_PATH))
-                .header("Content-Type", contentType)
-                .header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
-                .header("X-Slack-Signature", sign(secret, timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        var request = new SlackSigner(secret).post(
+                URI.create("http://127.0.0.1:" + http.port() + SlackService.EVENTS_PATH), contentType, body, timestamp);
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -123,29 +107,12 @@ class SlackServiceTest {
         return send(contentType, body, SECRET, Instant.now().getEpochSecond(), Map.of());
     }
 
-    /** An Events API {@code event_callback} envelope around {@code event}. */
     static String eventCallback(String eventId, Map<String, Object> event) {
-        var envelope = new LinkedHashMap<String, Object>();
-        envelope.put("token", "legacy-verification-token");
-        envelope.put("team_id", "T1");
-        envelope.put("api_app_id", "A1");
-        envelope.put("event", event);
-        envelope.put("type", "event_callback");
-        envelope.put("event_id", eventId);
-        envelope.put("event_time", 1_700_000_000);
-        return Json.canonical(envelope);
+        return SlackPayloads.eventCallback(eventId, event);
     }
 
     static Map<String, Object> message(String user, String channel, String ts, String text) {
-        var m = new LinkedHashMap<String, Object>();
-        m.put("type", "message");
-        m.put("channel", channel);
-        m.put("user", user);
-        m.put("text", text);
-        m.put("ts", ts);
-        m.put("event_ts", ts);
-        m.put("channel_type", "channel");
-        return m;
+        return SlackPayloads.message(user, channel, ts, text);
     }
 
     private HttpResponse<String> postMessage(String eventId, String user, String channel, String ts, String text)
@@ -153,28 +120,9 @@ class SlackServiceTest {
         return sendSigned("application/json", eventCallback(eventId, message(user, channel, ts, text)));
     }
 
-    private static String form(Map<String, String> fields) {
-        return fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-    }
-
     private HttpResponse<String> slashCommand(String user, String channel, String text) throws Exception {
-        var fields = new LinkedHashMap<String, String>();
-        fields.put("token", "legacy-verification-token");
-        fields.put("team_id", "T1");
-        fields.put("team_domain", "patchbay-test");
-        fields.put("channel_id", channel);
-        fields.put("channel_name", "main");
-        fields.put("user_id", user);
-        fields.put("user_name", user.toLowerCase());
-        fields.put("command", "/patch");
-        fields.put("text", text);
-        fields.put("api_app_id", "A1");
-        fields.put("response_url", slack.responseUrl("cmd-" + EVENT_IDS.incrementAndGet()));
-        fields.put("trigger_id", "trigger-" + EVENT_IDS.incrementAndGet());
-        return sendSigned("application/x-www-form-urlencoded", form(fields));
+        return sendSigned("application/x-www-form-urlencoded", SlackPayloads.slashCommand(user, channel, text,
+                slack.responseUrl("cmd-" + EVENT_IDS.incrementAndGet()), "trigger-" + EVENT_IDS.incrementAndGet()));
     }
 
     private HttpResponse<String> click(String user, String actionId, String value, String messageTs) throws Exception {
@@ -193,12 +141,11 @@ class SlackServiceTest {
         payload.put("actions", List.of(Map.of("action_id", actionId, "block_id", "patchbay_approval",
                 "text", Map.of("type", "plain_text", "text", "Approve"), "value", value, "type", "button",
                 "action_ts", "1700000001.000000")));
-        return sendSigned("application/x-www-form-urlencoded", form(Map.of("payload", Json.canonical(payload))));
+        return sendSigned("application/x-www-form-urlencoded", SlackPayloads.form(Map.of("payload", Json.canonical(payload))));
     }
 
     static String codeBlock(String diff) {
-        // As Slack delivers it: fenced, with & < > escaped.
-        return "```" + diff.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "```";
+        return SlackPayloads.codeBlock(diff);
     }
 
     private List<Command.Submit> submits() {

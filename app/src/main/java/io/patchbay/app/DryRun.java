@@ -1,0 +1,94 @@
+package io.patchbay.app;
+
+import io.patchbay.contracts.Json;
+import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.event.Violation;
+import io.patchbay.contracts.patch.PatchReader;
+import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.policy.PatchCheck;
+import io.patchbay.executor.worker.TreeCheck;
+import io.patchbay.executor.worker.Workspaces;
+import io.patchbay.ingest.DryRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A dry run: the contract's verdict and whether the patch applies to the domain's current tree,
+ * with no side effect (nothing queued, no file touched). Serves {@code patchbay check} and
+ * {@code POST /v1/patches?dryRun=true}.
+ */
+final class DryRun implements DryRunner {
+
+    /** What a dry run found. */
+    record Report(
+            boolean passes,
+            String id,
+            String domain,
+            String title,
+            List<String> formatProblems,
+            List<Violation> violations,
+            String contractVersion,
+            Integer approvalsNeeded,
+            Instant waitsForWindowUntil,
+            Boolean applies,
+            List<String> applyProblems,
+            List<String> lines) {}
+
+    private final Supplier<ExecutionContract> contract;
+    private final Path home;
+    private final Clock clock;
+
+    DryRun(Supplier<ExecutionContract> contract, Path home, Clock clock) {
+        this.contract = contract;
+        this.home = home;
+        this.clock = clock;
+    }
+
+    Report report(byte[] input, PatchReader.Format format, String domain, Submitter by) {
+        ExecutionContract c = contract.get();
+        PatchCheck check = PatchCheck.of(input, format, domain, by, c, clock.instant());
+        List<String> lines = new ArrayList<>(check.lines());
+        if (check.patch() == null) {
+            return new Report(false, null, domain, null, check.formatProblems(), List.of(), c.version(), null, null, null,
+                    List.of(), lines);
+        }
+        Boolean applies = null;
+        List<String> applyProblems = List.of();
+        if (c.domain(check.patch().domain()).isPresent()) {
+            Path tree = Workspaces.pathOf(c, home, check.patch().domain());
+            if (!Files.isDirectory(tree.resolve(".git"))) {
+                applyProblems = List.of("the working tree " + tree + " does not exist yet");
+            } else {
+                try {
+                    applyProblems = TreeCheck.problems(tree, check.patch());
+                } catch (IOException e) {
+                    applyProblems = List.of("cannot read the working tree: " + e.getMessage());
+                }
+            }
+            applies = applyProblems.isEmpty();
+            if (applies) {
+                lines.add("applies cleanly to the current tree of " + check.patch().domain());
+            } else {
+                lines.add("does not apply to the current tree of " + check.patch().domain() + ":");
+                applyProblems.forEach(p -> lines.add("  " + p));
+            }
+        }
+        var v = check.verdict();
+        boolean passes = check.passes() && Boolean.TRUE.equals(applies);
+        return new Report(passes, check.patch().id(), check.patch().domain(), check.patch().title(), List.of(),
+                v.violations(), v.contractVersion(), v.needsApproval() ? v.approvalsNeeded() : null,
+                v.heldForWindow() ? v.holdUntil() : null, applies, applyProblems, lines);
+    }
+
+    @Override
+    public Answer check(byte[] body, PatchReader.Format format, String domain, Submitter by) {
+        Report r = report(body, format, domain, by);
+        return new Answer(r.passes(), Json.canonical(r));
+    }
+}
