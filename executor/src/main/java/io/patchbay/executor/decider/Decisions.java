@@ -28,14 +28,20 @@ final class Decisions {
     private static final DomainPolicy.Retry DEFAULT_RETRY = new DomainPolicy.Retry(null, null);
 
     private final Supplier<ExecutionContract> contract;
+    private final WorkspaceDecisions workspaces;
 
     Decisions(Supplier<ExecutionContract> contract) {
         this.contract = contract;
+        this.workspaces = new WorkspaceDecisions(contract);
     }
 
     // ---- commands ---------------------------------------------------------------------------
 
     void onCommand(Transition tx, String domain, Command command) {
+        if (command instanceof Command.Unfreeze u) {
+            workspaces.onUnfreeze(tx, domain, u);
+            return;
+        }
         MDC.put("patchId", String.valueOf(command.patchId()));
         try {
             if (command instanceof Command.Submit s) {
@@ -182,7 +188,8 @@ final class Decisions {
                 tx.event(domain, p.patchId(), new EventBody.GateFinished(g.attempt(), g.gate()));
             } else if (result instanceof WorkResult.Succeeded s) {
                 tx.event(domain, p.patchId(), new EventBody.Succeeded(s.attempt(), s.commitId(), s.changedFiles(),
-                        s.gates(), s.summaryPath(), s.summary(), s.durationMs()));
+                        s.gates(), s.summaryPath(), s.summary(), s.durationMs(), s.score()));
+                workspaces.applied(tx, domain, s.commitId());
                 finish(tx, p, PatchStatus.SUCCEEDED);
             } else if (result instanceof WorkResult.Failed f) {
                 failed(tx, p, f);
@@ -196,7 +203,7 @@ final class Decisions {
         String domain = p.domain();
         if (!f.failureClass().retriable()) {
             tx.event(domain, p.patchId(), new EventBody.Failed(f.attempt(), f.failureClass(), f.reason(), f.detail(),
-                    f.gates(), f.summaryPath(), f.summary(), f.durationMs()));
+                    f.gates(), f.summaryPath(), f.summary(), f.durationMs(), f.score()));
             finish(tx, p, PatchStatus.FAILED);
             return;
         }
@@ -240,11 +247,27 @@ final class Decisions {
         dispatch(tx, p, slot.attempt());
     }
 
+    // ---- the working tree (freeze-verify) ------------------------------------------------------
+
+    /** The wall clock for freeze-verify: a due check of an idle domain, or a task that went unanswered. */
+    void onWorkspaceTick(Transition tx, String domain) {
+        if (workspaces.onTick(tx, domain)) {
+            dispatchNextIfIdle(tx, domain);
+        }
+    }
+
+    /** The worker's answer to a verify, adopt or reset; patches resume when the tree is as the log says. */
+    void onWorkspaceAnswer(Transition tx, String domain, WorkResult.WorkspaceAnswer answer) {
+        if (workspaces.onAnswer(tx, domain, answer)) {
+            dispatchNextIfIdle(tx, domain);
+        }
+    }
+
     // ---- dispatch ---------------------------------------------------------------------------
 
     private void dispatchNextIfIdle(Transition tx, String domain) {
         DomainState d = tx.domain(domain);
-        if (d.current() != null || d.queue().isEmpty()) {
+        if (d.current() != null || d.queue().isEmpty() || workspaces.holdsDispatch(tx, domain)) {
             return;
         }
         String next = d.queue().get(0);
