@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             ClientCommands.Submit.class,
             CheckCommand.class,
+            DomainCommand.class,
             ClientCommands.Status.class,
             ClientCommands.Approve.class,
             ClientCommands.Reject.class,

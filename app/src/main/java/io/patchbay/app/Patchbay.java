@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.policy.Rubric;
+import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.executor.decider.Decider;
 import io.patchbay.executor.decider.DeciderConfig;
@@ -19,6 +21,7 @@ import io.patchbay.ingest.HttpInbox;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.InboxTokens;
 import io.patchbay.ingest.OperatorRoutes;
+import io.patchbay.ingest.slack.DigestPoster;
 import io.patchbay.ingest.slack.SlackService;
 import io.patchbay.ingest.slack.SlackSettings;
 import io.patchbay.ingest.KafkaCommandPublisher;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +70,7 @@ public final class Patchbay implements AutoCloseable {
     private SlackService slack;
     private Metrics metrics;
     private OperatorRoutes operator;
+    private volatile DigestPoster digestPoster;
     private KafkaStreams deciderStreams;
 
     private Patchbay(PatchbayConfig config, Map<String, String> env) {
@@ -128,7 +133,7 @@ public final class Patchbay implements AutoCloseable {
             deciderStreams = decider.streams();
 
             Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node),
-                    contract::get, Clock.systemUTC());
+                    contract::get, loadRubric(), Clock.systemUTC());
             worker.start();
             running.push(() -> worker.close(Duration.ofSeconds(5)));
             services.put("worker", worker::isRunning);
@@ -163,7 +168,8 @@ public final class Patchbay implements AutoCloseable {
                 inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC()));
             }
             operator = new OperatorRoutes(inbox, publisher,
-                    id -> watchdog == null ? Optional.empty() : watchdog.patch(id).map(PatchView::domain), Clock.systemUTC());
+                    id -> watchdog == null ? Optional.empty() : watchdog.patch(id).map(PatchView::domain), Clock.systemUTC())
+                    .withDigest(() -> Optional.ofNullable(digestPoster));
             Optional<SlackSettings> slackSettings =
                     SlackSettings.load(var.resolve("secrets/slack.yml"), env, var.resolve("slack"));
             if (slackSettings.isPresent()) {
@@ -188,6 +194,9 @@ public final class Patchbay implements AutoCloseable {
             s.start();
             s.startNotifier(bootstrap);
             running.push(s::close);
+            if (watchdog != null) {
+                digestPoster = s.startDigest(watchdog::digest, Clock.systemUTC()).orElse(null);
+            }
         }
         LOG.info("patchbay up in {} ms", (System.nanoTime() - began) / 1_000_000);
     }
@@ -252,6 +261,17 @@ public final class Patchbay implements AutoCloseable {
         }
         contractSource = file;
         return file == null ? ContractLoader.loadDefault() : ContractLoader.load(file);
+    }
+
+    /** The self-evaluation rubric beside the contract file, else the one shipped with patchbay. */
+    private Supplier<Rubric> loadRubric() {
+        Path beside = contractSource == null ? null : contractSource.resolveSibling("self-evaluation-rubric.yml");
+        if (beside == null || !Files.isRegularFile(beside)) {
+            return PatchRunner.defaultRubric();
+        }
+        Rubric rubric = RubricLoader.load(beside);
+        LOG.info("self-evaluation rubric {} (version {})", beside, rubric.version());
+        return () -> rubric;
     }
 
     private Optional<String> summaryOf(String patchId) throws IOException {

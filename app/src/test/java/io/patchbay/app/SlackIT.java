@@ -54,7 +54,7 @@ class SlackIT {
         slack = new FakeSlack();
         // slack.yml says who may post a patch from where; the contract, which the decider applies, who may change main.
         String contract = new String(SlackIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8).replaceFirst("      cli: true\n", "      cli: true\n      slackUsers: [" + ALICE + "]\n");
+                StandardCharsets.UTF_8).replaceFirst("slackUsers: \\[]", "slackUsers: [" + ALICE + "]");
         Files.createDirectories(home.resolve("contracts/sot"));
         Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
         Files.createDirectories(home.resolve("var/secrets"));

@@ -39,6 +39,8 @@ public final class Json {
             .build();
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
+            // A key written twice would silently win over the first: refuse it instead.
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
             .visibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)

@@ -6,21 +6,27 @@ import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.policy.Durations;
+import io.patchbay.ingest.slack.DigestPoster;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Operators act on a patch: {@code POST /v1/patches/{id}/approve|reject|retry|release|discard|cancel}
- * with the same bearer tokens as the inbox. The answer (202) means Kafka has the command; whether
- * it fits the patch's state is the executor's decision, and shows in the patch's timeline.
+ * Operators act on a patch: {@code POST /v1/patches/{id}/approve|reject|retry|release|discard|cancel},
+ * and on a domain frozen by drift: {@code POST /v1/domains/{domain}/unfreeze?mode=adopt|reset}, with
+ * the same bearer tokens as the inbox. The answer (202) means Kafka has the command; whether it fits
+ * the patch's (or domain's) state is the executor's decision, and shows in the event log.
  */
 public final class OperatorRoutes {
 
@@ -33,6 +39,7 @@ public final class OperatorRoutes {
     private final CommandPublisher publisher;
     private final Function<String, Optional<String>> domainOfPatch;
     private final Clock clock;
+    private final Supplier<Optional<DigestPoster>> digest;
 
     /**
      * @param inbox whose tokens authenticate operators
@@ -41,14 +48,117 @@ public final class OperatorRoutes {
      */
     public OperatorRoutes(HttpInbox inbox, CommandPublisher publisher, Function<String, Optional<String>> domainOfPatch,
             Clock clock) {
+        this(inbox, publisher, domainOfPatch, clock, Optional::empty);
+    }
+
+    private OperatorRoutes(HttpInbox inbox, CommandPublisher publisher,
+            Function<String, Optional<String>> domainOfPatch, Clock clock, Supplier<Optional<DigestPoster>> digest) {
         this.inbox = inbox;
         this.publisher = publisher;
         this.domainOfPatch = domainOfPatch;
         this.clock = clock;
+        this.digest = digest;
     }
+
+    /**
+     * These routes with {@code POST /v1/digest/slack?since=24h}, which posts the digest to Slack now.
+     *
+     * @param poster asked at each request, so Slack may start after the routes are declared
+     */
+    public OperatorRoutes withDigest(Supplier<Optional<DigestPoster>> poster) {
+        return new OperatorRoutes(inbox, publisher, domainOfPatch, clock, poster);
+    }
+
+    /** Where domain-level operator actions live. */
+    public static final String DOMAINS_PATH = "/v1/domains";
+
+    private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     public void addRoutes(RoutesConfig routes) {
         routes.post(HttpInbox.PATH + "/{id}/{action}", this::act);
+        routes.post(DOMAINS_PATH + "/{domain}/unfreeze", this::unfreeze);
+        routes.post(DIGEST_PATH, this::postDigest);
+    }
+
+    /** Posts the digest to Slack on demand. */
+    public static final String DIGEST_PATH = "/v1/digest/slack";
+
+    /** The body of a 202 to a digest request. */
+    record DigestRequested(String channel, String since, String status) {}
+
+    private void postDigest(Context ctx) {
+        if (authenticated(ctx) == null) {
+            return;
+        }
+        Optional<DigestPoster> poster = digest.get();
+        if (poster.isEmpty()) {
+            problem(ctx, HttpStatus.NOT_FOUND, "no Slack digest is configured; add digest: {channel: C…, hour: 8} to "
+                    + "var/secrets/slack.yml");
+            return;
+        }
+        String since = Optional.ofNullable(ctx.queryParam("since")).orElse("24h");
+        Duration period;
+        try {
+            period = Durations.parse(since);
+        } catch (IllegalArgumentException e) {
+            problem(ctx, HttpStatus.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        try {
+            poster.get().postNow(period);
+        } catch (RuntimeException e) {
+            log.warn("the digest could not be made: {}", e.toString());
+            problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the digest could not be made now: " + e.getMessage());
+            return;
+        }
+        ctx.status(HttpStatus.ACCEPTED).contentType("application/json").result(Json.canonical(
+                new DigestRequested(poster.get().schedule().channel(), since, "Posting")));
+    }
+
+    /** The body of a 202 to an unfreeze. */
+    record UnfreezeRequested(String domain, String action, String mode, String status, String statusUrl) {}
+
+    private void unfreeze(Context ctx) {
+        String domain = ctx.pathParam("domain");
+        if (!DOMAIN_NAME.matcher(domain).matches()) {
+            problem(ctx, HttpStatus.NOT_FOUND, "'" + domain + "' is not a domain name");
+            return;
+        }
+        String mode = fieldOf(ctx, "mode");
+        mode = mode == null ? null : mode.strip().toLowerCase(Locale.ROOT);
+        if (mode == null || !Command.Unfreeze.MODES.contains(mode)) {
+            problem(ctx, HttpStatus.BAD_REQUEST, "say how to unfreeze: ?mode=adopt takes the working tree as it is, "
+                    + "?mode=reset puts it back to the commit the log records");
+            return;
+        }
+        InboxToken token = authenticated(ctx);
+        if (token == null) {
+            return;
+        }
+        if (!token.allows(domain)) {
+            problem(ctx, HttpStatus.FORBIDDEN, "token " + token.name() + " may not act on domain " + domain);
+            return;
+        }
+        try {
+            publisher.publish(new Command.Unfreeze(domain, mode, Submitter.http(token.name()), clock.instant()));
+            log.info("unfreeze ({}) of domain {} requested by token {}", mode, domain, token.name());
+        } catch (PublishException e) {
+            log.warn("unfreeze of domain {} not published: {}", domain, e.getMessage());
+            problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "Kafka did not take the command; try again: " + e.getMessage());
+            return;
+        }
+        ctx.status(HttpStatus.ACCEPTED).contentType("application/json").result(Json.canonical(
+                new UnfreezeRequested(domain, "unfreeze", mode, "Requested", "/health")));
+    }
+
+    /** The caller's token, or null once a 401 has been answered. */
+    private InboxToken authenticated(Context ctx) {
+        InboxToken token = inbox.tokenOf(ctx.header("Authorization"));
+        if (token == null) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            problem(ctx, HttpStatus.UNAUTHORIZED, "a valid bearer token is required");
+        }
+        return token;
     }
 
     /** The body of a 202. */
@@ -61,10 +171,8 @@ public final class OperatorRoutes {
             problem(ctx, HttpStatus.NOT_FOUND, "'" + action + "' is not an action; use one of " + String.join(", ", ACTIONS));
             return;
         }
-        InboxToken token = inbox.tokenOf(ctx.header("Authorization"));
+        InboxToken token = authenticated(ctx);
         if (token == null) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            problem(ctx, HttpStatus.UNAUTHORIZED, "a valid bearer token is required");
             return;
         }
         // ?domain= serves a process that runs ingest alone and has no views to look the patch up in.
@@ -114,6 +222,21 @@ public final class OperatorRoutes {
             return r == null ? null : r.toString();
         } catch (java.io.IOException e) {
             return body.strip();
+        }
+    }
+
+    /** A field from the query, or else from a JSON body. */
+    private static String fieldOf(Context ctx, String name) {
+        String fromQuery = ctx.queryParam(name);
+        String body = ctx.body();
+        if (fromQuery != null || body == null || body.isBlank()) {
+            return fromQuery;
+        }
+        try {
+            Object v = Json.mapper().readValue(body, Map.class).get(name);
+            return v == null ? null : v.toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

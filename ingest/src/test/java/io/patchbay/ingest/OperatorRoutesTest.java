@@ -98,6 +98,39 @@ class OperatorRoutesTest {
     }
 
     @Test
+    void unfreezeIsPublishedAsADomainCommandKeyedByTheDomain() throws Exception {
+        HttpResponse<String> r = post("/v1/domains/main/unfreeze?mode=reset", "ops-token", "");
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(r.body()).contains("\"domain\":\"main\"").contains("\"mode\":\"reset\"");
+        assertThat(post("/v1/domains/ops/unfreeze", "ci-token", "{\"mode\":\"ADOPT\"}").statusCode()).isEqualTo(202);
+
+        assertThat(producer.history()).extracting(rec -> rec.key()).containsExactly("main", "ops");
+        assertThat(producer.history()).extracting(rec -> rec.value()).containsExactly(
+                new Command.Unfreeze("main", "reset", io.patchbay.contracts.command.Submitter.http("ops"), NOW),
+                new Command.Unfreeze("ops", "adopt", io.patchbay.contracts.command.Submitter.http("ci"), NOW));
+    }
+
+    @Test
+    void unfreezeIsRefusedWithoutModeOrTokenAndForAForeignDomain() throws Exception {
+        HttpResponse<String> noMode = post("/v1/domains/main/unfreeze", "ops-token", "");
+        assertThat(noMode.statusCode()).isEqualTo(400);
+        assertThat(noMode.body()).contains("mode=adopt").contains("mode=reset");
+        assertThat(post("/v1/domains/main/unfreeze?mode=revert", "ops-token", "").statusCode()).isEqualTo(400);
+        assertThat(post("/v1/domains/main/unfreeze?mode=reset", null, "").statusCode()).isEqualTo(401);
+        assertThat(post("/v1/domains/main/unfreeze?mode=reset", "ci-token", "").statusCode()).isEqualTo(403);
+        assertThat(post("/v1/domains/..%2Fetc/unfreeze?mode=reset", "ops-token", "").statusCode()).isEqualTo(404);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void digestOnDemandNeedsATokenAndAConfiguredSlackDigest() throws Exception {
+        assertThat(post("/v1/digest/slack", null, "").statusCode()).isEqualTo(401);
+        HttpResponse<String> r = post("/v1/digest/slack?since=24h", "ops-token", "");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("no Slack digest is configured");
+    }
+
+    @Test
     void kafkaRefusingTheCommandIs503() throws Exception {
         MockProducer<String, Command> failing = Samples.ackingProducer();
         failing.sendException = new org.apache.kafka.common.errors.TimeoutException("broker gone");

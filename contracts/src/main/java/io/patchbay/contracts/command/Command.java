@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.patchbay.contracts.patch.Patch;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What ingest and operators ask of the executor, on {@code patchbay.commands} keyed by domain.
@@ -18,6 +19,7 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = Command.Release.class, name = "Release"),
     @JsonSubTypes.Type(value = Command.Discard.class, name = "Discard"),
     @JsonSubTypes.Type(value = Command.Cancel.class, name = "Cancel"),
+    @JsonSubTypes.Type(value = Command.Unfreeze.class, name = "Unfreeze"),
 })
 public sealed interface Command {
 
@@ -53,4 +55,22 @@ public sealed interface Command {
     record Discard(String domain, String patchId, Submitter by, Instant at) implements Command {}
 
     record Cancel(String domain, String patchId, Submitter by, Instant at, String reason) implements Command {}
+
+    /**
+     * An operator ends a domain's freeze (a DriftFound): {@code adopt} takes the working tree as it
+     * is (uncommitted changes are committed with an {@code Adopted-By:} trailer) as the recorded
+     * state; {@code reset} puts the tree back to the recorded commit. A domain-level command:
+     * {@link #patchId()} is null.
+     */
+    record Unfreeze(String domain, String mode, Submitter by, Instant at) implements Command {
+
+        public static final String ADOPT = "adopt";
+        public static final String RESET = "reset";
+        public static final List<String> MODES = List.of(ADOPT, RESET);
+
+        @Override
+        public String patchId() {
+            return null;
+        }
+    }
 }

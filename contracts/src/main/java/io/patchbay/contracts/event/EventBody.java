@@ -34,6 +34,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = EventBody.CommandRefused.class, name = "CommandRefused"),
     @JsonSubTypes.Type(value = EventBody.DriftFound.class, name = "DriftFound"),
     @JsonSubTypes.Type(value = EventBody.DomainUnfrozen.class, name = "DomainUnfrozen"),
+    @JsonSubTypes.Type(value = EventBody.Snapshot.class, name = "Snapshot"),
     @JsonSubTypes.Type(value = EventBody.HeldForWindow.class, name = "HeldForWindow"),
     @JsonSubTypes.Type(value = EventBody.RejectedByApprover.class, name = "RejectedByApprover"),
     @JsonSubTypes.Type(value = EventBody.CancelRequested.class, name = "CancelRequested"),
@@ -176,6 +177,13 @@ public sealed interface EventBody {
      * ({@code mode} {@code adopt}) or resetting it to the recorded state ({@code reset}).
      */
     record DomainUnfrozen(String mode, Submitter by) implements EventBody {}
+
+    /**
+     * A domain-level event: a check found the workspace clean at {@code commitId}, whose tree is
+     * {@code treeHash}. Recorded when the state differs from the last Snapshot, and otherwise now
+     * and then, so that the log witnesses what the tree was without a line per check.
+     */
+    record Snapshot(String commitId, String treeHash) implements EventBody {}
 
     /**
      * The patch is next in its domain but its risk level's change window is closed: it keeps its

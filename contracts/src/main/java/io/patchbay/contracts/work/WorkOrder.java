@@ -5,26 +5,44 @@ import java.time.Instant;
 
 /**
  * The decider's instruction to a worker on {@code patchbay.work}, keyed by domain: run this patch
- * (attempt N), or, with {@code action} {@value #CANCEL}, stop attempt N of it if it still runs. At
- * most one run order per domain is outstanding at a time; a cancel order follows the run order it
- * is about on the same partition, so a worker always sees the run order first.
+ * (attempt N); or, when {@code workspace} is set, do that task on the domain's working tree
+ * ({@code patchId} and {@code patch} are then null); or, with {@code action} {@value #CANCEL},
+ * stop attempt N of the patch if it still runs. At most one run order per domain is outstanding at
+ * a time; a cancel order follows the run order it is about on the same partition, so a worker
+ * always sees the run order first.
  *
  * @param action null (or {@value #RUN}) to run the patch; {@value #CANCEL} to stop a running attempt,
- *     in which case {@code patch} may be null
+ *     in which case {@code patch} is null
  */
-public record WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt, String action) {
+public record WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
+        WorkspaceTask workspace, String action) {
 
     public static final String RUN = "run";
     public static final String CANCEL = "cancel";
 
-    /** A run order. */
+    /** A patch order. */
     public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt) {
-        this(domain, patchId, attempt, patch, dispatchedAt, null);
+        this(domain, patchId, attempt, patch, dispatchedAt, null, null);
+    }
+
+    public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
+            WorkspaceTask workspace) {
+        this(domain, patchId, attempt, patch, dispatchedAt, workspace, null);
+    }
+
+    /** A task on the domain's working tree; {@code attempt} carries the task's check number. */
+    public static WorkOrder of(String domain, WorkspaceTask task, Instant dispatchedAt) {
+        return new WorkOrder(domain, null, task.check(), null, dispatchedAt, task);
     }
 
     /** An order to stop attempt {@code attempt} of a patch, rolling its working tree back. */
     public static WorkOrder cancel(String domain, String patchId, int attempt, Instant at) {
-        return new WorkOrder(domain, patchId, attempt, null, at, CANCEL);
+        return new WorkOrder(domain, patchId, attempt, null, at, null, CANCEL);
+    }
+
+    /** Whether this order is a task on the working tree rather than a patch. */
+    public boolean forWorkspace() {
+        return workspace != null;
     }
 
     public boolean isCancel() {

@@ -16,6 +16,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = WorkResult.GateFinished.class, name = "GateFinished"),
     @JsonSubTypes.Type(value = WorkResult.Succeeded.class, name = "Succeeded"),
     @JsonSubTypes.Type(value = WorkResult.Failed.class, name = "Failed"),
+    @JsonSubTypes.Type(value = WorkResult.WorkspaceVerified.class, name = "WorkspaceVerified"),
+    @JsonSubTypes.Type(value = WorkResult.DriftFound.class, name = "DriftFound"),
     @JsonSubTypes.Type(value = WorkResult.Cancelled.class, name = "Cancelled"),
 })
 public sealed interface WorkResult {
@@ -37,6 +39,7 @@ public sealed interface WorkResult {
     /**
      * The change is committed ({@code commitId} carries the {@code Patch-Id:} trailer) and every
      * gate passed. {@code alreadyApplied} is true when a redelivered order found its commit.
+     * {@code score} is the self-evaluation rubric's score (0 to 1), null when it was not scored.
      */
     record Succeeded(
             String domain,
@@ -49,10 +52,23 @@ public sealed interface WorkResult {
             String summaryPath,
             String summary,
             long durationMs,
-            boolean alreadyApplied)
-            implements WorkResult {}
+            boolean alreadyApplied,
+            Double score)
+            implements WorkResult {
 
-    /** The change did not land; the working tree is back at its base commit. */
+        /** Without a rubric score. */
+        public Succeeded(String domain, String patchId, int attempt, Instant at, String commitId,
+                List<String> changedFiles, List<GateResult> gates, String summaryPath, String summary, long durationMs,
+                boolean alreadyApplied) {
+            this(domain, patchId, attempt, at, commitId, changedFiles, gates, summaryPath, summary, durationMs,
+                    alreadyApplied, null);
+        }
+    }
+
+    /**
+     * The change did not land; the working tree is back at its base commit. {@code score} is the
+     * self-evaluation rubric's score, null when it was not scored.
+     */
     record Failed(
             String domain,
             String patchId,
@@ -64,8 +80,55 @@ public sealed interface WorkResult {
             List<GateResult> gates,
             String summaryPath,
             String summary,
-            long durationMs)
-            implements WorkResult {}
+            long durationMs,
+            Double score)
+            implements WorkResult {
+
+        /** Without a rubric score. */
+        public Failed(String domain, String patchId, int attempt, Instant at, FailureClass failureClass, String reason,
+                String detail, List<GateResult> gates, String summaryPath, String summary, long durationMs) {
+            this(domain, patchId, attempt, at, failureClass, reason, detail, gates, summaryPath, summary, durationMs,
+                    null);
+        }
+    }
+
+    /**
+     * The answer to a {@link WorkspaceTask}: it concerns the domain, not a patch, so
+     * {@link #patchId()} is null and {@link #attempt()} is the task's check number.
+     */
+    sealed interface WorkspaceAnswer extends WorkResult {
+
+        /** The {@link WorkspaceTask#check()} answered. */
+        int check();
+
+        /** The {@link WorkspaceTask#action()} answered. */
+        String action();
+
+        @Override
+        default String patchId() {
+            return null;
+        }
+
+        @Override
+        default int attempt() {
+            return check();
+        }
+    }
+
+    /**
+     * The working tree is clean at {@code commitId} (whose tree is {@code treeHash}): as expected
+     * for a verify, or as left by an adopt or a reset.
+     */
+    record WorkspaceVerified(String domain, int check, String action, Instant at, String commitId, String treeHash)
+            implements WorkspaceAnswer {}
+
+    /**
+     * The working tree is not what the log says it should be: HEAD is at {@code actualCommit}
+     * rather than {@code expectedCommit}, or files differ from HEAD; {@code detail} names them. Also
+     * the answer to an adopt or reset that could not be done.
+     */
+    record DriftFound(String domain, int check, String action, Instant at, String expectedCommit, String actualCommit,
+            String detail) implements WorkspaceAnswer {}
 
     /**
      * A cancel order stopped the attempt before it committed: its processes were killed and the

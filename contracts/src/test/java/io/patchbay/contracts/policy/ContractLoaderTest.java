@@ -64,6 +64,12 @@ class ContractLoaderTest {
     }
 
     @Test
+    void aKeyWrittenTwiceIsRefusedRatherThanSilentlyOverridden() {
+        assertThatThrownBy(() -> parse("version: '1'\ndomains:\n  main:\n    workspace: w\n    workspace: v\n"))
+                .isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason()).containsIgnoringCase("duplicate"));
+    }
+
+    @Test
     void hashChangesWithContent() {
         String a = parse("version: '1'\ndomains:\n  main:\n    workspace: w\n").hash();
         String b = parse("version: '1'\ndomains:\n  main:\n    workspace: w2\n").hash();

@@ -17,6 +17,7 @@ import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
+import io.patchbay.contracts.work.WorkspaceTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -89,6 +90,49 @@ class SerdeRoundTripTest {
         assertThat(PatchStatus.HELD_FOR_WINDOW.pending()).isTrue();
         // A cancel without a summary hashes as it always did.
         assertThat(Json.canonical(new EventBody.Cancelled(ops, "stop"))).doesNotContain("summary");
+    }
+
+    @Test
+    void unfreezeIsADomainCommandWithoutPatchId() {
+        Command unfreeze = new Command.Unfreeze("main", Command.Unfreeze.RESET, Submitter.http("ops"), Instant.EPOCH);
+        String json = new String(Topics.COMMAND.serializer().serialize("t", unfreeze), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"type\":\"Unfreeze\"").contains("\"mode\":\"reset\"").doesNotContain("patchId");
+        assertThat(roundTrip(Topics.COMMAND, unfreeze)).isEqualTo(unfreeze);
+    }
+
+    @Test
+    void workspaceOrdersAndTheirAnswersRoundTrip() {
+        WorkOrder order = WorkOrder.of("main", new WorkspaceTask(WorkspaceTask.VERIFY, 7, "abc", null), Instant.EPOCH);
+        WorkOrder back = roundTrip(Topics.WORK_ORDER, order);
+        assertThat(back).isEqualTo(order);
+        assertThat(back.forWorkspace()).isTrue();
+        assertThat(back.attempt()).isEqualTo(7);
+        assertThat(roundTrip(Topics.WORK_ORDER, new WorkOrder("main", "p1", 1, PATCH, Instant.EPOCH)).forWorkspace())
+                .isFalse();
+
+        WorkResult verified = new WorkResult.WorkspaceVerified("main", 7, "verify", Instant.EPOCH, "abc", "def");
+        WorkResult drift = new WorkResult.DriftFound("main", 7, "verify", Instant.EPOCH, "abc", "fed", "a.txt modified");
+        assertThat(roundTrip(Topics.WORK_RESULT, verified)).isEqualTo(verified);
+        assertThat(roundTrip(Topics.WORK_RESULT, drift)).isEqualTo(drift);
+        assertThat(drift.patchId()).isNull();
+        assertThat(drift.attempt()).isEqualTo(7);
+        assertThat(new String(Topics.WORK_RESULT.serializer().serialize("t", drift), StandardCharsets.UTF_8))
+                .doesNotContain("patchId").doesNotContain("attempt");
+    }
+
+    @Test
+    void scoreTravelsFromResultToEventAndAnUnscoredEventHashesAsBefore() {
+        WorkResult scored = new WorkResult.Succeeded("main", "p1", 1, Instant.EPOCH, "abc", List.of("a.txt"), List.of(),
+                null, "# s", 5, false, 0.75);
+        assertThat(((WorkResult.Succeeded) roundTrip(Topics.WORK_RESULT, scored)).score()).isEqualTo(0.75);
+        EventBody unscored = new EventBody.Succeeded(1, "abc", List.of("a.txt"), List.of(), null, "# s", 5);
+        assertThat(new String(Topics.EVENT.serializer().serialize("t",
+                new Event("main", 1, "p1", Instant.EPOCH, unscored, null, null)), StandardCharsets.UTF_8))
+                .doesNotContain("score");
+        Event snapshot = HashChain.seal(new Event("main", 2, null, Instant.EPOCH, new EventBody.Snapshot("abc", "def"),
+                null, null), HashChain.GENESIS);
+        assertThat(roundTrip(Topics.EVENT, snapshot)).isEqualTo(snapshot);
+        assertThat(snapshot.type()).isEqualTo("Snapshot");
     }
 
     @Test

@@ -36,6 +36,7 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DomainState> domains;
     private KeyValueStore<String, PatchRecord> patches;
+    private KeyValueStore<String, WorkspaceState> workspaces;
 
     DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock) {
         this.decisions = new Decisions(contract);
@@ -47,6 +48,7 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
         this.context = context;
         this.domains = context.getStateStore(DeciderTopology.DOMAIN_STORE);
         this.patches = context.getStateStore(DeciderTopology.PATCH_STORE);
+        this.workspaces = context.getStateStore(DeciderTopology.WORKSPACE_STORE);
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ts -> tick());
     }
 
@@ -73,6 +75,10 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
             }
             String domain = domainOf(key, c.domain(), c);
             return domain == null ? null : decide(tx -> decisions.onCommand(tx, domain, c));
+        }
+        if (value instanceof WorkResult.WorkspaceAnswer a) {
+            String domain = domainOf(key, a.domain(), a);
+            return domain == null ? null : decide(tx -> decisions.onWorkspaceAnswer(tx, domain, a));
         }
         if (value instanceof WorkResult r) {
             String domain = domainOf(key, r.domain(), r);
@@ -135,6 +141,30 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
             }
             apply(tx);
         }
+        checkWorkspaces();
+    }
+
+    /** Freeze-verify: offers every domain with nothing running to {@link Decisions#onWorkspaceTick}. */
+    private void checkWorkspaces() {
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, DomainState> all = domains.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, DomainState> kv = all.next();
+                if (kv.value != null && kv.value.current() == null) {
+                    idle.add(kv.key);
+                }
+            }
+        }
+        for (String domain : idle) {
+            Transition tx;
+            try {
+                tx = decide(t -> decisions.onWorkspaceTick(t, domain));
+            } catch (RuntimeException e) {
+                log.error("the working-tree check of domain {} cannot be decided; trying again on the next tick", domain, e);
+                continue;
+            }
+            apply(tx);
+        }
     }
 
     private Transition decide(Consumer<Transition> decision) {
@@ -147,6 +177,11 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
             @Override
             public PatchRecord patch(String domain, String patchId) {
                 return patches.get(Transition.patchKey(domain, patchId));
+            }
+
+            @Override
+            public WorkspaceState workspace(String domain) {
+                return workspaces.get(domain);
             }
         }, clock.instant());
         decision.accept(tx);
@@ -164,6 +199,9 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
         for (Map.Entry<String, PatchRecord> e : tx.patchWrites().entrySet()) {
             patches.put(e.getKey(), e.getValue());
         }
+        for (Map.Entry<String, WorkspaceState> e : tx.workspaceWrites().entrySet()) {
+            workspaces.put(e.getKey(), e.getValue());
+        }
         long ts = tx.now().toEpochMilli();
         for (Transition.Output out : tx.outputs()) {
             String child = out.value() instanceof Event ? DeciderTopology.EVENTS_SINK : DeciderTopology.WORK_SINK;
@@ -175,8 +213,14 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
         if (input instanceof Command.Submit s) {
             return "Submit of patch " + (s.patch() == null ? null : s.patch().id());
         }
+        if (input instanceof Command.Unfreeze u) {
+            return "Unfreeze of domain " + u.domain();
+        }
         if (input instanceof Command c) {
             return c.getClass().getSimpleName() + " of patch " + c.patchId();
+        }
+        if (input instanceof WorkResult.WorkspaceAnswer a) {
+            return a.getClass().getSimpleName() + " of domain " + a.domain() + " check " + a.check();
         }
         if (input instanceof WorkResult r) {
             return r.getClass().getSimpleName() + " of patch " + r.patchId() + " attempt " + r.attempt();

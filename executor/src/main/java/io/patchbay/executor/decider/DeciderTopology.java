@@ -17,6 +17,7 @@ public final class DeciderTopology {
 
     public static final String DOMAIN_STORE = "decider-domains";
     public static final String PATCH_STORE = "decider-patches";
+    public static final String WORKSPACE_STORE = "decider-workspaces";
 
     static final String COMMANDS_SOURCE = "commands";
     static final String RESULTS_SOURCE = "results";
@@ -39,6 +40,8 @@ public final class DeciderTopology {
                 JsonSerde.of(DomainState.class)), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATCH_STORE), Serdes.String(),
                 JsonSerde.of(PatchRecord.class)), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WORKSPACE_STORE), Serdes.String(),
+                JsonSerde.of(WorkspaceState.class)), PROCESSOR);
         t.addSink(EVENTS_SINK, Topics.EVENTS, Topics.KEY.serializer(), Topics.EVENT.serializer(), PROCESSOR);
         t.addSink(WORK_SINK, Topics.WORK, Topics.KEY.serializer(), Topics.WORK_ORDER.serializer(), PROCESSOR);
         return t;

@@ -38,11 +38,13 @@ final class Decisions {
     static final Submitter DISCARD_AFTER = new Submitter("patchbay", "quarantine.discardAfter");
 
     private final Supplier<ExecutionContract> contract;
+    private final WorkspaceDecisions workspaces;
     private final Approvals approvals;
     private final Cancels cancels;
 
     Decisions(Supplier<ExecutionContract> contract) {
         this.contract = contract;
+        this.workspaces = new WorkspaceDecisions(contract);
         this.approvals = new Approvals(this);
         this.cancels = new Cancels(this);
     }
@@ -55,6 +57,10 @@ final class Decisions {
     // ---- commands ---------------------------------------------------------------------------
 
     void onCommand(Transition tx, String domain, Command command) {
+        if (command instanceof Command.Unfreeze u) {
+            workspaces.onUnfreeze(tx, domain, u);
+            return;
+        }
         MDC.put("patchId", String.valueOf(command.patchId()));
         try {
             if (command instanceof Command.Submit s) {
@@ -195,7 +201,8 @@ final class Decisions {
                 tx.event(domain, p.patchId(), new EventBody.GateFinished(g.attempt(), g.gate()));
             } else if (result instanceof WorkResult.Succeeded s) {
                 tx.event(domain, p.patchId(), new EventBody.Succeeded(s.attempt(), s.commitId(), s.changedFiles(),
-                        s.gates(), s.summaryPath(), s.summary(), s.durationMs()));
+                        s.gates(), s.summaryPath(), s.summary(), s.durationMs(), s.score()));
+                workspaces.applied(tx, domain, s.commitId());
                 cancels.tooLate(tx, p, slot, "it had already committed as " + s.commitId()
                         + " when the cancel reached the worker");
                 finish(tx, p, PatchStatus.SUCCEEDED);
@@ -248,7 +255,7 @@ final class Decisions {
             finish(tx, p, PatchStatus.QUARANTINED);
         } else {
             tx.event(domain, p.patchId(), new EventBody.Failed(f.attempt(), cls, f.reason(), f.detail(),
-                    f.gates(), f.summaryPath(), f.summary(), f.durationMs()));
+                    f.gates(), f.summaryPath(), f.summary(), f.durationMs(), f.score()));
             cancels.tooLate(tx, p, slot, "it had already failed (" + reason + ") when the cancel reached the worker");
             finish(tx, p, PatchStatus.FAILED);
         }
@@ -311,11 +318,27 @@ final class Decisions {
         }
     }
 
+    // ---- the working tree (freeze-verify) ------------------------------------------------------
+
+    /** The wall clock for freeze-verify: a due check of an idle domain, or a task that went unanswered. */
+    void onWorkspaceTick(Transition tx, String domain) {
+        if (workspaces.onTick(tx, domain)) {
+            dispatchNextIfIdle(tx, domain);
+        }
+    }
+
+    /** The worker's answer to a verify, adopt or reset; patches resume when the tree is as the log says. */
+    void onWorkspaceAnswer(Transition tx, String domain, WorkResult.WorkspaceAnswer answer) {
+        if (workspaces.onAnswer(tx, domain, answer)) {
+            dispatchNextIfIdle(tx, domain);
+        }
+    }
+
     // ---- dispatch ---------------------------------------------------------------------------
 
     void dispatchNextIfIdle(Transition tx, String domain) {
         DomainState d = tx.domain(domain);
-        if (d.current() != null || d.queue().isEmpty()) {
+        if (d.current() != null || d.queue().isEmpty() || workspaces.holdsDispatch(tx, domain)) {
             return;
         }
         String next = d.queue().get(0);

@@ -23,6 +23,11 @@ final class Transition {
         DomainState domain(String domain);
 
         PatchRecord patch(String domain, String patchId);
+
+        /** The domain's working-tree state; null when none is kept yet. */
+        default WorkspaceState workspace(String domain) {
+            return null;
+        }
     }
 
     /** One record to send, to the events or the work topic. */
@@ -32,6 +37,7 @@ final class Transition {
     private final Instant now;
     private final Map<String, DomainState> domains = new LinkedHashMap<>();
     private final Map<String, PatchRecord> patches = new LinkedHashMap<>();
+    private final Map<String, WorkspaceState> workspaces = new LinkedHashMap<>();
     private final List<Output> outputs = new ArrayList<>();
 
     Transition(State state, Instant now) {
@@ -64,6 +70,15 @@ final class Transition {
         patches.put(patchKey(record.domain(), record.patchId()), record);
     }
 
+    /** The domain's working-tree state as this transition leaves it so far; null when none is kept. */
+    WorkspaceState workspace(String domain) {
+        return workspaces.containsKey(domain) ? workspaces.get(domain) : state.workspace(domain);
+    }
+
+    void putWorkspace(WorkspaceState w) {
+        workspaces.put(w.domain(), w);
+    }
+
     /** Appends an event to the domain's chain: the next seq, sealed onto the current head. */
     Event event(String domain, String patchId, EventBody body) {
         DomainState d = domain(domain);
@@ -83,6 +98,10 @@ final class Transition {
 
     Map<String, PatchRecord> patchWrites() {
         return patches;
+    }
+
+    Map<String, WorkspaceState> workspaceWrites() {
+        return workspaces;
     }
 
     List<Output> outputs() {

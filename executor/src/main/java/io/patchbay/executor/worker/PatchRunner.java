@@ -6,6 +6,8 @@ import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Durations;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.policy.Rubric;
+import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
 import io.patchbay.contracts.work.WorkOrder;
@@ -74,18 +76,36 @@ public final class PatchRunner {
 
     private final Path home;
     private final Supplier<ExecutionContract> contract;
+    private final Supplier<Rubric> rubric;
     private final Clock clock;
     private final String workerId;
 
     /**
+     * Scores finished patches with the rubric shipped with patchbay.
+     *
      * @param home     the base folder that contract workspace paths and {@code var/summaries} resolve against
      * @param workerId names this worker in Started results
      */
     public PatchRunner(Path home, Supplier<ExecutionContract> contract, Clock clock, String workerId) {
+        this(home, contract, defaultRubric(), clock, workerId);
+    }
+
+    /**
+     * @param rubric the self-evaluation rubric, read for every finished patch
+     */
+    public PatchRunner(Path home, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
+            String workerId) {
         this.home = Objects.requireNonNull(home, "home");
         this.contract = Objects.requireNonNull(contract, "contract");
+        this.rubric = Objects.requireNonNull(rubric, "rubric");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workerId = Objects.requireNonNull(workerId, "workerId");
+    }
+
+    /** The rubric shipped with patchbay ({@link RubricLoader#DEFAULT_RESOURCE}), read once. */
+    public static Supplier<Rubric> defaultRubric() {
+        Rubric shipped = RubricLoader.loadDefault();
+        return () -> shipped;
     }
 
     /** Where the summary of a patch is written, relative to home. */
@@ -418,12 +438,13 @@ public final class PatchRunner {
             List<Summary.ChangedFile> changed = changedFiles(git.getRepository(), c);
             log.info("patch {} committed as {} ({} file(s))", order.patchId(), c.name(), changed.size());
             long ms = elapsedMs();
+            Rubric.Score score = score(true, changed, ms);
             var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(), "Succeeded",
-                    base.name(), c.name(), changed, commands, gates, ms, null, null);
+                    base.name(), c.name(), changed, commands, gates, ms, null, null, notes(), score);
             String path = writeSummary(summary.markdown());
             return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), clock.instant(), c.name(),
                     changed.stream().map(Summary.ChangedFile::path).toList(), List.copyOf(gates), path,
-                    summary.markdown(), ms, false);
+                    summary.markdown(), ms, false, score == null ? null : score.score());
         }
 
         // ---- results ----------------------------------------------------------------------
@@ -478,13 +499,34 @@ public final class PatchRunner {
             long ms = elapsedMs();
             var changed = patch == null ? List.<Summary.ChangedFile>of()
                     : patch.touchedPaths().stream().map(p -> new Summary.ChangedFile(p, "not applied", 0, 0)).toList();
+            // Nothing of a failed patch landed, so the rubric sees no change.
+            Rubric.Score score = score(false, List.of(), ms);
             var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(),
                     "Failed (" + f.failureClass + ")", base == null ? null : base.name(), null, changed, commands,
-                    gates, ms, f.getMessage(), f.detail);
+                    gates, ms, f.getMessage(), f.detail, notes(), score);
             String text = summary.markdown();
             String path = writeSummary(text);
             return new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),
-                    f.failureClass, f.getMessage(), f.detail, List.copyOf(gates), path, text, ms);
+                    f.failureClass, f.getMessage(), f.detail, List.copyOf(gates), path, text, ms,
+                    score == null ? null : score.score());
+        }
+
+        /** The rubric's score of the finished run, or null when it cannot be scored (the outcome stands without). */
+        private Rubric.Score score(boolean succeeded, List<Summary.ChangedFile> changed, long ms) {
+            try {
+                Duration sla = policy == null ? null : Durations.parse(policy.sla().runTime());
+                var outcome = new Rubric.Outcome(succeeded, patch == null ? List.of() : patch.touchedPaths(),
+                        changed.stream().map(c -> new Rubric.Change(c.path(), c.added(), c.removed())).toList(),
+                        gates, Duration.ofMillis(ms), sla, order.attempt());
+                return rubric.get().score(outcome);
+            } catch (RuntimeException e) {
+                log.warn("cannot score patch {} with the rubric: {}", order.patchId(), e.toString());
+                return null;
+            }
+        }
+
+        private Patch.Notes notes() {
+            return patch == null ? null : patch.notes();
         }
 
         /** Writes the summary and returns its path relative to home, or null when it could not be written. */

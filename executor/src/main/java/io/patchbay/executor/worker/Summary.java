@@ -1,10 +1,19 @@
 package io.patchbay.executor.worker;
 
+import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.work.GateResult;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The markdown summary of one run of a patch, as written next to the workspaces and put in its event. */
+/**
+ * The markdown summary of one run of a patch, as written next to the workspaces and put in its
+ * event: the outcome, a diffstat, every command and gate with exit code, duration and output tail,
+ * the rubric's score with a reason per criterion, and the submitter's notes.
+ *
+ * @param notes what the submitter asked to keep beside the outcome (Node-runner patches carry them); may be null
+ * @param score the self-evaluation rubric's score; null when the patch was not scored
+ */
 record Summary(
         String title,
         String patchId,
@@ -18,7 +27,16 @@ record Summary(
         List<GateResult> gates,
         long durationMs,
         String reason,
-        String detail) {
+        String detail,
+        Patch.Notes notes,
+        Rubric.Score score) {
+
+    Summary(String title, String patchId, String domain, int attempt, String outcome, String baseCommit, String commit,
+            List<ChangedFile> changedFiles, List<CommandRun> commands, List<GateResult> gates, long durationMs,
+            String reason, String detail) {
+        this(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles, commands, gates, durationMs,
+                reason, detail, null, null);
+    }
 
     /** One file of the commit, with the lines it adds and removes (both 0 for a binary file). */
     record ChangedFile(String path, String change, int added, int removed) {}
@@ -43,6 +61,9 @@ record Summary(
             row(md, "Commit", "`" + commit + "`");
         }
         row(md, "Duration", durationMs + " ms");
+        if (score != null) {
+            row(md, "Score", score.headline() + (score.passed() ? "" : ", below the pass score"));
+        }
         md.append('\n');
         if (reason != null) {
             md.append("## Why\n\n").append(reason).append("\n\n");
@@ -60,6 +81,9 @@ record Summary(
                         .append(" | ").append(f.removed()).append(" |\n");
             }
             md.append('\n');
+            if (commit != null) {
+                md.append(diffstat()).append("\n\n");
+            }
         }
         if (!commands.isEmpty()) {
             md.append("## Commands\n\n");
@@ -85,7 +109,61 @@ record Summary(
                 fenced(md, g.outputTail());
             }
         }
+        selfEvaluation(md);
+        notes(md);
         return md.toString();
+    }
+
+    /** {@code 3 files changed, 10 insertions(+), 2 deletions(-)}, as git prints it. */
+    String diffstat() {
+        int added = changedFiles.stream().mapToInt(ChangedFile::added).sum();
+        int removed = changedFiles.stream().mapToInt(ChangedFile::removed).sum();
+        return changedFiles.size() + (changedFiles.size() == 1 ? " file" : " files") + " changed, " + added
+                + (added == 1 ? " insertion(+), " : " insertions(+), ") + removed
+                + (removed == 1 ? " deletion(-)" : " deletions(-)");
+    }
+
+    private void selfEvaluation(StringBuilder md) {
+        if (score == null) {
+            return;
+        }
+        md.append("## Self-evaluation\n\n");
+        md.append("Score **").append(score.headline()).append("**: ")
+                .append(score.passed() ? "it reaches the rubric's pass score." : "below the rubric's pass score; worth a look.")
+                .append("\n\n");
+        md.append("| criterion | met | points | why |\n|---|---|---:|---|\n");
+        for (Rubric.Reason r : score.reasons()) {
+            md.append("| ").append(oneLine(r.criterion())).append(" | ").append(r.met() ? "yes" : "no").append(" | ")
+                    .append(r.points()).append("/").append(r.weight()).append(" | ").append(oneLine(r.sentence()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private void notes(StringBuilder md) {
+        if (notes == null) {
+            return;
+        }
+        boolean any = !notes.successCriteria().isEmpty() || notes.rollbackPlan() != null || notes.summaryFile() != null
+                || notes.origin() != null;
+        if (!any) {
+            return;
+        }
+        md.append("## Notes from the submitter\n\n");
+        if (notes.origin() != null) {
+            md.append("From: ").append(oneLine(notes.origin())).append("\n\n");
+        }
+        if (!notes.successCriteria().isEmpty()) {
+            md.append("### Success criteria\n\n");
+            notes.successCriteria().forEach(c -> md.append("- ").append(oneLine(c)).append('\n'));
+            md.append('\n');
+        }
+        if (notes.rollbackPlan() != null) {
+            md.append("### Rollback plan\n\n").append(notes.rollbackPlan().strip()).append("\n\n");
+        }
+        if (notes.summaryFile() != null) {
+            md.append("The submitter expects this summary at `").append(oneLine(notes.summaryFile())).append("`.\n\n");
+        }
     }
 
     private static void row(StringBuilder md, String key, String value) {

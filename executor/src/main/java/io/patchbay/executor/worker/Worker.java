@@ -1,6 +1,7 @@
 package io.patchbay.executor.worker;
 
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.WorkOrder;
@@ -79,13 +80,28 @@ public final class Worker implements AutoCloseable {
     private volatile long stopDeadlineNanos;
     private volatile boolean failed;
 
+    /** Scores finished patches with the rubric shipped with patchbay. */
     public Worker(WorkerConfig config, Supplier<ExecutionContract> contract, Clock clock) {
-        this(config, new PatchRunner(config.home(), contract, clock, config.workerId())::run,
+        this(config, contract, PatchRunner.defaultRubric(), clock);
+    }
+
+    /**
+     * @param rubric read for every finished patch, so a reloaded rubric scores the next one
+     */
+    public Worker(WorkerConfig config, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock) {
+        this(config, orders(new PatchRunner(config.home(), contract, rubric, clock, config.workerId()),
+                        new WorkspaceKeeper(config.home(), contract, clock)),
                 () -> new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                         new ByteArrayDeserializer()),
                 () -> new KafkaProducer<>(producerProperties(config), Topics.KEY.serializer(),
                         Topics.WORK_RESULT.serializer()),
                 clock);
+    }
+
+    /** Patches go to the patch runner, tasks on a working tree to the keeper. */
+    static OrderRunner orders(PatchRunner patches, WorkspaceKeeper workspaces) {
+        return (order, progress, cancellation) -> order.forWorkspace() ? workspaces.run(order)
+                : patches.run(order, progress, cancellation);
     }
 
     Worker(WorkerConfig config, OrderRunner runner, Supplier<Consumer<String, byte[]>> consumerFactory,
@@ -332,6 +348,9 @@ public final class Worker implements AutoCloseable {
                     && o.attempt() > 0) {
                 return o;
             }
+            if (o != null && o.domain() != null && o.forWorkspace() && o.workspace().action() != null) {
+                return o;
+            }
             log.error("skipping an unusable work order at {}-{}@{}", r.topic(), r.partition(), r.offset());
         } catch (RuntimeException ex) {
             log.error("skipping a work order that cannot be read at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
@@ -442,30 +461,38 @@ public final class Worker implements AutoCloseable {
     }
 
     private void execute(InFlight f, WorkOrder order) {
-        MDC.put("patchId", order.patchId());
+        if (order.patchId() != null) {
+            MDC.put("patchId", order.patchId());
+        }
         boolean acknowledged = false;
         try {
             WorkResult terminal;
             try {
                 terminal = runner.run(order, this::sendProgress, f.cancellation);
             } catch (RuntimeException e) {
-                log.error("order of patch {} attempt {} crashed the runner", order.patchId(), order.attempt(), e);
-                terminal = new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),
-                        FailureClass.INFRASTRUCTURE, "the worker crashed: " + e, null, List.of(), null, null, 0);
+                log.error("order {} crashed the runner", describe(order), e);
+                terminal = order.forWorkspace() ? WorkspaceKeeper.unanswerable(order, e, clock)
+                        : new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),
+                                FailureClass.INFRASTRUCTURE, "the worker crashed: " + e, null, List.of(), null, null, 0);
             }
             producer.send(new ProducerRecord<>(Topics.RESULTS, order.domain(), terminal))
                     .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
             acknowledged = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.info("order of patch {} attempt {} stopped by shutdown; it will be redelivered", order.patchId(),
-                    order.attempt());
+            log.info("order {} stopped by shutdown; it will be redelivered", describe(order));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("the result of patch {} attempt {} was not acknowledged", order.patchId(), order.attempt(), e);
+            log.error("the result of order {} was not acknowledged", describe(order), e);
         } finally {
             completions.add(new Completion(f, acknowledged));
             MDC.remove("patchId");
         }
+    }
+
+    private static String describe(WorkOrder order) {
+        return order.forWorkspace()
+                ? order.workspace().action() + " " + order.workspace().check() + " of domain " + order.domain()
+                : "of patch " + order.patchId() + " attempt " + order.attempt();
     }
 
     private void sendProgress(WorkResult r) {

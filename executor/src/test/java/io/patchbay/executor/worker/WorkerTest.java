@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.policy.ContractLoader;
+import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
+import io.patchbay.contracts.work.WorkspaceTask;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,7 +86,11 @@ class WorkerTest {
     }
 
     private void start(TopicPartition... partitions) {
-        worker = new Worker(new WorkerConfig("127.0.0.1:1", home, "w-test"), this::runOrder, () -> consumer,
+        start(this::runOrder, partitions);
+    }
+
+    private void start(OrderRunner runner, TopicPartition... partitions) {
+        worker = new Worker(new WorkerConfig("127.0.0.1:1", home, "w-test"), runner, () -> consumer,
                 () -> producer, Clock.systemUTC());
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(partitions));
@@ -195,6 +202,25 @@ class WorkerTest {
             acknowledgeAll();
             return Long.valueOf(2).equals(consumer.committedOffset(P0));
         });
+    }
+
+    @Test
+    void workspaceTaskIsAnsweredByTheKeeperAndItsOffsetCommitted() {
+        ExecutionContract contract = ContractLoader.parse(
+                "version: t\ndomains:\n  main:\n    workspace: ws/main\n".getBytes(StandardCharsets.UTF_8), "t");
+        Workspaces.ensure(contract, home);
+        Clock clock = Clock.systemUTC();
+        start(Worker.orders(new PatchRunner(home, () -> contract, clock, "w-test"),
+                new WorkspaceKeeper(home, () -> contract, clock)), P0);
+        add(P0, 0, "main", Json.bytes(WorkOrder.of("main", new WorkspaceTask(WorkspaceTask.VERIFY, 4, null, null),
+                Instant.now())));
+
+        await().until(() -> producer.history().size() == 1);
+        WorkResult answer = producer.history().get(0).value();
+        assertThat(answer).isInstanceOf(WorkResult.WorkspaceVerified.class);
+        assertThat(((WorkResult.WorkspaceVerified) answer).check()).isEqualTo(4);
+        acknowledgeAll();
+        await().until(() -> Long.valueOf(1).equals(consumer.committedOffset(P0)));
     }
 
     @Test

@@ -11,17 +11,21 @@ import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.socket_mode.SocketModeClient;
 import io.javalin.config.RoutesConfig;
+import io.patchbay.contracts.view.Digest;
 import io.patchbay.ingest.CommandPublisher;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,7 @@ public final class SlackService implements AutoCloseable {
     private volatile boolean closed;
     private SocketModeApp socketMode;
     private SlackEventFeed feed;
+    private DigestPoster digestPoster;
 
     public SlackService(SlackSettings settings, CommandPublisher publisher, Clock clock) {
         this.settings = settings;
@@ -244,6 +249,23 @@ public final class SlackService implements AutoCloseable {
         feed.start();
     }
 
+    /**
+     * Starts posting the daily digest when the settings configure one.
+     *
+     * @param digests the digest of a period {@code [since, until)}: the watchdog's {@code Views::digest}
+     * @return the poster, also for posting on demand; empty when no digest is configured
+     */
+    public synchronized Optional<DigestPoster> startDigest(BiFunction<Instant, Instant, Digest> digests, Clock clock) {
+        if (settings.digest() == null) {
+            return Optional.empty();
+        }
+        if (digestPoster == null) {
+            digestPoster = new DigestPoster(outbox, settings.digest(), digests, clock);
+            digestPoster.start();
+        }
+        return Optional.of(digestPoster);
+    }
+
     /** Where events go to be told in Slack; fed by {@link #startNotifier} or directly. */
     public SlackNotifier notifier() {
         return notifier;
@@ -271,6 +293,11 @@ public final class SlackService implements AutoCloseable {
         }
         if (f != null) {
             f.close();
+        }
+        synchronized (this) {
+            if (digestPoster != null) {
+                digestPoster.close();
+            }
         }
         if (socketMode != null) {
             try {

@@ -38,6 +38,7 @@ import java.util.TreeMap;
  * @param outboxCapacity messages waiting for Slack beyond this are dropped with a log line
  * @param maxAttempts tries per message before it is dropped
  * @param maxFileBytes uploaded files above this are refused
+ * @param digest when and where the daily digest is posted; null posts none
  */
 public record SlackSettings(
         String signingSecret,
@@ -50,7 +51,8 @@ public record SlackSettings(
         Duration perChannelInterval,
         int outboxCapacity,
         int maxAttempts,
-        long maxFileBytes) {
+        long maxFileBytes,
+        DigestSchedule digest) {
 
     public static final String ENV_SIGNING_SECRET = "PATCHBAY_SLACK_SIGNING_SECRET";
     public static final String ENV_BOT_TOKEN = "PATCHBAY_SLACK_BOT_TOKEN";
@@ -116,6 +118,14 @@ public record SlackSettings(
         maxFileBytes = maxFileBytes <= 0 ? 1024 * 1024 : maxFileBytes;
     }
 
+    /** Without a daily digest. */
+    public SlackSettings(String signingSecret, String botToken, String appToken, Map<String, SlackDomain> domains,
+            Path stateDir, String apiUrl, List<String> fileUrlPrefixes, Duration perChannelInterval, int outboxCapacity,
+            int maxAttempts, long maxFileBytes) {
+        this(signingSecret, botToken, appToken, domains, stateDir, apiUrl, fileUrlPrefixes, perChannelInterval,
+                outboxCapacity, maxAttempts, maxFileBytes, null);
+    }
+
     /** Default limits: 1 message a second per channel, 1000 waiting, 5 tries, 1 MiB files, Slack's own API. */
     public static SlackSettings of(String signingSecret, String botToken, Map<String, SlackDomain> domains, Path stateDir) {
         return new SlackSettings(signingSecret, botToken, null, domains, stateDir, null, null, null, 0, 0, 0);
@@ -123,18 +133,23 @@ public record SlackSettings(
 
     public SlackSettings withAppToken(String token) {
         return new SlackSettings(signingSecret, botToken, token, domains, stateDir, apiUrl, fileUrlPrefixes,
-                perChannelInterval, outboxCapacity, maxAttempts, maxFileBytes);
+                perChannelInterval, outboxCapacity, maxAttempts, maxFileBytes, digest);
     }
 
     /** Sends every Web API call and file download to {@code url} (a local fake Slack in tests). */
     public SlackSettings withApiUrl(String url, List<String> filePrefixes) {
         return new SlackSettings(signingSecret, botToken, appToken, domains, stateDir, url, filePrefixes,
-                perChannelInterval, outboxCapacity, maxAttempts, maxFileBytes);
+                perChannelInterval, outboxCapacity, maxAttempts, maxFileBytes, digest);
     }
 
     public SlackSettings withOutbox(Duration interval, int capacity, int attempts) {
         return new SlackSettings(signingSecret, botToken, appToken, domains, stateDir, apiUrl, fileUrlPrefixes,
-                interval, capacity, attempts, maxFileBytes);
+                interval, capacity, attempts, maxFileBytes, digest);
+    }
+
+    public SlackSettings withDigest(DigestSchedule schedule) {
+        return new SlackSettings(signingSecret, botToken, appToken, domains, stateDir, apiUrl, fileUrlPrefixes,
+                perChannelInterval, outboxCapacity, maxAttempts, maxFileBytes, schedule);
     }
 
     /** The domain a channel is mapped to. */
@@ -148,7 +163,21 @@ public record SlackSettings(
     }
 
     /** The file's layout. */
-    record File(String signingSecret, String botToken, String appToken, Map<String, SlackDomain> domains) {}
+    record File(String signingSecret, String botToken, String appToken, Map<String, SlackDomain> domains,
+            DigestFile digest) {}
+
+    /** The digest as written in the file; the hour defaults to 8 and the zone to UTC. */
+    record DigestFile(String channel, Integer hour, String zone) {
+        DigestSchedule schedule() {
+            try {
+                return new DigestSchedule(channel, hour == null ? 8 : hour,
+                        zone == null || zone.isBlank() ? null : java.time.ZoneId.of(zone.strip()));
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("the digest's zone '" + zone + "' is not a time zone such as "
+                        + "UTC or Europe/Berlin", e);
+            }
+        }
+    }
 
     /**
      * Reads the settings; empty when Slack is not configured (no file and no bot token in the environment).
@@ -157,7 +186,7 @@ public record SlackSettings(
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Optional<SlackSettings> load(Path file, Map<String, String> env, Path stateDir) {
-        File f = new File(null, null, null, null);
+        File f = new File(null, null, null, null, null);
         if (file != null && Files.isRegularFile(file)) {
             try {
                 File read = Json.yaml().readValue(Files.readAllBytes(file), File.class);
@@ -175,7 +204,8 @@ public record SlackSettings(
                     pick(env.get(ENV_SIGNING_SECRET), f.signingSecret()),
                     pick(env.get(ENV_BOT_TOKEN), f.botToken()),
                     pick(env.get(ENV_APP_TOKEN), f.appToken()),
-                    f.domains(), stateDir, env.get(ENV_API_URL), null, null, 0, 0, 0));
+                    f.domains(), stateDir, env.get(ENV_API_URL), null, null, 0, 0, 0,
+                    f.digest() == null ? null : f.digest().schedule()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException((file == null ? "" : file + ": ") + e.getMessage(), e);
         }
@@ -193,6 +223,6 @@ public record SlackSettings(
     @Override
     public String toString() {
         return "SlackSettings[domains=" + domains.keySet() + ", socketMode=" + socketMode() + ", stateDir=" + stateDir
-                + ", apiUrl=" + (apiUrl == null ? "slack.com" : apiUrl) + "]";
+                + ", apiUrl=" + (apiUrl == null ? "slack.com" : apiUrl) + ", digest=" + digest + "]";
     }
 }

@@ -1,0 +1,189 @@
+package io.patchbay.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.event.EventBody;
+import io.patchbay.contracts.event.HashChain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Freeze-verify end to end on the embedded broker: a workspace edited behind patchbay's back is
+ * found within the contract's check interval, the domain freezes and its patches wait, health says
+ * so, and an operator's unfreeze (reset, then adopt) lets them run.
+ */
+class DriftIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path home;
+
+    static Patchbay patchbay;
+    static PatchbayClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // The default contract, with a check every second so that drift is found while the test waits.
+        String contract = new String(DriftIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
+                StandardCharsets.UTF_8).replace("driftCheckInterval: 5m", "driftCheckInterval: 1s");
+        assertThat(contract).contains("driftCheckInterval: 1s");
+        Files.createDirectories(home.resolve("contracts/sot"));
+        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
+        patchbay = Patchbay.start(PatchbayConfig.local(home).withPorts(0, 0));
+        client = new PatchbayClient(patchbay);
+        await().atMost(WAIT).until(() -> client.get("/health/ready").status() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (patchbay != null) {
+            patchbay.close();
+        }
+    }
+
+    private static Path workspace() {
+        return home.resolve("var/workspaces/main");
+    }
+
+    private static String submit(String file, String content) throws Exception {
+        String body = "{\"domain\":\"main\",\"title\":\"Write " + file + "\",\"files\":[{\"path\":\"" + file
+                + "\",\"content\":\"" + content + "\\n\"}],\"gates\":[{\"name\":\"written\",\"fileContains\":{\"path\":\""
+                + file + "\",\"text\":\"" + content + "\"}}]}";
+        PatchbayClient.Reply reply = client.submit("application/json", body, null);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        return reply.json().path("id").asText();
+    }
+
+    private static void awaitStatus(String id, String status) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> client.status(id), s -> s.equals(status));
+    }
+
+    /** The domain-level events of main of that type, oldest first. */
+    private static <T extends EventBody> List<T> domainEvents(Class<T> type) {
+        return client.events().stream().filter(e -> "main".equals(e.domain()) && e.patchId() == null)
+                .map(Event::body).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static <T extends EventBody> T awaitNext(Class<T> type, int seenBefore) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> domainEvents(type), l -> l.size() > seenBefore).get(seenBefore);
+    }
+
+    private static JsonNode health() throws Exception {
+        return client.get("/health").json();
+    }
+
+    private static String head() throws Exception {
+        try (Git git = Git.open(workspace().toFile())) {
+            return git.getRepository().resolve("HEAD").getName();
+        }
+    }
+
+    private static void unfreeze(String mode) {
+        var out = new StringWriter();
+        int code = new CommandLine(new DomainCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+                .execute("unfreeze", "main", "--" + mode, "--url", client.base(), "--token-file",
+                        home.resolve("var/secrets/submit-token").toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("\"mode\":\"" + mode + "\"");
+    }
+
+    @Test
+    void workspaceEditedBehindPatchbaysBackFreezesTheDomainUntilAnOperatorResetsOrAdoptsIt() throws Exception {
+        String first = submit("docs/first.md", "first");
+        awaitStatus(first, "Succeeded");
+        String applied = head();
+        await("a check after the patch records its commit").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> domainEvents(EventBody.Snapshot.class).stream().anyMatch(s -> s.commitId().equals(applied)));
+
+        // Behind patchbay's back: a tracked file edited and a new one left lying around.
+        String readme = Files.readString(workspace().resolve("README.md"));
+        Files.writeString(workspace().resolve("README.md"), readme + "Edited by hand.\n");
+        Files.writeString(workspace().resolve("stray.txt"), "nobody asked for this\n");
+
+        EventBody.DriftFound drift = awaitNext(EventBody.DriftFound.class, 0);
+        assertThat(drift.expectedCommit()).isEqualTo(applied);
+        assertThat(drift.detail()).contains("modified README.md").contains("untracked stray.txt");
+        await().atMost(WAIT).until(() -> health().path("domains").path("main").path("frozen").asBoolean());
+        JsonNode frozen = health();
+        assertThat(frozen.path("status").asText()).isEqualTo("degraded");
+        assertThat(frozen.path("reasons").toString()).contains("main is frozen").contains("README.md");
+
+        String waiting = submit("docs/second.md", "second");
+        awaitStatus(waiting, "Queued");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> client.status(waiting).equals("Queued"));
+        assertThat(workspace().resolve("docs/second.md")).doesNotExist();
+
+        unfreeze("reset");
+        assertThat(awaitNext(EventBody.DomainUnfrozen.class, 0).mode()).isEqualTo("reset");
+        awaitStatus(waiting, "Succeeded");
+        assertThat(Files.readString(workspace().resolve("README.md"))).isEqualTo(readme);
+        assertThat(workspace().resolve("stray.txt")).doesNotExist();
+        assertThat(workspace().resolve("docs/second.md")).exists();
+        await().atMost(WAIT).until(() -> !health().path("domains").path("main").path("frozen").asBoolean());
+
+        // Again, and this time the operator keeps the edit.
+        String beforeAdopt = head();
+        Files.writeString(workspace().resolve("README.md"), readme + "Kept on purpose.\n");
+        assertThat(awaitNext(EventBody.DriftFound.class, 1).detail()).contains("modified README.md");
+        String third = submit("docs/third.md", "third");
+        awaitStatus(third, "Queued");
+
+        unfreeze("adopt");
+        assertThat(awaitNext(EventBody.DomainUnfrozen.class, 1).mode()).isEqualTo("adopt");
+        awaitStatus(third, "Succeeded");
+        try (Git git = Git.open(workspace().toFile())) {
+            Optional<RevCommit> adopted = java.util.stream.StreamSupport.stream(git.log().call().spliterator(), false)
+                    .filter(c -> c.getFullMessage().contains("Adopted-By: http:local")).findFirst();
+            assertThat(adopted).isPresent();
+            assertThat(adopted.get().getParent(0).getName()).isEqualTo(beforeAdopt);
+        }
+        assertThat(Files.readString(workspace().resolve("README.md"))).contains("Kept on purpose.");
+        assertThat(HashChain.verify(client.events())).isEmpty();
+    }
+
+    @Test
+    void finishedPatchesAreScoredAndTheDigestCarriesTheScoreAndTheChainHead() throws Exception {
+        String id = submit("docs/scored.md", "scored");
+        awaitStatus(id, "Succeeded");
+
+        EventBody.Succeeded done = client.events().stream().filter(e -> id.equals(e.patchId()))
+                .map(Event::body).filter(EventBody.Succeeded.class::isInstance).map(EventBody.Succeeded.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(done.score()).isNotNull().isBetween(0.0, 1.0);
+        assertThat(client.get("/v1/patches/" + id + "/summary").body()).contains("## Self-evaluation")
+                .contains("| gates-passed | yes | 4/4 |");
+
+        Event last = client.events().stream().filter(e -> "main".equals(e.domain())).reduce((a, b) -> b).orElseThrow();
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode main = null;
+            for (JsonNode d : client.get("/v1/digest?since=1h").json().path("domains")) {
+                if (d.path("domain").asText().equals("main")) {
+                    main = d;
+                }
+            }
+            assertThat(main).isNotNull();
+            assertThat(main.path("outcomes").path("meanScore").isNumber()).isTrue();
+            assertThat(main.path("lastSeq").asLong()).isGreaterThanOrEqualTo(last.seq());
+            assertThat(main.path("headHash").asText()).hasSize(64);
+        });
+    }
+}
