@@ -9,32 +9,19 @@ import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.event.HashChain;
 import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Patch;
-import io.patchbay.contracts.policy.ContractLoader;
-import io.patchbay.contracts.policy.ExecutionContract;
-import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
 import io.patchbay.contracts.work.WorkspaceTask;
-import io.patchbay.executor.testing.MutableClock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The decider's half of freeze-verify: verify orders, freezing on drift, and unfreezing by adopt or reset. */
-class FreezeVerifyTest {
+class FreezeVerifyTest extends DeciderTestBase {
 
-    private static final String CONTRACT = """
+    private static final String FREEZE_CONTRACT = """
             version: "test-1"
             domains:
               main:
@@ -45,48 +32,18 @@ class FreezeVerifyTest {
                 driftCheckInterval: 1m
             """;
 
-    private static final Submitter ALICE = Submitter.http("alice");
     private static final Submitter OPS = Submitter.http("ops");
-    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final Duration INTERVAL = Duration.ofMinutes(1);
 
-    @TempDir
-    Path stateDir;
-
-    private final MutableClock clock = new MutableClock(T0);
-    private final ExecutionContract contract = ContractLoader.parse(CONTRACT.getBytes(StandardCharsets.UTF_8), "test");
-    private final List<Event> allEvents = new ArrayList<>();
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, Command> commands;
-    private TestInputTopic<String, WorkResult> results;
-    private TestOutputTopic<String, Event> events;
-    private TestOutputTopic<String, WorkOrder> work;
-
     @BeforeEach
-    void start() {
-        var props = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:1", stateDir));
-        driver = new TopologyTestDriver(DeciderTopology.build(() -> contract, clock), props, T0);
-        commands = driver.createInputTopic(Topics.COMMANDS, Topics.KEY.serializer(), Topics.COMMAND.serializer());
-        results = driver.createInputTopic(Topics.RESULTS, Topics.KEY.serializer(), Topics.WORK_RESULT.serializer());
-        events = driver.createOutputTopic(Topics.EVENTS, Topics.KEY.deserializer(), Topics.EVENT.deserializer());
-        work = driver.createOutputTopic(Topics.WORK, Topics.KEY.deserializer(), Topics.WORK_ORDER.deserializer());
-    }
-
-    @AfterEach
-    void stop() {
-        driver.close();
+    void freezeContract() {
+        contract.set(parse(FREEZE_CONTRACT));
     }
 
     // ---- helpers ----------------------------------------------------------------------------
 
     private void submit(String id) {
-        Patch p = new Patch(id, "main", "Write " + id, null, null, null, List.of(FileChange.write(id + ".txt", id)),
-                null, null, null);
-        commands.pipeInput("main", new Command.Submit(p, ALICE, clock.instant()));
-    }
-
-    private void result(WorkResult r) {
-        results.pipeInput(r.domain(), r);
+        submit(patch(id, "main", id + ".txt", id));
     }
 
     private void succeed(String id, String commit) {
@@ -98,19 +55,8 @@ class FreezeVerifyTest {
         commands.pipeInput("main", new Command.Unfreeze("main", mode, OPS, clock.instant()));
     }
 
-    private void tick(Duration d) {
-        clock.advance(d);
-        driver.advanceWallClockTime(d);
-    }
-
     private List<Event> drain() {
-        List<Event> out = events.readValuesToList();
-        allEvents.addAll(out);
-        return out;
-    }
-
-    private static List<String> types(List<Event> es) {
-        return es.stream().map(Event::type).toList();
+        return drainEvents();
     }
 
     private List<WorkOrder> orders() {
