@@ -12,6 +12,7 @@ import io.patchbay.contracts.patch.PatchFormatException;
 import io.patchbay.contracts.patch.PatchReader.Format;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,6 +45,8 @@ public final class HttpInbox implements AutoCloseable {
 
     public static final String PATH = "/v1/patches";
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    /** Bodies up to this many times the limit are read to their end before the 413. */
+    private static final long DRAIN_FACTOR = 8;
     public static final int DEFAULT_REQUESTS_PER_MINUTE = 120;
     public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
     static final int MAX_IDEMPOTENCY_KEYS = 100_000;
@@ -373,6 +376,13 @@ public final class HttpInbox implements AutoCloseable {
     private byte[] readBody(Context ctx) throws IOException {
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxBodyBytes()) {
+            if (declared <= DRAIN_FACTOR * config.maxBodyBytes()) {
+                // A client still sending when the 413 comes sees a broken pipe instead of the answer;
+                // for a body only somewhat over the limit, reading it to the end is cheaper than that.
+                try (InputStream in = ctx.bodyInputStream()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
             return null;
         }
         try (InputStream in = ctx.bodyInputStream()) {

@@ -4,6 +4,7 @@ import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.Alerts;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.PatchStatus;
@@ -45,6 +46,8 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
 
     private ProcessorContext<String, Alert> context;
     private ViewStores stores;
+
+    private static final Duration RECENT = Duration.ofMinutes(10);
 
     EventFoldProcessor(Clock clock, Supplier<ExecutionContract> contract, Duration checkEvery) {
         this.clock = clock;
@@ -94,9 +97,14 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
             stores.freezes().put(e.domain(), new Freeze(e.domain(), e.at(), e.seq(), drift.expectedCommit(),
                     drift.actualCommit(), drift.detail()));
             log.warn("{} is frozen: drift found at #{}: {}", e.domain(), e.seq(), drift.detail());
+            alertIfRecent(e, new Alert(e.domain(), Alerts.DRIFT_FOUND, null, drift.actualCommit(), List.of(), e.at(),
+                    e.domain() + " is frozen: its workspace is not what the log says (" + drift.detail()
+                            + "); unfreeze it with --adopt or --reset"));
         } else if (e.body() instanceof EventBody.DomainUnfrozen unfrozen) {
             stores.freezes().delete(e.domain());
             log.info("{} unfrozen ({}) by {}", e.domain(), unfrozen.mode(), unfrozen.by());
+            alertIfRecent(e, new Alert(e.domain(), Alerts.UNFROZEN, null, unfrozen.mode(), List.of(), e.at(),
+                    e.domain() + " was unfrozen (" + unfrozen.mode() + ") by " + unfrozen.by()));
         } else if (e.patchId() != null) {
             d = foldPatch(d, e);
         }
@@ -191,6 +199,16 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
     private Instant oldestPending(String domain) {
         List<KeyValue<String, Long>> pending = StoreReads.longestHeld(stores.pendingSince(), domain);
         return pending.isEmpty() ? null : Instant.ofEpochMilli(pending.get(0).value);
+    }
+
+    /**
+     * Drift is told on {@code patchbay.alerts} when it happens; rebuilding the views from an old
+     * log must not raise it again.
+     */
+    private void alertIfRecent(Event e, Alert alert) {
+        if (contract != null && Duration.between(e.at(), clock.instant()).compareTo(RECENT) < 0) {
+            send(alert);
+        }
     }
 
     private void send(Alert alert) {

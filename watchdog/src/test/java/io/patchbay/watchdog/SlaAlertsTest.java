@@ -96,6 +96,26 @@ class SlaAlertsTest {
     }
 
     @Test
+    void driftAndUnfreezeAreToldOnTheAlertsTopicWhenTheyHappen() {
+        t.pipe(log.next("main", null, new io.patchbay.contracts.event.EventBody.DriftFound("aaa", "bbb",
+                "README.md modified")));
+        List<Alert> drift = t.alerts();
+        assertThat(drift).extracting(Alert::kind).containsExactly("DriftFound");
+        assertThat(drift.get(0).message()).contains("main is frozen").contains("README.md modified");
+
+        t.pipe(log.next("main", null, new io.patchbay.contracts.event.EventBody.DomainUnfrozen("reset", io.patchbay.contracts.command.Submitter.http("ops"))));
+        assertThat(t.alerts()).extracting(Alert::kind).containsExactly("Unfrozen");
+    }
+
+    @Test
+    void driftReadBackFromAnOldLogRaisesNoAlertAgain() {
+        EventLog old = new EventLog(T0.minus(Duration.ofHours(2)));
+        t.pipe(old.next("main", null, new io.patchbay.contracts.event.EventBody.DriftFound("aaa", "bbb", "x")));
+        assertThat(t.alerts()).isEmpty();
+        assertThat(t.views.freeze("main")).isPresent();
+    }
+
+    @Test
     void breachStaysOpenInTheAlertsViewUntilItsRecovery() {
         t.pipe(log.next("main", "p1", submitted("p1", "main", "one")),
                 log.next("main", "p2", submitted("p2", "main", "two")));

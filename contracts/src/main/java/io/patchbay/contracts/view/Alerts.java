@@ -9,6 +9,10 @@ public final class Alerts {
     public static final String SLA_RECOVERED = "SlaRecovered";
     /** A patch has been in flight longer than the contract's run time. */
     public static final String STUCK = "Stuck";
+    /** A workspace differs from what the log says it should be; the domain is frozen. */
+    public static final String DRIFT_FOUND = "DriftFound";
+    /** An operator unfroze a domain. */
+    public static final String UNFROZEN = "Unfrozen";
     /** An edited execution contract that could not be used; the previous one stays in force. */
     public static final String CONTRACT_INVALID = "ContractInvalid";
     /** The domain of alerts about the whole installation rather than one domain. */

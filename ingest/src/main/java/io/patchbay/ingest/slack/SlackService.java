@@ -59,7 +59,8 @@ public final class SlackService implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private SocketModeApp socketMode;
-    private SlackEventFeed feed;
+    private SlackFeed<io.patchbay.contracts.event.Event> feed;
+    private SlackFeed<io.patchbay.contracts.view.Alert> alertFeed;
     private DigestPoster digestPoster;
 
     public SlackService(SlackSettings settings, CommandPublisher publisher, Clock clock) {
@@ -245,8 +246,13 @@ public final class SlackService implements AutoCloseable {
         if (feed != null) {
             throw new IllegalStateException("the Slack notifier was already started");
         }
-        feed = SlackEventFeed.on(bootstrapServers, notifier::on);
+        feed = SlackFeed.events(bootstrapServers, notifier::on);
         feed.start();
+        AlertPoster alerts = new AlertPoster(settings, outbox);
+        if (alerts.hasChannels()) {
+            alertFeed = SlackFeed.alerts(bootstrapServers, alerts::on);
+            alertFeed.start();
+        }
     }
 
     /**
@@ -273,7 +279,7 @@ public final class SlackService implements AutoCloseable {
 
     /** Connected to Slack, and following the events when the notifier was started. */
     public boolean isRunning() {
-        SlackEventFeed f = feed;
+        SlackFeed<?> f = feed;
         return started && !closed && (f == null || f.isRunning());
     }
 
@@ -287,12 +293,17 @@ public final class SlackService implements AutoCloseable {
         closed = true;
         started = false;
         starter.shutdownNow();
-        SlackEventFeed f;
+        SlackFeed<?> f;
+        SlackFeed<?> a;
         synchronized (this) {
             f = feed;
+            a = alertFeed;
         }
         if (f != null) {
             f.close();
+        }
+        if (a != null) {
+            a.close();
         }
         synchronized (this) {
             if (digestPoster != null) {

@@ -69,7 +69,13 @@ public record SlackSettings(
     }
 
     /** What Slack may do with one domain. */
-    public record SlackDomain(List<String> channels, Submitters submitters, List<String> approvers, Boolean fourEyes) {
+    public record SlackDomain(List<String> channels, Submitters submitters, List<String> approvers, Boolean fourEyes,
+            String alertChannel) {
+
+        public SlackDomain(List<String> channels, Submitters submitters, List<String> approvers, Boolean fourEyes) {
+            this(channels, submitters, approvers, fourEyes, null);
+        }
+
         public SlackDomain {
             channels = channels == null ? List.of() : List.copyOf(channels);
             submitters = submitters == null ? new Submitters(null, null) : submitters;

@@ -17,13 +17,13 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-class SlackEventFeedTest {
+class SlackFeedTest {
 
     private static final TopicPartition EVENTS_0 = new TopicPartition(Topics.EVENTS, 0);
 
     @Test
     void readsOnlyCommittedEventsAndCommitsAfterHandingThemOver() {
-        assertThat(SlackEventFeed.consumerConfig("127.0.0.1:9092"))
+        assertThat(SlackFeed.consumerConfig("127.0.0.1:9092"))
                 .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var consumer = new MockConsumer<String, Event>("earliest");
@@ -36,7 +36,7 @@ class SlackEventFeedTest {
             consumer.addRecord(new ConsumerRecord<>(Topics.EVENTS, 0, 0, "main", accepted));
             consumer.addRecord(new ConsumerRecord<>(Topics.EVENTS, 0, 1, "main", started));
         });
-        var feed = new SlackEventFeed(consumer, e -> {
+        var feed = new SlackFeed<>(consumer, Topics.EVENTS, e -> {
             if (e.seq() == 1) {
                 throw new IllegalStateException("one bad reply does not stop the feed");
             }

@@ -1,6 +1,7 @@
 package io.patchbay.ingest.slack;
 
 import io.patchbay.contracts.event.Event;
+import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -16,30 +17,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code patchbay.events} (committed events only) and hands each one to the notifier. Kept
- * thin so that the notifier is tested by feeding it events. Offsets are committed after each batch
- * has been handed over; a crash between the two repeats a few Slack replies, never loses a patch.
+ * Reads one of patchbay's topics (committed records only) and hands each value to what tells Slack
+ * about it: events to the notifier, alerts to the alert poster. Kept thin so that those are tested
+ * by feeding them values. Offsets are committed after each batch has been handed over; a crash
+ * between the two repeats a few Slack messages, never loses one.
  */
-final class SlackEventFeed implements AutoCloseable {
+final class SlackFeed<T> implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(SlackEventFeed.class);
+    private static final Logger log = LoggerFactory.getLogger(SlackFeed.class);
     static final String GROUP_ID = "patchbay-slack-notifier";
+    static final String ALERTS_GROUP_ID = "patchbay-slack-alerts";
 
-    private final org.apache.kafka.clients.consumer.Consumer<String, Event> consumer;
-    private final Consumer<Event> sink;
+    private final org.apache.kafka.clients.consumer.Consumer<String, T> consumer;
+    private final String topic;
+    private final Consumer<T> sink;
     private final Thread thread;
     private volatile boolean running;
 
-    SlackEventFeed(org.apache.kafka.clients.consumer.Consumer<String, Event> consumer, Consumer<Event> sink) {
+    SlackFeed(org.apache.kafka.clients.consumer.Consumer<String, T> consumer, String topic, Consumer<T> sink) {
         this.consumer = consumer;
+        this.topic = topic;
         this.sink = sink;
-        this.thread = new Thread(this::run, "patchbay-slack-events");
+        this.thread = new Thread(this::run, "patchbay-slack-" + topic);
         this.thread.setDaemon(true);
     }
 
-    static SlackEventFeed on(String bootstrapServers, Consumer<Event> sink) {
-        return new SlackEventFeed(new KafkaConsumer<>(consumerConfig(bootstrapServers), Topics.KEY.deserializer(),
-                Topics.EVENT.deserializer()), sink);
+    /** The events, from the start on first run: a patch submitted before the notifier first ran still reaches its thread. */
+    static SlackFeed<Event> events(String bootstrapServers, Consumer<Event> sink) {
+        return new SlackFeed<>(new KafkaConsumer<>(consumerConfig(bootstrapServers), Topics.KEY.deserializer(),
+                Topics.EVENT.deserializer()), Topics.EVENTS, sink);
+    }
+
+    /** The alerts, from the end on first run: an alert channel hears what happens from now on, not the past. */
+    static SlackFeed<Alert> alerts(String bootstrapServers, Consumer<Alert> sink) {
+        var config = new java.util.HashMap<>(consumerConfig(bootstrapServers));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, ALERTS_GROUP_ID);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, ALERTS_GROUP_ID);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        return new SlackFeed<>(new KafkaConsumer<>(config, Topics.KEY.deserializer(), Topics.ALERT.deserializer()),
+                Topics.ALERTS, sink);
     }
 
     static Map<String, Object> consumerConfig(String bootstrapServers) {
@@ -47,17 +63,15 @@ final class SlackEventFeed implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
                 ConsumerConfig.CLIENT_ID_CONFIG, "patchbay-slack-notifier",
-                // The decider writes events in transactions: never tell Slack about one that was aborted.
+                // The decider and watchdog write in transactions: never tell Slack about something aborted.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                // From the start on first run: events of a patch submitted before the notifier first
-                // subscribed still reach its thread; patches without a thread are passed over.
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     }
 
     void start() {
         running = true;
-        consumer.subscribe(List.of(Topics.EVENTS));
+        consumer.subscribe(List.of(topic));
         thread.start();
     }
 
@@ -68,22 +82,22 @@ final class SlackEventFeed implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                ConsumerRecords<String, Event> records;
+                ConsumerRecords<String, T> records;
                 try {
                     records = consumer.poll(Duration.ofMillis(500));
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
-                    log.warn("reading {} for Slack failed; trying again: {}", Topics.EVENTS, e.getMessage());
+                    log.warn("reading {} for Slack failed; trying again: {}", topic, e.getMessage());
                     continue;
                 }
-                for (ConsumerRecord<String, Event> r : records) {
+                for (ConsumerRecord<String, T> r : records) {
                     try {
                         if (r.value() != null) {
                             sink.accept(r.value());
                         }
                     } catch (RuntimeException e) {
-                        log.warn("a Slack reply for event {}-{}@{} failed: {}", r.topic(), r.partition(), r.offset(),
+                        log.warn("a Slack message for {}-{}@{} failed: {}", r.topic(), r.partition(), r.offset(),
                                 e.toString());
                     }
                 }
@@ -93,7 +107,7 @@ final class SlackEventFeed implements AutoCloseable {
                     } catch (WakeupException e) {
                         break;
                     } catch (KafkaException e) {
-                        log.warn("cannot commit the Slack notifier's position: {}", e.getMessage());
+                        log.warn("cannot commit the Slack feed's position on {}: {}", topic, e.getMessage());
                     }
                 }
             }

@@ -1,0 +1,62 @@
+package io.patchbay.ingest.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.Alerts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlertPosterTest {
+
+    @TempDir
+    Path state;
+
+    private final SlackOutboxTest.ScriptedSlack slack = new SlackOutboxTest.ScriptedSlack();
+    private final SlackOutbox outbox = new SlackOutbox(slack, Duration.ofMillis(1), 10, 2);
+
+    @AfterEach
+    void close() {
+        outbox.close();
+    }
+
+    private AlertPoster poster() {
+        var withChannel = new SlackSettings.SlackDomain(List.of("C0MAIN"), null, null, null, "C0ALERTS");
+        var without = new SlackSettings.SlackDomain(List.of("C0OPS"), null, null, null);
+        return new AlertPoster(SlackSettings.of("s", "xoxb-t", Map.of("main", withChannel, "ops", without), state), outbox);
+    }
+
+    @Test
+    void postsADomainsAlertToItsAlertChannelOnly() {
+        AlertPoster poster = poster();
+        assertThat(poster.hasChannels()).isTrue();
+        poster.on(new Alert("main", Alerts.SLA_BREACHED, "sla.queueDepth=1", "3", List.of("p1", "p2"), Instant.EPOCH,
+                "main: 3 patches wait, more than the limit of 1"));
+        poster.on(new Alert("ops", Alerts.STUCK, "sla.runTime=5m", "PT6M", List.of("p9"), Instant.EPOCH, "ops: stuck"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 1);
+        assertThat(slack.posted.get(0)).startsWith("C0ALERTS:").contains("SlaBreached").contains("`main`")
+                .contains("limit sla.queueDepth=1, now 3").contains("`p1`, `p2`");
+    }
+
+    @Test
+    void installationWideAlertsGoToEveryAlertChannel() {
+        poster().on(new Alert(Alerts.ALL_DOMAINS, Alerts.CONTRACT_INVALID, null, "bad", List.of(), Instant.EPOCH,
+                "The edited execution contract is not valid"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 1);
+        assertThat(slack.posted.get(0)).startsWith("C0ALERTS:").contains("ContractInvalid").doesNotContain("limit");
+    }
+
+    @Test
+    void noAlertChannelMeansNothingToPost() {
+        var none = new SlackSettings.SlackDomain(List.of("C0MAIN"), null, null, null);
+        assertThat(new AlertPoster(SlackSettings.of("s", "t", Map.of("main", none), state), outbox).hasChannels()).isFalse();
+    }
+}
