@@ -174,6 +174,7 @@ public final class Patchbay implements AutoCloseable {
                     SlackSettings.load(var.resolve("secrets/slack.yml"), env, var.resolve("slack"));
             if (slackSettings.isPresent()) {
                 slack = new SlackService(slackSettings.get(), publisher, Clock.systemUTC());
+                slack.routeChannelsBy(channel -> contract.get().domainOfSlackChannel(channel));
                 services.put("slack", slack::isRunning);
             }
         }

@@ -45,6 +45,14 @@ final class SlackIntake {
     private final CommandPublisher publisher;
     private final Clock clock;
 
+    /** The contract's channel → domain routes, for channels slack.yml does not map. */
+    private volatile java.util.function.Function<String, java.util.Optional<String>> contractRoutes =
+            channel -> java.util.Optional.empty();
+
+    void routeChannelsBy(java.util.function.Function<String, java.util.Optional<String>> routes) {
+        this.contractRoutes = routes;
+    }
+
     SlackIntake(SlackSettings settings, SlackApi api, SlackOutbox outbox, PatchThreads threads, DeliveryLog deliveries,
             CommandPublisher publisher, Clock clock) {
         this.settings = settings;
@@ -176,7 +184,7 @@ final class SlackIntake {
     }
 
     private Checked check(byte[] bytes, Format format, String explicitDomain, String user, String channel) {
-        String channelDomain = settings.domainOfChannel(channel).orElse(null);
+        String channelDomain = settings.domainOfChannel(channel).or(() -> contractRoutes.apply(channel)).orElse(null);
         Patch patch;
         try {
             // A domain typed by the person binds; the channel's domain is only a default.

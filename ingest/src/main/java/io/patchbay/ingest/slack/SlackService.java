@@ -186,6 +186,14 @@ public final class SlackService implements AutoCloseable {
     }
 
     /** Serves Bolt at {@value #EVENTS_PATH} (not registered without a signing secret, i.e. Socket Mode only). */
+    /**
+     * Channels that slack.yml does not map take their domain from here: the execution contract's
+     * {@code routes.slackChannels}, asked at each message so that a contract edit applies at once.
+     */
+    public void routeChannelsBy(java.util.function.Function<String, java.util.Optional<String>> routes) {
+        intake.routeChannelsBy(routes);
+    }
+
     public void addRoutes(RoutesConfig routes) {
         if (settings.signingSecret() != null) {
             routes.post(EVENTS_PATH, ctx -> adapter.handle(ctx, started));

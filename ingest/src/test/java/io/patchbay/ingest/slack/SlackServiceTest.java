@@ -198,6 +198,18 @@ class SlackServiceTest {
     }
 
     @Test
+    void aChannelSlackYmlDoesNotMapTakesItsDomainFromTheContractsRoutes() throws Exception {
+        startService();
+        service.routeChannelsBy(channel -> "C0ROUTED".equals(channel) ? java.util.Optional.of("main")
+                : java.util.Optional.empty());
+
+        postMessage("Ev2r", ALICE, "C0ROUTED", "1700000000.000250", codeBlock(Samples.DIFF));
+
+        submittedId();
+        assertThat(submits().get(0).patch().domain()).isEqualTo("main");
+    }
+
+    @Test
     void readsAJsonEnvelopeAndIgnoresMessagesWithoutCodeBlocks() throws Exception {
         startService();
 
