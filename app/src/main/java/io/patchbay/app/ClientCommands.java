@@ -76,8 +76,21 @@ final class ClientCommands {
         }
     }
 
-    /** approve, reject, retry, release, discard, cancel. */
-    abstract static class Action implements Callable<Integer> {
+    /** The operator actions, by their sub-command name, with what each one does. */
+    static final java.util.Map<String, String> ACTIONS = new java.util.LinkedHashMap<>();
+
+    static {
+        ACTIONS.put("approve", "Approve a patch that awaits approval.");
+        ACTIONS.put("reject", "Reject a patch that has not started.");
+        ACTIONS.put("retry", "Run a patch waiting for its retry now, or release it from quarantine.");
+        ACTIONS.put("release", "Release a patch from quarantine back into its queue.");
+        ACTIONS.put("discard", "Discard a quarantined patch for good.");
+        ACTIONS.put("cancel", "Cancel a queued patch, or stop and roll back a running one.");
+    }
+
+    /** One operator action on a patch; which one is the name it was registered under (see {@link Main#commandLine()}). */
+    @Command(mixinStandardHelpOptions = true)
+    static final class Action implements Callable<Integer> {
         @Parameters(index = "0", description = "The patch id.")
         String id;
 
@@ -90,61 +103,11 @@ final class ClientCommands {
         @Spec
         CommandSpec spec;
 
-        abstract String action();
-
         @Override
         public Integer call() throws IOException, InterruptedException {
             String body = reason == null ? "" : io.patchbay.contracts.Json.canonical(java.util.Map.of("reason", reason));
-            return print(spec, api.post("/v1/patches/" + id + "/" + action(), "application/json",
+            return print(spec, api.post("/v1/patches/" + id + "/" + spec.name(), "application/json",
                     body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
-    }
-
-    @Command(name = "approve", description = "Approve a patch that awaits approval.")
-    static final class Approve extends Action {
-        @Override
-        String action() {
-            return "approve";
-        }
-    }
-
-    @Command(name = "reject", description = "Reject a patch that awaits approval.")
-    static final class Reject extends Action {
-        @Override
-        String action() {
-            return "reject";
-        }
-    }
-
-    @Command(name = "retry", description = "Run a patch waiting for its retry now, or release it from quarantine.")
-    static final class Retry extends Action {
-        @Override
-        String action() {
-            return "retry";
-        }
-    }
-
-    @Command(name = "release", description = "Release a patch from quarantine back into its queue.")
-    static final class Release extends Action {
-        @Override
-        String action() {
-            return "release";
-        }
-    }
-
-    @Command(name = "discard", description = "Discard a quarantined patch for good.")
-    static final class Discard extends Action {
-        @Override
-        String action() {
-            return "discard";
-        }
-    }
-
-    @Command(name = "cancel", description = "Cancel a queued patch, or stop and roll back a running one.")
-    static final class Cancel extends Action {
-        @Override
-        String action() {
-            return "cancel";
         }
     }
 }

@@ -18,12 +18,6 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             DomainCommand.class,
             ClientCommands.Status.class,
-            ClientCommands.Approve.class,
-            ClientCommands.Reject.class,
-            ClientCommands.Retry.class,
-            ClientCommands.Release.class,
-            ClientCommands.Discard.class,
-            ClientCommands.Cancel.class,
             AuditCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -33,7 +27,18 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with every sub-command, the operator actions among them (one class serves all six). */
+    static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new Main());
+        ClientCommands.ACTIONS.forEach((name, description) -> {
+            CommandLine action = new CommandLine(new ClientCommands.Action());
+            action.getCommandSpec().usageMessage().description(description);
+            line.addSubcommand(name, action);
+        });
+        return line;
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AppConfigTest {
 
@@ -44,6 +43,18 @@ class AppConfigTest {
     }
 
     @Test
+    void everyOperatorActionIsACommandNamedForIt() {
+        var out = new java.io.StringWriter();
+        int code = Main.commandLine().setOut(new java.io.PrintWriter(out)).execute("--help");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("approve", "reject", "retry", "release", "discard", "cancel", "check",
+                "audit", "domain");
+        var help = new java.io.StringWriter();
+        Main.commandLine().setOut(new java.io.PrintWriter(help)).execute("release", "--help");
+        assertThat(help.toString()).contains("Usage: patchbay release").contains("from quarantine back into its queue");
+    }
+
+    @Test
     void upRefusesAnInvalidContractNamingFileLineAndReason() throws Exception {
         Path contract = dir.resolve("bad.yml");
         Files.writeString(contract, "version: '1'\ndomains:\n  main:\n    workspace: w\n    pathz: {}\n");
@@ -52,7 +63,7 @@ class AppConfigTest {
         int code;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new Main()).execute("up", "--home", dir.toString(), "--contract", contract.toString());
+            code = Main.commandLine().execute("up", "--home", dir.toString(), "--contract", contract.toString());
         } finally {
             System.setErr(old);
         }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AuditCommandTest {
 
@@ -26,7 +25,7 @@ class AuditCommandTest {
 
     static Run cli(String... args) {
         var out = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute(args);
+        int code = Main.commandLine().setOut(new PrintWriter(out)).execute(args);
         return new Run(code, out.toString());
     }
 
