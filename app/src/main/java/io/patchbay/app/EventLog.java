@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,13 +31,23 @@ final class EventLog {
 
     /** Every committed event on {@code patchbay.events}, read from the beginning to the current end. */
     static List<Event> read(String bootstrapServers, Duration timeout) throws TimeoutException {
+        // An unreadable record is itself a finding of the audit: keep its place with a null.
+        return readTopic(bootstrapServers, Topics.EVENTS, EventLog::decode, timeout);
+    }
+
+    /**
+     * Every committed record of a topic, in log order (partition by partition, each in offset order),
+     * read from the beginning to the end the topic had when reading started.
+     */
+    static <V> List<V> readTopic(String bootstrapServers, String topic, Function<byte[], V> decode, Duration timeout)
+            throws TimeoutException {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
         try (var consumer = new KafkaConsumer<>(props, Topics.KEY.deserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(Topics.EVENTS, timeout).stream()
+            List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition))
                     .toList();
@@ -47,18 +58,15 @@ final class EventLog {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("the event log was not read to its end within " + timeout);
+                    throw new TimeoutException(topic + " was not read to its end within " + timeout);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
                     .thenComparingLong(ConsumerRecord::offset));
-            List<Event> events = new ArrayList<>(records.size());
-            for (ConsumerRecord<String, byte[]> r : records) {
-                // An unreadable record is itself a finding of the audit: keep its place with a null.
-                events.add(decode(r.value()));
-            }
-            return events;
+            List<V> values = new ArrayList<>(records.size());
+            records.forEach(r -> values.add(decode.apply(r.value())));
+            return values;
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.patchbay.contracts.event.EventBody;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +48,7 @@ class ContractReloadIT {
     void validEditTakesEffectAndInvalidEditKeepsTheContractAndRaisesAnAlert() throws Exception {
         Path file = home.resolve("contracts/sot/execution-contract.yml");
         Files.createDirectories(file.getParent());
-        String original = new String(ContractReloadIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8);
+        String original = TestContracts.shipped();
         Files.writeString(file, original);
         patchbay = Patchbay.start(PatchbayConfig.local(home).withPorts(0, 0));
         PatchbayClient client = new PatchbayClient(patchbay);

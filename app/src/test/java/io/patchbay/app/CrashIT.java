@@ -13,8 +13,6 @@ import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.ingest.KafkaCommandPublisher;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -199,10 +197,7 @@ class CrashIT {
     }
 
     private void writeContract() throws Exception {
-        String contract = new String(CrashIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8).replace("        - [\"true\"]\n", "        - [\"true\"]\n        - [\"sleep\"]\n");
-        Files.createDirectories(home.resolve("contracts/sot"));
-        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
+        TestContracts.install(home, TestContracts.withSleep());
     }
 
     private Process startExecutor() throws Exception {

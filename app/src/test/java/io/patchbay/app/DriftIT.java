@@ -9,7 +9,6 @@ import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.event.HashChain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +40,7 @@ class DriftIT {
     @BeforeAll
     static void start() throws Exception {
         // The default contract, with a check every second so that drift is found while the test waits.
-        String contract = new String(DriftIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8).replace("driftCheckInterval: 5m", "driftCheckInterval: 1s");
+        String contract = TestContracts.shipped().replace("driftCheckInterval: 5m", "driftCheckInterval: 1s");
         assertThat(contract).contains("driftCheckInterval: 1s");
         Files.createDirectories(home.resolve("contracts/sot"));
         Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,11 +32,7 @@ class HealthIT {
 
     /** The default contract with `sleep` allowed and a queue-depth limit of 1 for main. */
     private void writeContract() throws Exception {
-        String contract = new String(HealthIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8).replace("        - [\"true\"]\n", "        - [\"true\"]\n        - [\"sleep\"]\n")
-                .replaceFirst("queueDepth: \\d+", "queueDepth: 1");
-        Files.createDirectories(home.resolve("contracts/sot"));
-        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
+        TestContracts.install(home, TestContracts.withSleep().replaceFirst("queueDepth: \\d+", "queueDepth: 1"));
     }
 
     private PatchbayClient startOnOwnBroker() throws Exception {

@@ -12,13 +12,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** What a user or monitor does against a running patchbay: HTTP calls, and reading the event log. */
@@ -120,24 +116,13 @@ final class PatchbayClient {
                 .filter(Command.Submit.class::isInstance).map(Command.Submit.class::cast).toList();
     }
 
-    /** Every committed record of a topic, partition by partition, read from the beginning to the current end. */
+    /** Every committed record of a topic, as patchbay's own audit reads it. */
     static <V> List<V> readAll(String bootstrapServers, String topic, Deserializer<V> values) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (var consumer = new KafkaConsumer<>(props, Topics.KEY.deserializer(), values)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            List<V> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-            }
-            return out;
+        try {
+            return EventLog.readTopic(bootstrapServers, topic, bytes -> values.deserialize(topic, bytes),
+                    Duration.ofSeconds(20));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e.getMessage(), e);
         }
     }
 }

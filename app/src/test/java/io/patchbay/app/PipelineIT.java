@@ -36,11 +36,7 @@ class PipelineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // The default contract, with `sleep` allowed so that a test can hold a domain busy.
-        String contract = new String(PipelineIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8).replace("        - [\"true\"]\n", "        - [\"true\"]\n        - [\"sleep\"]\n");
-        Files.createDirectories(home.resolve("contracts/sot"));
-        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
+        TestContracts.install(home, TestContracts.withSleep());
         patchbay = Patchbay.start(PatchbayConfig.local(home).withPorts(0, 0));
         client = new PatchbayClient(patchbay);
         await().atMost(Duration.ofSeconds(60)).until(() -> client.get("/health/ready").status() == 200);

@@ -12,7 +12,6 @@ import io.patchbay.ingest.slack.SlackService;
 import io.patchbay.ingest.slack.SlackSettings;
 import io.patchbay.ingest.slack.SlackSigner;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +52,7 @@ class SlackIT {
     static void start() throws Exception {
         slack = new FakeSlack();
         // slack.yml says who may post a patch from where; the contract, which the decider applies, who may change main.
-        String contract = new String(SlackIT.class.getResourceAsStream("/sot/execution-contract.yml").readAllBytes(),
-                StandardCharsets.UTF_8).replaceFirst("slackUsers: \\[]", "slackUsers: [" + ALICE + "]");
+        String contract = TestContracts.shipped().replaceFirst("slackUsers: \\[]", "slackUsers: [" + ALICE + "]");
         Files.createDirectories(home.resolve("contracts/sot"));
         Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
         Files.createDirectories(home.resolve("var/secrets"));
