@@ -1,5 +1,7 @@
 package io.patchbay.executor.worker.apply;
 
+import io.patchbay.contracts.diff.FilePatch;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,12 @@
 package io.patchbay.executor.worker.apply;
 
 import io.patchbay.executor.worker.TreeGuard;
-import io.patchbay.executor.worker.apply.FilePatch.Known;
+import io.patchbay.contracts.diff.DiffException;
+import io.patchbay.contracts.diff.DiffReader;
+import io.patchbay.contracts.diff.FilePatch;
+import io.patchbay.contracts.diff.FilePatch.Known;
+import io.patchbay.contracts.diff.Hunk;
+import io.patchbay.contracts.diff.ParsedDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -13,12 +18,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -35,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * patches, several files (and several patches to one file) in one diff.
  *
  * <p>Where git's rules are not enough: a diff whose names lack {@code a/} and {@code b/} prefixes
- * gets its strip level from the working tree (the level at which the files it changes exist), as
- * {@code patch} would; a {@code Binary files differ} line without data is refused rather than
+ * gets its strip level from its own names ({@link DiffReader}), the same level the verdict judged; a {@code Binary files differ} line without data is refused rather than
  * skipped; symlinks and submodules are never created or changed; and every path passes the
  * {@link TreeGuard}.
  */
@@ -55,11 +57,12 @@ public final class DiffApplier {
 
     /** Works out everything the diff does and whether it applies, touching nothing. */
     public ApplyPlan check(byte[] diff) throws ApplyException, TreeGuard.Escape, IOException {
-        List<FilePatch> patches = parseAtStripLevel(diff);
-        if (patches.isEmpty()) {
-            throw new ApplyException("the diff changes no file");
-        }
-        return new Planner(patches).plan();
+        return check(read(diff));
+    }
+
+    /** Works out everything a diff read by {@link DiffReader} does and whether it applies, touching nothing. */
+    public ApplyPlan check(ParsedDiff diff) throws ApplyException, TreeGuard.Escape, IOException {
+        return new Planner(diff.files()).plan();
     }
 
     /** Applies the diff: all of it, or (with an exception) nothing. */
@@ -69,80 +72,13 @@ public final class DiffApplier {
         return plan;
     }
 
-    // ---- strip level ------------------------------------------------------------------------
-
-    private List<FilePatch> parseAtStripLevel(byte[] diff) throws ApplyException, IOException {
-        List<FilePatch> patches;
-        ApplyException asGitReadsIt = null;
+    /** Reads a diff with the reader the verdict uses; a diff that cannot be read does not apply either. */
+    public static ParsedDiff read(byte[] diff) throws ApplyException {
         try {
-            patches = DiffParser.parse(diff, -1);
-        } catch (ApplyException e) {
-            patches = null;
-            asGitReadsIt = e;
+            return DiffReader.read(diff);
+        } catch (DiffException e) {
+            throw new ApplyException(e.getMessage());
         }
-        if (patches != null && patches.stream().allMatch(FilePatch::prefixed)) {
-            return patches;
-        }
-        // No a/ b/ prefixes: the names' own shape is the first guess, the tree has the last word.
-        List<FilePatch> asWritten = parseOrNull(diff, 0);
-        List<FilePatch> hints = patches != null ? patches : asWritten;
-        boolean differ = hints != null && hints.stream().anyMatch(p -> p.stripHint() == 1);
-        int first = differ ? 1 : 0;
-        int deepest = asWritten == null ? 0 : asWritten.stream()
-                .flatMap(p -> Stream.of(p.oldName(), p.newName()))
-                .filter(Objects::nonNull)
-                .mapToInt(n -> (int) n.chars().filter(c -> c == '/').count())
-                .max().orElse(0);
-        var levels = new LinkedHashSet<Integer>();
-        levels.add(first);
-        for (int p = 0; p <= deepest; p++) {
-            levels.add(p);
-        }
-        for (int p : levels) {
-            List<FilePatch> candidate = p == 0 ? asWritten : parseOrNull(diff, p);
-            if (candidate != null && changedFilesExist(candidate)) {
-                if (p != first) {
-                    log.debug("the diff's names apply with {} leading component(s) removed", p);
-                }
-                return candidate;
-            }
-        }
-        List<FilePatch> fallback = parseOrNull(diff, first);
-        if (fallback != null) {
-            return fallback;
-        }
-        if (asGitReadsIt != null) {
-            throw asGitReadsIt;
-        }
-        return DiffParser.parse(diff, first);
-    }
-
-    private static List<FilePatch> parseOrNull(byte[] diff, int strip) {
-        try {
-            return DiffParser.parse(diff, strip);
-        } catch (ApplyException e) {
-            return null;
-        }
-    }
-
-    private boolean changedFilesExist(List<FilePatch> patches) throws IOException {
-        Set<String> made = new HashSet<>();
-        for (FilePatch p : patches) {
-            if (p.oldName() != null && p.created() != Known.YES && !made.contains(p.oldName())) {
-                try {
-                    Path at = guard.forDelete(p.oldName());
-                    if (!Files.isRegularFile(at, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(at)) {
-                        return false;
-                    }
-                } catch (TreeGuard.Escape e) {
-                    return false;
-                }
-            }
-            if (p.newName() != null) {
-                made.add(p.newName());
-            }
-        }
-        return true;
     }
 
     // ---- planning ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.patchbay.executor.worker.apply;
 
+import io.patchbay.contracts.diff.Hunk;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,7 +163,7 @@ final class TextImage {
     private static int hash(byte[] line) {
         int h = 0;
         for (byte b : line) {
-            if (!Names.isSpace((char) (b & 0xff))) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
                 h = h * 3 + (b & 0xff);
             }
         }

@@ -1,4 +1,4 @@
-package io.patchbay.executor.worker.apply;
+package io.patchbay.contracts.diff;
 
 import java.util.List;
 
@@ -22,25 +22,25 @@ import java.util.List;
  * @param binary     whether the change is binary
  * @param binaryData the binary change, or null when the diff only says that the files differ
  */
-record FilePatch(int line, boolean git, boolean prefixed, int stripHint, String oldName, String newName, Known created,
+public record FilePatch(int line, boolean git, boolean prefixed, int stripHint, String oldName, String newName, Known created,
         Known deleted, boolean rename, boolean copy, int oldMode, int newMode, String oldId, String newId,
         List<Hunk> hunks, boolean binary, BinaryHunk binaryData) {
 
     /** A yes or no that a traditional diff may leave open until the working tree is seen. */
-    enum Known { YES, NO, UNKNOWN }
+    public enum Known { YES, NO, UNKNOWN }
 
-    static final int REGULAR = 0100644;
-    static final int EXECUTABLE = 0100755;
-    static final int SYMLINK = 0120000;
-    static final int GITLINK = 0160000;
-    static final int TYPE_MASK = 0170000;
+    public static final int REGULAR = 0100644;
+    public static final int EXECUTABLE = 0100755;
+    public static final int SYMLINK = 0120000;
+    public static final int GITLINK = 0160000;
+    public static final int TYPE_MASK = 0170000;
 
-    FilePatch {
+    public FilePatch {
         hunks = List.copyOf(hunks);
     }
 
     /** The name to speak of in messages. */
-    String name() {
+    public String name() {
         return newName != null ? newName : oldName;
     }
 }

@@ -1,4 +1,4 @@
-package io.patchbay.executor.worker.apply;
+package io.patchbay.contracts.diff;
 
 import java.util.List;
 
@@ -12,10 +12,10 @@ import java.util.List;
  * @param leading  context lines before the first change
  * @param trailing context lines after the last change
  */
-record Hunk(int number, int line, int oldStart, int oldCount, int newStart, int newCount, int leading,
+public record Hunk(int number, int line, int oldStart, int oldCount, int newStart, int newCount, int leading,
         int trailing, List<byte[]> before, List<byte[]> after) {
 
-    Hunk {
+    public Hunk {
         before = List.copyOf(before);
         after = List.copyOf(after);
     }

@@ -1,4 +1,4 @@
-package io.patchbay.executor.worker.apply;
+package io.patchbay.contracts.diff;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -140,17 +140,42 @@ final class Names {
             return null;
         }
         // Unquoted on both sides: accept a name only if it shows up twice, exactly the same.
-        for (int len = 0; len < name.length(); len++) {
+        // The slashes are indexed once so that each blank costs a binary search, not a rescan:
+        // a line of many blanks and slashes stays linear.
+        int n = name.length();
+        int[] slashes = name.chars().map(c -> c).toArray();
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (name.charAt(i) == '/') {
+                slashes[count++] = i;
+            }
+        }
+        for (int len = 0; len < n; len++) {
             char c = name.charAt(len);
             if (c != ' ' && c != '\t') {
                 continue;
             }
-            if (len + 1 >= name.length()) {
+            if (len + 1 >= n) {
                 return null;
             }
-            String second = skipPrefix(p, name.substring(len + 1));
-            if (second != null && second.length() == len && name.startsWith(second)) {
-                return second;
+            int from = len + 1;
+            int secondStart;
+            if (p == 0) {
+                if (name.charAt(from) == '/') {
+                    continue;
+                }
+                secondStart = from;
+            } else {
+                int k = java.util.Arrays.binarySearch(slashes, 0, count, from);
+                int first = k >= 0 ? k : -k - 1;
+                int at = first + p - 1;
+                if (at >= count || slashes[at] == from) {
+                    continue;
+                }
+                secondStart = slashes[at] + 1;
+            }
+            if (n - secondStart == len && name.regionMatches(0, name, secondStart, len)) {
+                return name.substring(0, len);
             }
         }
         return null;
@@ -227,7 +252,17 @@ final class Names {
     }
 
     private static String squashSlashes(String name) {
-        return name.indexOf("//") < 0 ? name : name.replaceAll("/{2,}", "/");
+        if (name.indexOf("//") < 0) {
+            return name;
+        }
+        var out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '/' || out.length() == 0 || out.charAt(out.length() - 1) != '/') {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     // ---- timestamps -------------------------------------------------------------------------

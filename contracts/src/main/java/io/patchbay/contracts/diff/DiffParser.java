@@ -1,16 +1,13 @@
-package io.patchbay.executor.worker.apply;
+package io.patchbay.contracts.diff;
 
-import io.patchbay.executor.worker.apply.FilePatch.Known;
+import io.patchbay.contracts.diff.FilePatch.Known;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import org.eclipse.jgit.util.Base85;
 
 /**
  * Reads a unified diff the way {@code git apply} does: {@code diff --git} headers (renames, copies,
@@ -20,8 +17,6 @@ import org.eclipse.jgit.util.Base85;
  */
 final class DiffParser {
 
-    private static final Pattern HUNK_HEADER = Pattern.compile("^@@ -(\\d+)(?:,(\\d+))? \\+(\\d+)(?:,(\\d+))? @@");
-    private static final Pattern BINARY_DIFFERS = Pattern.compile("^(?:Binary files|Files) (.+) differ$");
     private static final int MAX_ID = 64;
 
     private final byte[] buf;
@@ -30,7 +25,10 @@ final class DiffParser {
     private int strip;
     private boolean stripKnown;
 
-    private DiffParser(byte[] diff, int strip) {
+    private final long maxBinaryBytes;
+
+    private DiffParser(byte[] diff, int strip, long maxBinaryBytes) {
+        this.maxBinaryBytes = maxBinaryBytes;
         byte[] b = diff;
         if (b.length > 0 && b[b.length - 1] != '\n') {
             // Transports trim a final newline; every line of a diff ends with one.
@@ -60,11 +58,11 @@ final class DiffParser {
      * @param strip the number of leading path components to drop, or -1 for git's default (1, or 0
      *              for traditional diffs whose names have no folder)
      */
-    static List<FilePatch> parse(byte[] diff, int strip) throws ApplyException {
-        return new DiffParser(diff, strip).parse();
+    static List<FilePatch> parse(byte[] diff, int strip, long maxBinaryBytes) throws DiffException {
+        return new DiffParser(diff, strip, maxBinaryBytes).parse();
     }
 
-    private List<FilePatch> parse() throws ApplyException {
+    private List<FilePatch> parse() throws DiffException {
         var out = new ArrayList<FilePatch>();
         int k = 0;
         while (k < lines) {
@@ -90,11 +88,11 @@ final class DiffParser {
                 h.deleted = Known.NO;
             }
             if (h.created == Known.YES && oldLines > 0) {
-                throw new ApplyException("the diff creates " + h.newName + " (line " + h.line
+                throw new DiffException("the diff creates " + h.newName + " (line " + h.line
                         + ") but its hunks expect old content");
             }
             if (h.deleted == Known.YES && newLines > 0) {
-                throw new ApplyException("the diff deletes " + h.oldName + " (line " + h.line
+                throw new DiffException("the diff deletes " + h.oldName + " (line " + h.line
                         + ") but its hunks leave content in it");
             }
             boolean binary = false;
@@ -106,13 +104,13 @@ final class DiffParser {
                     Read<BinaryHunk> forward = parseBinary(k + 1, h);
                     data = forward.value();
                     k = forward.next();
-                } else if (BINARY_DIFFERS.matcher(t).matches()) {
+                } else if (HeaderScan.binaryDiffers(t) != null) {
                     binary = true;
                     k++;
                 }
             }
             if (hunks.isEmpty() && !binary && !h.metadataChanges()) {
-                throw new ApplyException("the diff of " + h.name() + " (line " + h.line
+                throw new DiffException("the diff of " + h.name() + " (line " + h.line
                         + ") has a header but no change");
             }
             int hint = stripHint(h.oldLine, h.newLine);
@@ -155,20 +153,20 @@ final class DiffParser {
         }
     }
 
-    private Header findHeader(int from) throws ApplyException {
+    private Header findHeader(int from) throws DiffException {
         for (int k = from; k < lines; k++) {
             int len = end(k) - starts[k];
             if (len < 6) {
                 continue;
             }
-            if (startsWith(k, "@@ -") && HUNK_HEADER.matcher(text(k)).find()) {
-                throw new ApplyException("line " + (k + 1) + " of the diff starts a hunk without a file header: "
+            if (startsWith(k, "@@ -") && HeaderScan.isHunkHeader(text(k))) {
+                throw new DiffException("line " + (k + 1) + " of the diff starts a hunk without a file header: "
                         + text(k));
             }
-            Matcher binary = BINARY_DIFFERS.matcher(text(k));
-            if (binary.matches()) {
+            String binary = HeaderScan.binaryDiffers(text(k));
+            if (binary != null) {
                 // git skips this line of a plain `diff -r`; dropping a change silently is worse than refusing.
-                throw new ApplyException("line " + (k + 1) + " of the diff says binary files " + binary.group(1)
+                throw new DiffException("line " + (k + 1) + " of the diff says binary files " + binary
                         + " differ but carries no data; make the diff with git diff --binary");
             }
             if (buf.length - end(k) < 6) {
@@ -188,7 +186,7 @@ final class DiffParser {
         return null;
     }
 
-    private Header traditionalHeader(int k) throws ApplyException {
+    private Header traditionalHeader(int k) throws DiffException {
         String first = text(k).substring(4);
         String second = text(k + 1).substring(4);
         if (!stripKnown) {
@@ -237,12 +235,12 @@ final class DiffParser {
             }
         }
         if (name == null) {
-            throw new ApplyException("cannot find a file name in the diff at line " + (k + 1));
+            throw new DiffException("cannot find a file name in the diff at line " + (k + 1));
         }
         return h;
     }
 
-    private Header gitHeader(int k) throws ApplyException {
+    private Header gitHeader(int k) throws DiffException {
         var h = new Header();
         h.git = true;
         h.line = k + 1;
@@ -299,7 +297,7 @@ final class DiffParser {
             int extensions = (h.deleted == Known.YES ? 1 : 0) + (h.created == Known.YES ? 1 : 0)
                     + (h.rename ? 1 : 0) + (h.copy ? 1 : 0);
             if (extensions > 1) {
-                throw new ApplyException("the diff's header lines " + h.extensionLine + " and " + (i + 1)
+                throw new DiffException("the diff's header lines " + h.extensionLine + " and " + (i + 1)
                         + " contradict each other");
             }
             if (extensions > 0 && h.extensionLine == 0) {
@@ -312,14 +310,14 @@ final class DiffParser {
                 if (h.next == k + 1) {
                     return h;
                 }
-                throw new ApplyException("the git diff header at line " + (k + 1)
+                throw new DiffException("the git diff header at line " + (k + 1)
                         + " names no file when its first " + strip + " path component(s) are removed");
             }
             h.oldName = h.defName;
             h.newName = h.defName;
         }
         if ((h.newName == null && h.deleted != Known.YES) || (h.oldName == null && h.created != Known.YES)) {
-            throw new ApplyException("the git diff header at line " + (k + 1) + " lacks a file name");
+            throw new DiffException("the git diff header at line " + (k + 1) + " lacks a file name");
         }
         return h;
     }
@@ -342,37 +340,37 @@ final class DiffParser {
     }
 
     private String verifyName(Header h, String line, boolean isNull, String name, String side, int i)
-            throws ApplyException {
+            throws DiffException {
         if (name == null && !isNull) {
             return Names.find(line, null, strip, Names.TERM_TAB);
         }
         if (name != null) {
             if (isNull) {
-                throw new ApplyException("line " + (i + 1) + " of the diff should say /dev/null but names " + name);
+                throw new DiffException("line " + (i + 1) + " of the diff should say /dev/null but names " + name);
             }
             String another = Names.find(line, null, strip, Names.TERM_TAB);
             if (!name.equals(another)) {
-                throw new ApplyException("line " + (i + 1) + " of the diff names another " + side
+                throw new DiffException("line " + (i + 1) + " of the diff names another " + side
                         + " file than its header: " + another + " instead of " + name);
             }
         } else if (!Names.isDevNull(line)) {
-            throw new ApplyException("line " + (i + 1) + " of the diff should say /dev/null");
+            throw new DiffException("line " + (i + 1) + " of the diff should say /dev/null");
         }
         return name;
     }
 
-    private static int mode(String v, int i) throws ApplyException {
+    private static int mode(String v, int i) throws DiffException {
         int end = 0;
         while (end < v.length() && v.charAt(end) >= '0' && v.charAt(end) <= '7') {
             end++;
         }
         if (end == 0 || (end < v.length() && !Names.isSpace(v.charAt(end))) || end > 7) {
-            throw new ApplyException("line " + (i + 1) + " of the diff has an invalid mode: " + v);
+            throw new DiffException("line " + (i + 1) + " of the diff has an invalid mode: " + v);
         }
         return Integer.parseInt(v.substring(0, end), 8);
     }
 
-    private static void index(Header h, String v, int i) throws ApplyException {
+    private static void index(Header h, String v, int i) throws DiffException {
         int dots = v.indexOf("..");
         if (dots < 0 || dots > MAX_ID || v.indexOf('.') != dots) {
             return;
@@ -395,15 +393,15 @@ final class DiffParser {
     /** Something read from the diff, and the line after it. */
     private record Read<T>(T value, int next) {}
 
-    private Read<Hunk> parseHunk(int k, int number, Header h) throws ApplyException {
-        Matcher m = HUNK_HEADER.matcher(text(k));
-        if (!m.find()) {
+    private Read<Hunk> parseHunk(int k, int number, Header h) throws DiffException {
+        int[] numbers = HeaderScan.hunkNumbers(text(k), k + 1);
+        if (numbers == null) {
             throw corrupt(k, h);
         }
-        int oldStart = Integer.parseInt(m.group(1));
-        int oldCount = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
-        int newStart = Integer.parseInt(m.group(3));
-        int newCount = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
+        int oldStart = numbers[0];
+        int oldCount = numbers[1];
+        int newStart = numbers[2];
+        int newCount = numbers[3];
         int oldLeft = oldCount;
         int newLeft = newCount;
         int leading = 0;
@@ -480,16 +478,16 @@ final class DiffParser {
                 after), next);
     }
 
-    private static ApplyException corrupt(int k, Header h) {
-        return new ApplyException("the diff of " + h.name() + " is corrupt at line " + (k + 1));
+    private static DiffException corrupt(int k, Header h) {
+        return new DiffException("the diff of " + h.name() + " is corrupt at line " + (k + 1));
     }
 
     // ---- binary -----------------------------------------------------------------------------
 
-    private Read<BinaryHunk> parseBinary(int k, Header h) throws ApplyException {
+    private Read<BinaryHunk> parseBinary(int k, Header h) throws DiffException {
         Read<BinaryHunk> forward = binaryHunk(k, h);
         if (forward == null) {
-            throw new ApplyException("the binary patch of " + h.name() + " at line " + (k + 1)
+            throw new DiffException("the binary patch of " + h.name() + " at line " + (k + 1)
                     + " has neither literal nor delta data");
         }
         // The reverse hunk is optional; read it only to step over it.
@@ -497,7 +495,7 @@ final class DiffParser {
         return reverse == null ? forward : new Read<>(forward.value(), reverse.next());
     }
 
-    private Read<BinaryHunk> binaryHunk(int k, Header h) throws ApplyException {
+    private Read<BinaryHunk> binaryHunk(int k, Header h) throws DiffException {
         if (k >= lines) {
             return null;
         }
@@ -513,11 +511,14 @@ final class DiffParser {
         } else {
             return null;
         }
-        int expected;
-        try {
-            expected = Integer.parseInt(size.strip());
-        } catch (NumberFormatException e) {
-            throw new ApplyException("the binary patch of " + h.name() + " has a bad size at line " + (k + 1));
+        long expected = HeaderScan.number(size.strip());
+        if (expected < 0) {
+            throw new DiffException("the binary patch of " + h.name() + " has a bad size at line " + (k + 1));
+        }
+        if (expected > maxBinaryBytes) {
+            // Checked before reading the data: the size is the submitter's word, not yet a fact.
+            throw new DiffException("the binary patch of " + h.name() + " at line " + (k + 1) + " announces "
+                    + expected + " bytes; at most " + maxBinaryBytes + " are accepted");
         }
         var deflated = new ByteArrayOutputStream();
         int i = k + 1;
@@ -552,37 +553,37 @@ final class DiffParser {
         return new Read<>(new BinaryHunk(delta, inflate(deflated.toByteArray(), expected, k, h)), i);
     }
 
-    private static byte[] inflate(byte[] data, int size, int k, Header h) throws ApplyException {
+    private static byte[] inflate(byte[] data, long size, int k, Header h) throws DiffException {
         var inflater = new Inflater();
         try {
             inflater.setInput(data);
-            byte[] out = new byte[size];
-            int n = 0;
-            while (n < size && !inflater.finished()) {
-                int got = inflater.inflate(out, n, size - n);
+            // The output grows with what really inflates, so a false size allocates nothing.
+            var out = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            long n = 0;
+            while (n <= size && !inflater.finished()) {
+                int got = inflater.inflate(chunk, 0, (int) Math.min(chunk.length, size - n + 1));
                 if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break;
                 }
+                out.write(chunk, 0, got);
                 n += got;
             }
-            if (n == size && !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
-                n++;
-            }
             if (n != size || !inflater.finished()) {
-                throw new ApplyException("the binary patch of " + h.name() + " at line " + (k + 1)
+                throw new DiffException("the binary patch of " + h.name() + " at line " + (k + 1)
                         + " does not inflate to the " + size + " bytes it announces");
             }
-            return out;
+            return out.toByteArray();
         } catch (DataFormatException e) {
-            throw new ApplyException("the binary patch of " + h.name() + " at line " + (k + 1)
+            throw new DiffException("the binary patch of " + h.name() + " at line " + (k + 1)
                     + " is not valid compressed data: " + e.getMessage());
         } finally {
             inflater.end();
         }
     }
 
-    private static ApplyException corruptBinary(int k, Header h) {
-        return new ApplyException("the binary patch of " + h.name() + " is corrupt at line " + (k + 1));
+    private static DiffException corruptBinary(int k, Header h) {
+        return new DiffException("the binary patch of " + h.name() + " is corrupt at line " + (k + 1));
     }
 
     // ---- lines ------------------------------------------------------------------------------
