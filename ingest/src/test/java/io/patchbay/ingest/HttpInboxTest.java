@@ -154,7 +154,7 @@ class HttpInboxTest {
         assertThat(json(response).get("id").asText()).isEqualTo(expectedId(Samples.DIFF, PatchReader.Format.DIFF, "main"));
         assertThat(json(response).get("domain").asText()).isEqualTo("main");
         var patch = ((Command.Submit) producer.history().get(0).value()).patch();
-        assertThat(patch.diff()).isEqualTo(Samples.DIFF);
+        assertThat(patch.diff().text()).isEqualTo(Samples.DIFF);
         assertThat(patch.domain()).isEqualTo("main");
     }
 

@@ -2,6 +2,8 @@ package io.patchbay.contracts.patch;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.diff.DiffException;
+import io.patchbay.contracts.diff.DiffReader;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +17,7 @@ public record Patch(
         String title,
         Risk risk,
         String author,
-        String diff,
+        Diff diff,
         List<FileChange> files,
         List<List<String>> commands,
         List<Gate> gates,
@@ -36,9 +38,10 @@ public record Patch(
         }
     }
 
+    /** A patch whose diff is text (UTF-8). */
     public Patch(String id, String domain, String title, Risk risk, String author, String diff, List<FileChange> files,
             List<List<String>> commands, List<Gate> gates, Expect expect) {
-        this(id, domain, title, risk, author, diff, files, commands, gates, expect, null);
+        this(id, domain, title, risk, author, Diff.of(diff), files, commands, gates, expect, null);
     }
 
     public Patch {
@@ -76,15 +79,37 @@ public record Patch(
         return id == null || id.isBlank() ? withId(contentId()) : this;
     }
 
-    /** The paths this patch changes, from its diff headers and its file writes. */
+    /**
+     * The paths this patch changes: those its diff touches as {@link DiffReader} reads them (the
+     * reader the worker applies with), and its file writes. A diff that cannot be read adds none;
+     * {@link #diffProblem()} says why.
+     */
     @JsonIgnore
     public List<String> touchedPaths() {
         var paths = new java.util.LinkedHashSet<String>();
         if (diff != null) {
-            paths.addAll(DiffPaths.touched(diff));
+            try {
+                paths.addAll(DiffReader.read(diff.bytes()).touchedPaths());
+            } catch (DiffException e) {
+                // Judged by diffProblem(); the paths of an unreadable diff are unknown, not empty.
+            }
         }
         files.stream().map(FileChange::path).filter(Objects::nonNull).forEach(paths::add);
         return List.copyOf(paths);
+    }
+
+    /** Why this patch's diff cannot be read, or null when it has none or it reads. */
+    @JsonIgnore
+    public String diffProblem() {
+        if (diff == null) {
+            return null;
+        }
+        try {
+            DiffReader.read(diff.bytes());
+            return null;
+        } catch (DiffException e) {
+            return e.getMessage();
+        }
     }
 
     @JsonIgnore

@@ -14,8 +14,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns what people submit into a {@link Patch}: a JSON or YAML envelope, or a bare unified diff
@@ -58,8 +56,6 @@ public final class PatchReader {
         }
     }
 
-    private static final Pattern SUBJECT = Pattern.compile("(?m)^Subject:\\s*(?:\\[[^\\]]*\\]\\s*)?(.+)$");
-    private static final Pattern FROM = Pattern.compile("(?m)^From:\\s*(.+)$");
 
     private PatchReader() {}
 
@@ -83,15 +79,16 @@ public final class PatchReader {
         if (input == null || input.length == 0) {
             throw new PatchFormatException("the submission is empty");
         }
-        String text = utf8(input);
-        if (text.isBlank()) {
-            throw new PatchFormatException("the submission is empty");
-        }
+        refuseNul(input);
         Patch patch = switch (format) {
-            case JSON -> envelope(text, false, targets == null ? NodeTargets.NONE : targets);
-            case YAML -> envelope(text, true, targets == null ? NodeTargets.NONE : targets);
-            case DIFF -> bareDiff(text);
+            case JSON -> envelope(utf8(input), false, targets == null ? NodeTargets.NONE : targets);
+            case YAML -> envelope(utf8(input), true, targets == null ? NodeTargets.NONE : targets);
+            case DIFF -> bareDiff(input);
         };
+        if (patch.id() != null && !isValidId(patch.id())) {
+            throw new PatchFormatException("/id: the id '" + printable(patch.id())
+                    + "' does not match " + ID_RULE + " (letters, digits, '.', '_' and '-', at most 128)");
+        }
         if ((patch.domain() == null || patch.domain().isBlank()) && defaultDomain != null) {
             patch = patch.withDomain(defaultDomain);
         }
@@ -103,14 +100,37 @@ public final class PatchReader {
         return patch;
     }
 
-    private static String utf8(byte[] input) {
+    /** What a patch id may be: it shows up in file names, refs, commit trailers and URLs. */
+    public static final String ID_RULE = "[A-Za-z0-9._-]{1,128}";
+
+    /** Whether an id keeps to {@link #ID_RULE}; checked by hand, so a long id costs one pass. */
+    public static boolean isValidId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void refuseNul(byte[] input) {
         for (byte b : input) {
             if (b == 0) {
                 throw new PatchFormatException("the submission is binary (it contains NUL bytes), not a patch");
             }
         }
+    }
+
+    private static String utf8(byte[] input) {
+        String text;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(input))
@@ -118,6 +138,10 @@ public final class PatchReader {
         } catch (CharacterCodingException e) {
             throw new PatchFormatException("the submission is not UTF-8 text");
         }
+        if (text.isBlank()) {
+            throw new PatchFormatException("the submission is empty");
+        }
+        return text;
     }
 
     private static Patch envelope(String text, boolean yaml, NodeTargets targets) {
@@ -182,26 +206,54 @@ public final class PatchReader {
         static final SchemaCheck INSTANCE = SchemaCheck.of(SchemaCheck.PATCH, "patch");
     }
 
-    private static Patch bareDiff(String text) {
+    private static Patch bareDiff(byte[] input) {
+        // A byte-for-byte view: every marker looked for is ASCII, and the diff itself stays the bytes sent.
+        String text = new String(input, StandardCharsets.ISO_8859_1);
+        if (text.isBlank()) {
+            throw new PatchFormatException("the submission is empty");
+        }
         if (!looksLikeDiff(text)) {
             throw new PatchFormatException("the text is not a unified diff: no '--- ' / '+++ ' file headers or 'diff --git' line");
         }
         String title = null;
         String author = null;
-        String diff = text;
         int firstDiff = indexOfDiffStart(text);
         if (firstDiff > 0) {
-            String head = text.substring(0, firstDiff);
-            Matcher s = SUBJECT.matcher(head);
-            if (s.find()) {
-                title = s.group(1).trim();
+            String head = new String(input, 0, firstDiff, StandardCharsets.UTF_8);
+            title = mailHeader(head, "Subject:");
+            if (title != null && title.startsWith("[") && title.indexOf(']') > 0) {
+                // "[PATCH 1/3] Fix it" is titled "Fix it".
+                title = title.substring(title.indexOf(']') + 1).strip();
             }
-            Matcher f = FROM.matcher(head);
-            if (f.find()) {
-                author = f.group(1).trim();
-            }
+            author = mailHeader(head, "From:");
         }
-        return new Patch(null, null, title, null, author, diff, null, null, null, null, null);
+        return new Patch(null, null, title, null, author, Diff.of(input), null, null, null, null, null);
+    }
+
+    /** The value of the first line of {@code head} that starts with {@code name}, or null; a plain scan. */
+    private static String mailHeader(String head, String name) {
+        int at = 0;
+        while (at < head.length()) {
+            int end = head.indexOf('\n', at);
+            if (end < 0) {
+                end = head.length();
+            }
+            if (head.startsWith(name, at)) {
+                String value = head.substring(at + name.length(), end).strip();
+                if (!value.isEmpty()) {
+                    return value;
+                }
+            }
+            at = end + 1;
+        }
+        return null;
+    }
+
+    private static String printable(String s) {
+        var out = new StringBuilder();
+        s.codePoints().limit(140).forEach(c -> out.append(c < 0x20 || c == 0x7f ? "\\x" + Integer.toHexString(c)
+                : Character.toString(c)));
+        return out.toString();
     }
 
     static boolean looksLikeDiff(String text) {

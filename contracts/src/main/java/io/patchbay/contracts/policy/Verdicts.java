@@ -50,6 +50,11 @@ public final class Verdicts {
         }
         checkSubmitter(patch.domain(), policy, submitter, out);
         checkSize(patch, policy, out);
+        String diffProblem = patch.diffProblem();
+        if (diffProblem != null) {
+            // The worker reads the diff with the same reader: refusing here means it never gets that far.
+            out.add(new Violation("DIFF_INVALID", "diff", "The diff cannot be read: " + diffProblem + "."));
+        }
         for (String path : patch.touchedPaths()) {
             checkPath(path, policy, out);
         }
@@ -107,6 +112,16 @@ public final class Verdicts {
             out.add(new Violation("TOO_MANY_FILES", null, "The patch touches " + files + " files; the domain allows at most "
                     + policy.limits().files() + "."));
         }
+    }
+
+    /**
+     * What the contract says against one path, for the worker's last check before it writes: the
+     * contract may have changed since the verdict.
+     */
+    public static List<Violation> pathViolations(String path, DomainPolicy policy) {
+        var out = new ArrayList<Violation>();
+        checkPath(path, policy, out);
+        return out;
     }
 
     /** Checks one path as the patch names it, relative to the working tree. */

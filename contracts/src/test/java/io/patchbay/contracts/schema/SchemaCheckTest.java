@@ -3,6 +3,7 @@ package io.patchbay.contracts.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.patch.Diff;
 import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Gate;
 import io.patchbay.contracts.patch.Patch;
@@ -32,7 +33,7 @@ class SchemaCheckTest {
     @Test
     void theSchemaAcceptsEveryFieldOfACanonicalPatch() {
         var full = new Patch("p1", "main", "All fields", Risk.HIGH,
-                "Ann <ann@example.org>", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+                "Ann <ann@example.org>", Diff.of("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"),
                 List.of(FileChange.write("a", "x"),
                         FileChange.remove("b"),
                         FileChange.insertAfter("c", "x", "y"),

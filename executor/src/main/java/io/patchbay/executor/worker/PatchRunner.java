@@ -3,10 +3,12 @@ package io.patchbay.executor.worker;
 import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Gate;
 import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.event.Violation;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Durations;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
+import io.patchbay.contracts.policy.Verdicts;
 import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
@@ -281,11 +283,25 @@ public final class PatchRunner {
         }
 
         private void applyDiff(TreeGuard guard) throws Failure, IOException {
+            // The file writes come after the diff: check theirs first, so a refusal leaves the tree untouched.
+            for (FileChange f : patch.files()) {
+                String denied = contractDenies(f.path());
+                if (denied != null) {
+                    throw new Failure(FailureClass.PRECONDITION, denied, null);
+                }
+            }
             if (patch.diff() == null) {
                 return;
             }
             try {
-                ApplyPlan plan = new DiffApplier(guard).apply(patch.diff().getBytes(StandardCharsets.UTF_8));
+                ApplyPlan plan = new DiffApplier(guard).apply(patch.diff().bytes(), paths -> {
+                    for (String path : paths) {
+                        String denied = contractDenies(path);
+                        if (denied != null) {
+                            throw new ApplyException(denied);
+                        }
+                    }
+                });
                 diffPaths.addAll(plan.touchedPaths());
                 log.info("patch {}: the diff wrote {} file(s) and removed {}", order.patchId(), plan.writtenCount(),
                         plan.removedCount());
@@ -294,6 +310,17 @@ public final class PatchRunner {
             } catch (TreeGuard.Escape e) {
                 throw new Failure(FailureClass.DOES_NOT_APPLY, "refused: " + e.getMessage(), null);
             }
+        }
+
+        /**
+         * Why the contract as it is now refuses a path, or null. The verdict judged the same paths;
+         * this catches a contract changed since, right before the write.
+         */
+        private String contractDenies(String path) {
+            DomainPolicy now = contract.get().domain(order.domain()).orElse(policy);
+            List<Violation> found = Verdicts.pathViolations(path, now);
+            return found.isEmpty() ? null : "refused before writing: " + found.get(0).code() + ": "
+                    + found.get(0).message();
         }
 
         private void writeFiles(TreeGuard guard) throws Failure, IOException {

@@ -28,7 +28,7 @@ public final class TreeCheck {
         List<String> fromDiff = List.of();
         if (patch.diff() != null) {
             try {
-                fromDiff = new DiffApplier(guard).check(patch.diff().getBytes(StandardCharsets.UTF_8)).touchedPaths();
+                fromDiff = new DiffApplier(guard).check(patch.diff().bytes()).touchedPaths();
             } catch (ApplyException e) {
                 out.add(e.getMessage());
             } catch (TreeGuard.Escape e) {

@@ -176,7 +176,7 @@ class SlackServiceTest {
         Command.Submit submit = submits().get(0);
         assertThat(submit.by()).extracting(Submitter::channel, Submitter::id).containsExactly("slack", ALICE);
         assertThat(submit.patch().domain()).isEqualTo("main");
-        assertThat(submit.patch().diff()).isEqualTo(Samples.DIFF);
+        assertThat(submit.patch().diff().text()).isEqualTo(Samples.DIFF);
         assertThat(producer.history().get(0).topic()).isEqualTo(Topics.COMMANDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000100").size() == 1);
         FakeSlack.Call received = threadReplies("1700000000.000100").get(0);
@@ -333,7 +333,7 @@ class SlackServiceTest {
         assertThat(sendSigned("application/json", eventCallback("Ev12", fileShared)).statusCode()).isEqualTo(200);
 
         String id = submittedId();
-        assertThat(submits().get(0).patch().diff()).isEqualTo(Samples.DIFF);
+        assertThat(submits().get(0).patch().diff().text()).isEqualTo(Samples.DIFF);
         await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.001100").size() == 1);
         assertThat(threadReplies("1700000000.001100").get(0).field("text")).contains(id);
         assertThat(slack.calls("/files/F0DIFF")).isNotEmpty()

@@ -67,9 +67,25 @@ public final class DiffApplier {
 
     /** Applies the diff: all of it, or (with an exception) nothing. */
     public ApplyPlan apply(byte[] diff) throws ApplyException, TreeGuard.Escape, IOException {
+        return apply(diff, paths -> { });
+    }
+
+    /**
+     * Applies the diff after {@code admission} has seen every path it touches: all of it, or (when
+     * admission or the apply throws) nothing.
+     */
+    public ApplyPlan apply(byte[] diff, Admission admission) throws ApplyException, TreeGuard.Escape, IOException {
         ApplyPlan plan = check(diff);
+        admission.admit(plan.touchedPaths());
         plan.write();
         return plan;
+    }
+
+    /** The last word on the paths of a diff before anything is written. */
+    @FunctionalInterface
+    public interface Admission {
+        /** Throws when one of {@code paths} must not be written. */
+        void admit(List<String> paths) throws ApplyException;
     }
 
     /** Reads a diff with the reader the verdict uses; a diff that cannot be read does not apply either. */
