@@ -87,8 +87,9 @@ class PatchReaderTest {
         String diff = "--- README.orig\t2026-11-23 10:00:00.000000000 +0000\n+++ README\t2026-11-23 10:01:00.000000000 +0000\n"
                 + "@@ -1 +1 @@\n-a\n+b\n";
         Patch p = read(diff, PatchReader.Format.DIFF, "main");
-        assertThat(p.touchedPaths()).containsExactly("README.orig", "README");
-        assertThat(p.title()).startsWith("Change README.orig");
+        // As git apply reads it, and so the applier: the shorter name wins over its ".orig" twin.
+        assertThat(p.touchedPaths()).containsExactly("README");
+        assertThat(p.title()).isEqualTo("Change README");
     }
 
     @Test
@@ -97,7 +98,7 @@ class PatchReaderTest {
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> PatchReader.read(new byte[] {1, 0, 2}, PatchReader.Format.DIFF, "main"))
                 .hasMessageContaining("binary");
-        assertThatThrownBy(() -> PatchReader.read(new byte[] {(byte) 0xC3, (byte) 0x28}, PatchReader.Format.DIFF, "main"))
+        assertThatThrownBy(() -> PatchReader.read(new byte[] {(byte) 0xC3, (byte) 0x28}, PatchReader.Format.JSON, "main"))
                 .hasMessageContaining("UTF-8");
         assertThatThrownBy(() -> read("please fix the bug", PatchReader.Format.DIFF, "main"))
                 .hasMessageContaining("not a unified diff");
@@ -120,5 +121,41 @@ class PatchReaderTest {
         assertThat(PatchReader.Format.ofContentType("application/json; charset=utf-8")).isEqualTo(PatchReader.Format.JSON);
         assertThat(PatchReader.Format.ofContentType("text/x-diff")).isEqualTo(PatchReader.Format.DIFF);
         assertThat(PatchReader.Format.ofContentType("image/png")).isNull();
+    }
+
+    @Test
+    void refusesAnIdThatCouldForgeATrailer() {
+        String forged = "{\"id\":\"x\\n\\nPatch-Id: other\",\"domain\":\"main\","
+                + "\"files\":[{\"path\":\"a\",\"content\":\"b\"}]}";
+        assertThatThrownBy(() -> read(forged, PatchReader.Format.JSON, null))
+                .isInstanceOf(PatchFormatException.class)
+                .hasMessageContaining("/id")
+                .hasMessageContaining("[A-Za-z0-9._-]{1,128}");
+        String tooLong = "{\"id\":\"" + "a".repeat(129) + "\",\"domain\":\"main\","
+                + "\"files\":[{\"path\":\"a\",\"content\":\"b\"}]}";
+        assertThatThrownBy(() -> read(tooLong, PatchReader.Format.JSON, null)).isInstanceOf(PatchFormatException.class);
+        assertThat(read("{\"id\":\"fix-1.2_b\",\"domain\":\"main\",\"files\":[{\"path\":\"a\",\"content\":\"b\"}]}",
+                PatchReader.Format.JSON, null).id()).isEqualTo("fix-1.2_b");
+        assertThat(PatchReader.isValidId("x\n\nPatch-Id: other")).isFalse();
+    }
+
+    @Test
+    void keepsABareDiffToALatin1FileAsItsBytes() {
+        byte[] diff = new byte[] {'-', '-', '-', ' ', 'a', '/', 'm', '\n', '+', '+', '+', ' ', 'b', '/', 'm', '\n',
+            '@', '@', ' ', '-', '1', ' ', '+', '1', ' ', '@', '@', '\n', '-', (byte) 0xE9, '\n', '+', (byte) 0xC9, '\n'};
+        Patch p = PatchReader.read(diff, PatchReader.Format.DIFF, "main");
+        assertThat(p.diff().bytes()).isEqualTo(diff);
+        assertThat(p.touchedPaths()).containsExactly("m");
+        String json = io.patchbay.contracts.Json.canonical(p);
+        assertThat(json).contains("\"diff\":{\"base64\":");
+        Patch back = PatchReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), PatchReader.Format.JSON, null);
+        assertThat(back.diff()).isEqualTo(p.diff());
+        assertThat(back.contentId()).isEqualTo(p.contentId());
+    }
+
+    @Test
+    void aUtf8DiffIsStillAPlainStringInJson() {
+        Patch p = read("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", PatchReader.Format.DIFF, "main");
+        assertThat(io.patchbay.contracts.Json.canonical(p)).contains("\"diff\":\"--- a/x\\n");
     }
 }

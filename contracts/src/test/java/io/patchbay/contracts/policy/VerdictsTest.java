@@ -169,4 +169,47 @@ class VerdictsTest {
         assertThat(v.subject()).isEqualTo("../x");
         assertThat(v.message()).contains("'..'").contains("outside");
     }
+
+    @Test
+    void refusesADiffThatCannotBeReadWithTheReadersReason() {
+        Patch p = new Patch(null, "main", "t", null, null, "--- a/src/a.txt\n+++ b/src/a.txt\n@@ -99999999999,1 +1 @@\n-a\n+b\n",
+                null, null, null, null);
+        Verdict v = Verdicts.judge(p, CI, CONTRACT, NOW);
+        assertThat(v.violations()).extracting(Violation::code).containsExactly("DIFF_INVALID");
+        assertThat(v.violations().get(0).message()).contains("number too large");
+    }
+
+    @Test
+    void judgesBothSidesOfARenameAndTheSourceOfACopy() {
+        String rename = """
+                diff --git a/src/a.txt b/src/secret/a.txt
+                similarity index 100%
+                rename from src/a.txt
+                rename to src/secret/a.txt
+                """;
+        assertThat(codes(new Patch(null, "main", "t", null, null, rename, null, null, null, null), CI))
+                .containsExactly("PATH_DENIED");
+        String copy = """
+                diff --git a/src/secret/k.txt b/src/k.txt
+                similarity index 100%
+                copy from src/secret/k.txt
+                copy to src/k.txt
+                """;
+        assertThat(codes(new Patch(null, "main", "t", null, null, copy, null, null, null, null), CI))
+                .containsExactly("PATH_DENIED");
+    }
+
+    @Test
+    void judgesTheStrippedNameOfAQuotedGitHeader() {
+        String diff = """
+                diff --git "a/src/secret/k\\303\\251.txt" "b/src/secret/k\\303\\251.txt"
+                --- "a/src/secret/k\\303\\251.txt"
+                +++ "b/src/secret/k\\303\\251.txt"
+                @@ -1 +1 @@
+                -a
+                +b
+                """;
+        Verdict v = Verdicts.judge(new Patch(null, "main", "t", null, null, diff, null, null, null, null), CI, CONTRACT, NOW);
+        assertThat(v.violations()).extracting(Violation::subject).containsExactly("src/secret/k\u00e9.txt");
+    }
 }
