@@ -60,7 +60,10 @@ final class DryRun implements DryRunner {
         }
         Boolean applies = null;
         List<String> applyProblems = List.of();
-        if (c.domain(check.patch().domain()).isPresent()) {
+        if (!check.passes()) {
+            // The verdict first: a patch the contract refuses never reaches the applier, not even to try it.
+            lines.add("not tried against the working tree: the contract refuses it");
+        } else if (c.domain(check.patch().domain()).isPresent()) {
             Path tree = Workspaces.pathOf(c, home, check.patch().domain());
             if (!Files.isDirectory(tree.resolve(".git"))) {
                 applyProblems = List.of("the working tree " + tree + " does not exist yet");

@@ -284,6 +284,20 @@ public final class HttpInbox implements AutoCloseable {
         if (runner == null) {
             return Reply.problem(HttpStatus.NOT_IMPLEMENTED, "this process cannot run dry runs: it has no working trees");
         }
+        // The token's domains first, as for a real submission: a dry run is no way round them.
+        try {
+            Patch patch = SubmissionReader.read(body, format, domainParam, targets.get());
+            InboxToken token = tokens.get(tokenName);
+            if (patch.domain() != null && !token.allows(patch.domain())) {
+                log.info("refused a dry run for domain {} from token {}, which may not submit there", patch.domain(),
+                        tokenName);
+                return Reply.problem(HttpStatus.FORBIDDEN, "token '" + tokenName + "' may not submit to domain '"
+                        + patch.domain() + "'", List.of("/domain: '" + patch.domain() + "' is not one of "
+                        + String.join(", ", token.domains())), Map.of());
+            }
+        } catch (PatchFormatException e) {
+            // The dry run reports the format problems itself, without reaching a tree.
+        }
         DryRunner.Answer answer = runner.check(body, format, domainParam, Submitter.http(tokenName));
         log.info("dry run for token {}: {}", tokenName, answer.passes() ? "would pass" : "would not pass");
         return new Reply(answer.passes() ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_CONTENT, "application/json",

@@ -106,6 +106,30 @@ class PatchRunnerTest {
         return TreeSnapshot.of(tree);
     }
 
+    // ---- the contract at write time --------------------------------------------------------
+
+    @Test
+    void refusesAPathTheContractDeniesNowAndWritesNothing() throws Exception {
+        // Accepted under the old contract; the contract changed before the patch ran.
+        contract = parse(CONTRACT.replace("                workspace: ws/main\n",
+                "                workspace: ws/main\n                paths: {deny: [\"notes.txt\"]}\n"));
+        Map<String, String> before = snapshot();
+        String diff = "--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-one\n+ONE\n";
+
+        WorkResult r = run(patch("d1", diff, List.of(FileChange.write("other.txt", "x\n")), null, null));
+
+        assertThat(r).isInstanceOfSatisfying(WorkResult.Failed.class, f -> {
+            assertThat(f.failureClass().retriable()).isFalse();
+            assertThat(f.reason()).contains("PATH_DENIED").contains("notes.txt");
+        });
+        assertThat(snapshot()).isEqualTo(before);
+
+        WorkResult files = run(patch("d2", null, List.of(FileChange.write("notes.txt", "x\n")), null, null));
+        assertThat(files).isInstanceOfSatisfying(WorkResult.Failed.class,
+                f -> assertThat(f.reason()).contains("PATH_DENIED"));
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
     // ---- success ----------------------------------------------------------------------------
 
     @Test

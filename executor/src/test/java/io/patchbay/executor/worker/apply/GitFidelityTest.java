@@ -120,6 +120,44 @@ class GitFidelityTest {
     }
 
     @Test
+    void aBareDiffToALatin1FileAppliesByteForByteAsGitApplyDoes() throws Exception {
+        assumeTrue(git, "git is not installed here: the fidelity tests compare with git apply");
+        Path repo = work.resolve("latin1");
+        Files.createDirectories(repo);
+        Cli.git(repo, "init", "-q");
+        Cli.git(repo, "config", "user.email", "t@example.org");
+        Cli.git(repo, "config", "user.name", "T");
+        byte[] before = {'c', 'a', 'f', (byte) 0xE9, '\n', 'n', 'a', (byte) 0xEF, 'v', 'e', '\n', 'e', 'n', 'd', '\n'};
+        byte[] after = {'C', 'A', 'F', (byte) 0xC9, '\n', 'n', 'a', (byte) 0xEF, 'v', 'e', '\n', 'f', 'i', 'n', (byte) 0xA0,
+            '\n'};
+        Files.write(repo.resolve("menu.txt"), before);
+        Cli.git(repo, "add", "menu.txt");
+        Cli.git(repo, "commit", "-q", "-m", "base");
+        Path base = work.resolve("latin1-base");
+        Trees.copy(repo, base);
+        Files.write(repo.resolve("menu.txt"), after);
+        byte[] diff = Cli.git(repo, "diff");
+        assertThat(new String(diff, StandardCharsets.ISO_8859_1)).contains("\u00e9");
+
+        // Through the reader every channel uses, as a bare diff: the bytes must survive it.
+        var patch = io.patchbay.contracts.patch.PatchReader.read(diff,
+                io.patchbay.contracts.patch.PatchReader.Format.DIFF, "main");
+        assertThat(patch.diff().bytes()).isEqualTo(diff);
+        var json = io.patchbay.contracts.Json.bytes(patch);
+        var again = io.patchbay.contracts.Json.read(json, io.patchbay.contracts.patch.Patch.class);
+        Path ours = fresh(base);
+        Path theirs = fresh(base);
+        new DiffApplier(new TreeGuard(ours)).apply(again.diff().bytes());
+        Path patchFile = work.resolve("latin1.diff");
+        Files.write(patchFile, diff);
+        Cli.Outcome reference = Cli.run(theirs, "git", "apply", patchFile.toString());
+
+        assertThat(reference.exitCode()).as("git apply: %s", reference.stderr()).isZero();
+        assertThat(Files.readAllBytes(ours.resolve("menu.txt"))).isEqualTo(after);
+        assertThat(Trees.snapshot(ours)).isEqualTo(Trees.snapshot(theirs));
+    }
+
+    @Test
     void fixtureCoversEveryKindOfChange() throws Exception {
         assumeTrue(git, "git is not installed here: the fidelity tests compare with git apply");
         String patch = new String(Cli.git(work.resolve("full"), "diff", "--binary", "-M", "-C",
