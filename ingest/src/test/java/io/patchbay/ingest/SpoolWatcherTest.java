@@ -119,7 +119,7 @@ class SpoolWatcherTest {
                 Arguments.of("garbage.json", "{\"titel\": 1, \"commands\": \"ls\"}".getBytes(StandardCharsets.UTF_8),
                         List.of("/titel", "/commands")),
                 Arguments.of("empty.yaml", new byte[0], List.of("empty")),
-                Arguments.of("latin1.diff", new byte[] {'-', '-', '-', ' ', (byte) 0xE9, '\n'}, List.of("not UTF-8")),
+                Arguments.of("latin1.json", new byte[] {'{', (byte) 0xE9, '}', '\n'}, List.of("not UTF-8")),
                 Arguments.of("notes.txt", Samples.DIFF.getBytes(StandardCharsets.UTF_8), List.of("no patch extension")),
                 Arguments.of("prose.patch", "fix it please\n".getBytes(StandardCharsets.UTF_8), List.of("not a unified diff")),
                 Arguments.of("elsewhere.json", Samples.JSON.replace("\"main\"", "\"ops\"").getBytes(StandardCharsets.UTF_8),

@@ -111,10 +111,12 @@ class PatchRunnerTest {
     @Test
     void refusesAPathTheContractDeniesNowAndWritesNothing() throws Exception {
         // Accepted under the old contract; the contract changed before the patch ran.
-        contract = parse(CONTRACT.replace("                workspace: ws/main\n",
-                "                workspace: ws/main\n                paths: {deny: [\"notes.txt\"]}\n"));
+        String denying = CONTRACT.replace("    workspace: ws/main\n",
+                "    workspace: ws/main\n    paths: {deny: [\"notes.txt\"]}\n");
+        assertThat(denying).contains("deny");
+        contract = parse(denying);
         Map<String, String> before = snapshot();
-        String diff = "--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-one\n+ONE\n";
+        String diff = "--- a/notes.txt\n+++ b/notes.txt\n@@ -1,3 +1,3 @@\n-one\n+ONE\n two\n three\n";
 
         WorkResult r = run(patch("d1", diff, List.of(FileChange.write("other.txt", "x\n")), null, null));
 

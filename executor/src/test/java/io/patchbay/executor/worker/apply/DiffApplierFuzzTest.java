@@ -103,7 +103,7 @@ class DiffApplierFuzzTest {
         return String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 400)
     void appliesOrRefusesAndARefusalChangesNothing(@ForAll("diffs") byte[] diff) throws Exception {
         Path tree = Files.createTempDirectory("fuzz-tree");
         try {
