@@ -3,6 +3,8 @@ package io.patchbay.watchdog;
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.event.Violation;
+import io.patchbay.contracts.patch.Risk;
+import io.patchbay.contracts.policy.RiskAssessment;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.contracts.view.PatchView.TimelineEntry;
@@ -35,12 +37,17 @@ final class PatchFold {
         String summaryPath = current == null ? null : current.summaryPath();
         String reason = current == null ? null : current.reason();
         List<TimelineEntry> timeline = current == null ? List.of() : current.timeline();
+        Risk risk = current == null ? null : current.risk();
+        String riskRule = current == null ? null : current.riskRule();
 
         if (body instanceof EventBody.Submitted s) {
             title = s.patch() == null ? null : s.patch().title();
             submitter = s.submitter() == null ? null : s.submitter().toString();
             submittedAt = event.at();
             reason = null;
+        } else if (body instanceof EventBody.Accepted a) {
+            risk = a.risk();
+            riskRule = a.riskRule();
         } else if (body instanceof EventBody.Rejected r) {
             reason = violations(r);
         } else if (body instanceof EventBody.Succeeded s) {
@@ -66,7 +73,7 @@ final class PatchFold {
         }
 
         var view = new PatchView(event.patchId(), domain, title, status, submitter, submittedAt, event.at(), commitId,
-                summaryPath, reason, timeline);
+                summaryPath, reason, timeline, risk, riskRule);
         return view.append(new TimelineEntry(event.seq(), event.type(), event.at(), detail(body)));
     }
 
@@ -77,7 +84,8 @@ final class PatchFold {
             return "submitted " + title + (s.submitter() == null ? "" : " by " + s.submitter());
         }
         if (body instanceof EventBody.Accepted a) {
-            return "allowed by contract " + a.contractVersion();
+            return "allowed by contract " + a.contractVersion()
+                    + (a.risk() == null ? "" : "; risk " + RiskAssessment.explain(a.risk(), a.riskRule()));
         }
         if (body instanceof EventBody.Rejected r) {
             return "rejected by contract " + r.contractVersion() + ": " + violations(r);

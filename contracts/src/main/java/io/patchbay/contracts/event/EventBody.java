@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.Patch;
+import io.patchbay.contracts.patch.Risk;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
 import java.time.Instant;
@@ -49,8 +50,17 @@ public sealed interface EventBody {
     /** The patch entered the system. Holds the whole patch: the log alone is enough to rebuild anything. */
     record Submitted(Patch patch, Submitter submitter) implements EventBody {}
 
-    /** The contract allows the patch. */
-    record Accepted(String contractVersion, String contractHash) implements EventBody {}
+    /**
+     * The contract allows the patch. {@code risk} is its effective level and {@code riskRule} what set
+     * it: a rule of the contract, {@code submitter} or {@code default}. Both are null in events written
+     * before the contract set the level.
+     */
+    record Accepted(String contractVersion, String contractHash, Risk risk, String riskRule) implements EventBody {
+
+        public Accepted(String contractVersion, String contractHash) {
+            this(contractVersion, contractHash, null, null);
+        }
+    }
 
     record Rejected(List<Violation> violations, String contractVersion, String contractHash) implements EventBody {
         @Override

@@ -9,7 +9,9 @@ import java.util.Objects;
 
 /**
  * A patch as submitted: a unified diff and/or whole-file writes, optional commands and gates.
- * Immutable; {@link #withId} and friends return copies.
+ * Immutable; {@link #withId} and friends return copies. {@code risk} is the level the submitter
+ * states, null when they state none; the contract's risk rules may raise it (see
+ * {@code RiskAssessment}), so read the effective level from the verdict, not from here.
  */
 public record Patch(
         String id,
@@ -48,7 +50,6 @@ public record Patch(
         files = files == null ? List.of() : List.copyOf(files);
         commands = commands == null ? List.of() : commands.stream().map(List::copyOf).toList();
         gates = gates == null ? List.of() : List.copyOf(gates);
-        risk = risk == null ? Risk.LOW : risk;
         if (diff != null && diff.isBlank()) {
             diff = null;
         }

@@ -155,6 +155,10 @@ public final class ContractLoader {
                     rule.windows().get(i).problem().ifPresent(m -> problems.add(problem(tree, windowAt, m)));
                 }
             }
+            for (int i = 0; i < risk.rules().size(); i++) {
+                String ruleAt = at + "/risk/rules/" + i;
+                risk.rules().get(i).problem().ifPresent(m -> problems.add(problem(tree, ruleAt, m)));
+            }
         }
         c.routes().slackChannels().forEach((channel, domain) -> {
             if (!c.domains().containsKey(domain)) {

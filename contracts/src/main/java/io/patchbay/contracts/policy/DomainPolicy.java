@@ -189,15 +189,21 @@ public record DomainPolicy(
      * Risk rules: per risk level, whether such patches are allowed at all, how many approvals they
      * need and in which change windows they may run. {@code approvers} lists who may approve, as
      * {@code channel:id} ({@code "*"} for anyone who may act on the domain); with {@code fourEyes}
-     * nobody approves their own patch.
+     * nobody approves their own patch. {@code rules} set a patch's level from what it does, so the
+     * levels apply whether or not the submitter states a risk.
      */
-    public record RiskRules(List<String> approvers, Boolean fourEyes, Levels levels) {
-        static final RiskRules DEFAULT = new RiskRules(null, null, null);
+    public record RiskRules(List<String> approvers, Boolean fourEyes, Levels levels, List<RiskRule> rules) {
+        static final RiskRules DEFAULT = new RiskRules(null, null, null, null);
 
         public RiskRules {
             approvers = approvers == null ? List.of() : List.copyOf(approvers);
             fourEyes = fourEyes == null || fourEyes;
             levels = levels == null ? Levels.DEFAULT : levels;
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+
+        public RiskRules(List<String> approvers, Boolean fourEyes, Levels levels) {
+            this(approvers, fourEyes, levels, null);
         }
 
         /** The rule for one risk level. */

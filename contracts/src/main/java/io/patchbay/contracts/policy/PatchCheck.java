@@ -63,6 +63,9 @@ public record PatchCheck(Patch patch, List<String> formatProblems, Verdict verdi
                 out.add("  " + v.code() + ": " + v.message());
             }
         }
+        if (verdict.risk() != null) {
+            out.add("risk " + RiskAssessment.explain(verdict.risk(), verdict.riskRule()));
+        }
         if (verdict.needsApproval()) {
             out.add("needs " + verdict.approvalsNeeded() + " approval(s) before it runs");
         }

@@ -64,18 +64,22 @@ public final class Verdicts {
         for (Gate gate : patch.gates()) {
             checkGate(gate, policy, out);
         }
-        DomainPolicy.Level level = policy.risk().level(patch.risk());
+        RiskAssessment risk = RiskAssessment.of(patch, policy);
+        String label = risk.level().label();
+        DomainPolicy.Level level = policy.risk().level(risk.level());
         if (!level.allowed()) {
-            out.add(new Violation("RISK_NOT_ALLOWED", patch.risk().label(), "Domain '" + patch.domain()
-                    + "' takes no " + patch.risk().label() + "-risk patches; split the change or lower its risk."));
+            out.add(new Violation("RISK_NOT_ALLOWED", label, "Domain '" + patch.domain() + "' takes no " + label
+                    + "-risk patches, and this one is " + risk.explain() + "; "
+                    + (risk.byRule() ? "split the change." : "split the change or lower its risk.")));
         }
-        Optional<Instant> runAt = Holds.mayRunAt(policy, patch.risk(), now);
+        Optional<Instant> runAt = Holds.mayRunAt(policy, risk.level(), now);
         if (runAt.isEmpty()) {
-            out.add(new Violation("WINDOW_NEVER_OPENS", patch.risk().label(), "The change windows for "
-                    + patch.risk().label() + "-risk patches in domain '" + patch.domain() + "' never open."));
+            out.add(new Violation("WINDOW_NEVER_OPENS", label, "The change windows for "
+                    + label + "-risk patches in domain '" + patch.domain() + "' never open."));
         }
         Instant holdUntil = runAt.filter(at -> at.isAfter(now)).orElse(null);
-        return new Verdict(out, contract.version(), contract.hash(), level.approvals(), holdUntil);
+        return new Verdict(out, contract.version(), contract.hash(), level.approvals(), holdUntil, risk.level(),
+                risk.rule());
     }
 
     private static Verdict verdict(List<Violation> out, ExecutionContract contract) {

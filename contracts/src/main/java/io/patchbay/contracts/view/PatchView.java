@@ -1,10 +1,16 @@
 package io.patchbay.contracts.view;
 
+import io.patchbay.contracts.patch.Risk;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A patch's status and the timeline of its events, folded from the event log by the watchdog. */
+/**
+ * A patch's status and the timeline of its events, folded from the event log by the watchdog.
+ * {@code risk} is the effective risk level the contract gave the patch when it accepted it, and
+ * {@code riskRule} what set it (a rule of the contract, {@code submitter} or {@code default}); both
+ * are null until then.
+ */
 public record PatchView(
         String id,
         String domain,
@@ -16,7 +22,9 @@ public record PatchView(
         String commitId,
         String summaryPath,
         String reason,
-        List<TimelineEntry> timeline) {
+        List<TimelineEntry> timeline,
+        Risk risk,
+        String riskRule) {
 
     /** One event in a patch's life: its type, when, and a short human detail. */
     public record TimelineEntry(long seq, String type, Instant at, String detail) {}
@@ -25,10 +33,16 @@ public record PatchView(
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
     }
 
+    public PatchView(String id, String domain, String title, PatchStatus status, String submitter, Instant submittedAt,
+            Instant updatedAt, String commitId, String summaryPath, String reason, List<TimelineEntry> timeline) {
+        this(id, domain, title, status, submitter, submittedAt, updatedAt, commitId, summaryPath, reason, timeline, null,
+                null);
+    }
+
     public PatchView append(TimelineEntry entry) {
         var next = new ArrayList<>(timeline);
         next.add(entry);
         return new PatchView(id, domain, title, status, submitter, submittedAt, entry.at(), commitId, summaryPath,
-                reason, next);
+                reason, next, risk, riskRule);
     }
 }

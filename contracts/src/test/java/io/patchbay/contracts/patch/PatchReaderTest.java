@@ -21,7 +21,8 @@ class PatchReaderTest {
         assertThat(p.domain()).isEqualTo("main");
         assertThat(p.files()).containsExactly(FileChange.write("docs/n.md", "hi\n"));
         assertThat(p.gates().get(0).fileContains().text()).isEqualTo("hi");
-        assertThat(p.risk()).isEqualTo(Risk.LOW);
+        // No risk stated is not "low": the contract's risk rules decide the level.
+        assertThat(p.risk()).isNull();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.patchbay.executor.decider;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.EventBody;
-import io.patchbay.contracts.patch.Risk;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Holds;
 import io.patchbay.contracts.view.PatchStatus;
@@ -100,10 +99,9 @@ final class Approvals {
     }
 
     private static String reason(PatchRecord p) {
-        Risk risk = p.patch() == null || p.patch().risk() == null ? Risk.LOW : p.patch().risk();
         String given = p.approvedBy().isEmpty() ? ""
                 : "; " + p.approvedBy().size() + " of " + p.approvalsNeeded() + " given";
-        return risk.label() + "-risk patches in domain '" + p.domain() + "' need " + p.approvalsNeeded()
-                + (p.approvalsNeeded() == 1 ? " approval" : " approvals") + given;
+        return p.riskLevel().label() + "-risk patches in domain '" + p.domain() + "' need " + p.approvalsNeeded()
+                + (p.approvalsNeeded() == 1 ? " approval" : " approvals") + given + " (risk " + p.riskExplained() + ")";
     }
 }

@@ -34,7 +34,7 @@ final class ChangeWindows {
     static boolean holds(Transition tx, PatchRecord head, DomainPolicy policy) {
         String domain = head.domain();
         DomainState.WindowHold current = tx.domain(domain).windowHold();
-        Risk risk = riskOf(head);
+        Risk risk = head.riskLevel();
         Optional<Instant> runAt = policy == null ? Optional.of(tx.now()) : Holds.mayRunAt(policy, risk, tx.now());
         if (runAt.isPresent() && !runAt.get().isAfter(tx.now())) {
             if (current != null) {
@@ -46,15 +46,12 @@ final class ChangeWindows {
         DomainState.WindowHold hold = new DomainState.WindowHold(head.patchId(), runAt.orElse(null));
         if (!hold.equals(current)) {
             tx.update(domain, s -> s.withWindowHold(hold));
-            tx.event(domain, head.patchId(), new EventBody.HeldForWindow(hold.until(), reason(policy, risk, hold.until())));
+            tx.event(domain, head.patchId(), new EventBody.HeldForWindow(hold.until(),
+                    reason(policy, risk, hold.until()) + " (risk " + head.riskExplained() + ")"));
             tx.put(head.with(PatchStatus.HELD_FOR_WINDOW));
             log.info("patch {} waits for its change window until {}", head.patchId(), hold.until());
         }
         return true;
-    }
-
-    private static Risk riskOf(PatchRecord p) {
-        return p.patch() == null || p.patch().risk() == null ? Risk.LOW : p.patch().risk();
     }
 
     private static String reason(DomainPolicy policy, Risk risk, Instant until) {

@@ -115,7 +115,9 @@ final class Decisions {
                     verdict.violations().size());
             return;
         }
-        tx.event(domain, id, new EventBody.Accepted(verdict.contractVersion(), verdict.contractHash()));
+        tx.event(domain, id, new EventBody.Accepted(verdict.contractVersion(), verdict.contractHash(), verdict.risk(),
+                verdict.riskRule()));
+        record = record.withRisk(verdict.risk(), verdict.riskRule());
         if (verdict.needsApproval()) {
             approvals.await(tx, record, verdict.approvalsNeeded());
             return;

@@ -11,6 +11,7 @@ import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.event.Violation;
+import io.patchbay.contracts.policy.RiskAssessment;
 import io.patchbay.contracts.work.GateResult;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -84,7 +85,8 @@ final class SlackMessages {
     /** The reply to an event of a patch's life, or null when the event is not worth a message. */
     static Reply forEvent(EventBody body, ApprovalRef ref) {
         if (body instanceof EventBody.Accepted a) {
-            return Reply.text(":white_check_mark: Allowed by the execution contract (version " + esc(a.contractVersion()) + ").");
+            return Reply.text(":white_check_mark: Allowed by the execution contract (version " + esc(a.contractVersion()) + ")"
+                    + (a.risk() == null ? "" : "; risk " + esc(RiskAssessment.explain(a.risk(), a.riskRule()))) + ".");
         }
         if (body instanceof EventBody.Rejected r) {
             return Reply.text(":no_entry: Rejected by the execution contract (version " + esc(r.contractVersion()) + "):\n"
