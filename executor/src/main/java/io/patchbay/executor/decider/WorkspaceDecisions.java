@@ -157,7 +157,7 @@ final class WorkspaceDecisions {
         if (WorkspaceTask.VERIFY.equals(task.action())) {
             if (w.expectedCommit() != null && !w.expectedCommit().equals(clean.commitId())) {
                 freeze(tx, w, w.expectedCommit(), clean.commitId(), "HEAD is at " + clean.commitId()
-                        + ", not at the last applied commit " + w.expectedCommit(), List.of());
+                        + ", not at the last applied commit " + w.expectedCommit(), null);
                 return false;
             }
             w = w.expecting(clean.commitId());
