@@ -39,8 +39,10 @@ class DriftIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // The default contract, with a check every second so that drift is found while the test waits.
-        String contract = TestContracts.shipped().replace("driftCheckInterval: 5m", "driftCheckInterval: 1s");
+        // The default contract, with a check of main every second so that drift is found while the test
+        // waits; ops keeps its five minutes, so only the check before each patch can find an edit there.
+        String contract = TestContracts.shipped().replaceFirst("driftCheckInterval: 5m", "driftCheckInterval: 1s");
+        assertThat(contract).contains("driftCheckInterval: 5m");
         assertThat(contract).contains("driftCheckInterval: 1s");
         Files.createDirectories(home.resolve("contracts/sot"));
         Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
@@ -61,7 +63,11 @@ class DriftIT {
     }
 
     private static String submit(String file, String content) throws Exception {
-        String body = "{\"domain\":\"main\",\"title\":\"Write " + file + "\",\"files\":[{\"path\":\"" + file
+        return submit("main", file, content);
+    }
+
+    private static String submit(String domain, String file, String content) throws Exception {
+        String body = "{\"domain\":\"" + domain + "\",\"title\":\"Write " + file + "\",\"files\":[{\"path\":\"" + file
                 + "\",\"content\":\"" + content + "\\n\"}],\"gates\":[{\"name\":\"written\",\"fileContains\":{\"path\":\""
                 + file + "\",\"text\":\"" + content + "\"}}]}";
         PatchbayClient.Reply reply = client.submit("application/json", body, null);
@@ -75,7 +81,11 @@ class DriftIT {
 
     /** The domain-level events of main of that type, oldest first. */
     private static <T extends EventBody> List<T> domainEvents(Class<T> type) {
-        return client.events().stream().filter(e -> "main".equals(e.domain()) && e.patchId() == null)
+        return domainEvents("main", type);
+    }
+
+    private static <T extends EventBody> List<T> domainEvents(String domain, Class<T> type) {
+        return client.events().stream().filter(e -> domain.equals(e.domain()) && e.patchId() == null)
                 .map(Event::body).filter(type::isInstance).map(type::cast).toList();
     }
 
@@ -95,9 +105,13 @@ class DriftIT {
     }
 
     private static void unfreeze(String mode) {
+        unfreeze("main", mode);
+    }
+
+    private static void unfreeze(String domain, String mode) {
         var out = new StringWriter();
         int code = new CommandLine(new DomainCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
-                .execute("unfreeze", "main", "--" + mode, "--url", client.base(), "--token-file",
+                .execute("unfreeze", domain, "--" + mode, "--url", client.base(), "--token-file",
                         home.resolve("var/secrets/submit-token").toString());
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString()).contains("\"mode\":\"" + mode + "\"");
@@ -156,6 +170,67 @@ class DriftIT {
         }
         assertThat(Files.readString(workspace().resolve("README.md"))).contains("Kept on purpose.");
         assertThat(HashChain.verify(client.events())).isEmpty();
+    }
+
+    @Test
+    void handEditIsFoundBeforeTheNextPatchKeptWhilePatchesWaitAndSavedOnARefByReset() throws Exception {
+        Path ops = home.resolve("var/workspaces/ops");
+        String first = submit("ops", "docs/first.md", "first");
+        awaitStatus(first, "Succeeded");
+        String applied;
+        try (Git git = Git.open(ops.toFile())) {
+            applied = git.getRepository().resolve("HEAD").getName();
+        }
+
+        // By hand, minutes before ops's next idle check: only the check before the next patch can see it.
+        Files.writeString(ops.resolve("docs/first.md"), "first\nand a line typed by hand\n");
+        Files.writeString(ops.resolve("scratch.txt"), "notes of a person\n");
+        String second = submit("ops", "docs/second.md", "second");
+        String third = submit("ops", "docs/third.md", "third");
+
+        EventBody.DriftFound drift = await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> domainEvents("ops", EventBody.DriftFound.class), l -> !l.isEmpty()).get(0);
+        assertThat(drift.expectedCommit()).isEqualTo(applied);
+        assertThat(drift.files()).containsExactly("docs/first.md", "scratch.txt");
+        awaitStatus(second, "Queued");
+        awaitStatus(third, "Queued");
+        assertThat(client.eventTypesOf(second)).containsExactly("Submitted", "Accepted", "Queued", "Dispatched",
+                "Queued");
+        // Nothing lost, nothing applied: the edit is where the person left it.
+        assertThat(Files.readString(ops.resolve("docs/first.md"))).isEqualTo("first\nand a line typed by hand\n");
+        assertThat(Files.readString(ops.resolve("scratch.txt"))).isEqualTo("notes of a person\n");
+        assertThat(ops.resolve("docs/second.md")).doesNotExist();
+
+        unfreeze("ops", "reset");
+        EventBody.DomainUnfrozen unfrozen = await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> domainEvents("ops", EventBody.DomainUnfrozen.class), l -> !l.isEmpty()).get(0);
+        assertThat(unfrozen.mode()).isEqualTo("reset");
+        assertThat(unfrozen.savedRef()).startsWith("refs/patchbay/drift/ops/");
+        awaitStatus(second, "Succeeded");
+        awaitStatus(third, "Succeeded");
+
+        try (Git git = Git.open(ops.toFile())) {
+            var repo = git.getRepository();
+            RevCommit saved = repo.parseCommit(repo.resolve(unfrozen.savedRef()));
+            assertThat(saved.getParent(0).getName()).isEqualTo(applied);
+            assertThat(contentOf(repo, saved, "docs/first.md")).isEqualTo("first\nand a line typed by hand\n");
+            assertThat(contentOf(repo, saved, "scratch.txt")).isEqualTo("notes of a person\n");
+            assertThat(git.status().call().isClean()).isTrue();
+        }
+        assertThat(Files.readString(ops.resolve("docs/first.md"))).isEqualTo("first\n");
+        assertThat(ops.resolve("scratch.txt")).doesNotExist();
+        for (String id : List.of(second, third)) {
+            assertThat(client.events().stream().filter(e -> id.equals(e.patchId()) && e.body().terminal()))
+                    .as("terminal events of %s", id).hasSize(1);
+        }
+        assertThat(HashChain.verify(client.events())).isEmpty();
+    }
+
+    private static String contentOf(org.eclipse.jgit.lib.Repository repo, RevCommit c, String path) throws Exception {
+        try (var walk = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, c.getTree())) {
+            return walk == null ? null
+                    : new String(repo.open(walk.getObjectId(0)).getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -178,15 +178,33 @@ public sealed interface EventBody {
     /**
      * A domain-level event ({@code patchId} null): the workspace is not in the state the log says it
      * should be (HEAD is not the last applied commit, or the tree is not clean). The domain is frozen,
-     * its patches wait, until an operator unfreezes it.
+     * its patches wait, until an operator unfreezes it. Found before a patch or by the idle check;
+     * either way the edit stays in the tree. {@code files} names the paths that differ (bounded;
+     * {@code detail} counts the rest); null in events recorded before it was kept.
      */
-    record DriftFound(String expectedCommit, String actualCommit, String detail) implements EventBody {}
+    record DriftFound(String expectedCommit, String actualCommit, String detail, List<String> files)
+            implements EventBody {
+
+        /** As recorded before the changed files were listed; {@code files} stays null so the hash still holds. */
+        public DriftFound(String expectedCommit, String actualCommit, String detail) {
+            this(expectedCommit, actualCommit, detail, null);
+        }
+    }
 
     /**
      * A domain-level event: an operator ended a freeze, either adopting the workspace as it is
-     * ({@code mode} {@code adopt}) or resetting it to the recorded state ({@code reset}).
+     * ({@code mode} {@code adopt}) or resetting it to the recorded state ({@code reset}). A reset
+     * first saves the tree it discards as a commit on {@code savedRef} (never on a branch), whose
+     * parent is the HEAD it found, so the edit and any commits made by hand stay recoverable; null
+     * when there was nothing to save.
      */
-    record DomainUnfrozen(String mode, Submitter by) implements EventBody {}
+    record DomainUnfrozen(String mode, Submitter by, String savedRef) implements EventBody {
+
+        /** Nothing was saved (an adopt, a reset of a clean tree, or an event from before refs were saved). */
+        public DomainUnfrozen(String mode, Submitter by) {
+            this(mode, by, null);
+        }
+    }
 
     /**
      * A domain-level event: a check found the workspace clean at {@code commitId}, whose tree is

@@ -13,9 +13,12 @@ import java.time.Instant;
  *
  * @param action null (or {@value #RUN}) to run the patch; {@value #CANCEL} to stop a running attempt,
  *     in which case {@code patch} is null
+ * @param expectedHead for a patch: the commit the log last recorded for the domain's working tree
+ *     (the last applied or adopted commit), which HEAD must be at before the patch starts; null when
+ *     the log does not know it yet, and then only uncommitted changes count as drift
  */
 public record WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
-        WorkspaceTask workspace, String action) {
+        WorkspaceTask workspace, String action, String expectedHead) {
 
     public static final String RUN = "run";
     public static final String CANCEL = "cancel";
@@ -28,6 +31,16 @@ public record WorkOrder(String domain, String patchId, int attempt, Patch patch,
     public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
             WorkspaceTask workspace) {
         this(domain, patchId, attempt, patch, dispatchedAt, workspace, null);
+    }
+
+    public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
+            WorkspaceTask workspace, String action) {
+        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, null);
+    }
+
+    /** The same order, expecting the working tree's HEAD at {@code commit}. */
+    public WorkOrder withExpectedHead(String commit) {
+        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, commit);
     }
 
     /** A task on the domain's working tree; {@code attempt} carries the task's check number. */

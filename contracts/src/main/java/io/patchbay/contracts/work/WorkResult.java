@@ -19,6 +19,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = WorkResult.WorkspaceVerified.class, name = "WorkspaceVerified"),
     @JsonSubTypes.Type(value = WorkResult.DriftFound.class, name = "DriftFound"),
     @JsonSubTypes.Type(value = WorkResult.Cancelled.class, name = "Cancelled"),
+    @JsonSubTypes.Type(value = WorkResult.TreeDrifted.class, name = "TreeDrifted"),
 })
 public sealed interface WorkResult {
 
@@ -117,10 +118,18 @@ public sealed interface WorkResult {
 
     /**
      * The working tree is clean at {@code commitId} (whose tree is {@code treeHash}): as expected
-     * for a verify, or as left by an adopt or a reset.
+     * for a verify, or as left by an adopt or a reset. {@code savedRef} names the ref a reset saved
+     * the discarded tree to before it reset; null when there was nothing to save, or for a verify or adopt.
      */
-    record WorkspaceVerified(String domain, int check, String action, Instant at, String commitId, String treeHash)
-            implements WorkspaceAnswer {}
+    record WorkspaceVerified(String domain, int check, String action, Instant at, String commitId, String treeHash,
+            String savedRef) implements WorkspaceAnswer {
+
+        /** Nothing saved. */
+        public WorkspaceVerified(String domain, int check, String action, Instant at, String commitId,
+                String treeHash) {
+            this(domain, check, action, at, commitId, treeHash, null);
+        }
+    }
 
     /**
      * The working tree is not what the log says it should be: HEAD is at {@code actualCommit}
@@ -128,7 +137,24 @@ public sealed interface WorkResult {
      * the answer to an adopt or reset that could not be done.
      */
     record DriftFound(String domain, int check, String action, Instant at, String expectedCommit, String actualCommit,
-            String detail) implements WorkspaceAnswer {}
+            String detail, List<String> files) implements WorkspaceAnswer {
+
+        /** Without the list of files (the answer to a task that could not be done). */
+        public DriftFound(String domain, int check, String action, Instant at, String expectedCommit,
+                String actualCommit, String detail) {
+            this(domain, check, action, at, expectedCommit, actualCommit, detail, null);
+        }
+    }
+
+    /**
+     * The answer to a patch order whose working tree was not what the log says before the patch
+     * started: files were changed or added by hand, or HEAD is not at {@code expectedCommit}. The
+     * patch did not start and the tree was left untouched, edit and all; the decider freezes the
+     * domain and puts the patch back at the head of its queue. {@code files} names the changed paths
+     * (at most a bounded number; {@code detail} says how many more).
+     */
+    record TreeDrifted(String domain, String patchId, int attempt, Instant at, String expectedCommit,
+            String actualCommit, List<String> files, String detail) implements WorkResult {}
 
     /**
      * A cancel order stopped the attempt before it committed: its processes were killed and the

@@ -212,6 +212,8 @@ final class Decisions {
                 failed(tx, p, slot, f);
             } else if (result instanceof WorkResult.Cancelled c) {
                 cancels.stopped(tx, p, slot, c);
+            } else if (result instanceof WorkResult.TreeDrifted t) {
+                driftedBeforeStart(tx, p, slot, t);
             }
         } finally {
             MDC.remove("patchId");
@@ -261,6 +263,27 @@ final class Decisions {
             cancels.tooLate(tx, p, slot, "it had already failed (" + reason + ") when the cancel reached the worker");
             finish(tx, p, PatchStatus.FAILED);
         }
+    }
+
+    /**
+     * The worker found the tree changed by someone else and did not start the attempt: the domain
+     * freezes, and the patch, neither failed nor retried, goes back to the head of its queue to run
+     * after the unfreeze (as a new attempt, so a late answer of this one is recognised). A patch
+     * someone asked to cancel ends here instead.
+     */
+    private void driftedBeforeStart(Transition tx, PatchRecord p, DomainState.Slot slot, WorkResult.TreeDrifted t) {
+        String domain = p.domain();
+        workspaces.driftBeforeRun(tx, domain, t);
+        if (slot.cancel() != null) {
+            cancels.stopped(tx, p, slot, new WorkResult.Cancelled(domain, p.patchId(), t.attempt(), t.at(),
+                    "stopped before it started", List.of(), null, null, 0));
+            return;
+        }
+        tx.update(domain, s -> s.withCurrent(null).requeuedFirst(p.patchId()));
+        tx.event(domain, p.patchId(), new EventBody.Queued(1));
+        tx.put(p.with(PatchStatus.QUEUED));
+        log.info("patch {} attempt {} did not start: the working tree drifted; it waits at the head of the queue",
+                p.patchId(), t.attempt());
     }
 
     void finish(Transition tx, PatchRecord p, PatchStatus status) {
@@ -356,7 +379,8 @@ final class Decisions {
     private void dispatch(Transition tx, PatchRecord p, int attempt) {
         tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt));
         tx.put(p.with(PatchStatus.DISPATCHED).withAttempts(attempt));
-        tx.order(new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now()));
+        tx.order(new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now())
+                .withExpectedHead(workspaces.expectedHead(tx, p.domain())));
         log.info("dispatched patch {} attempt {} in domain {}", p.patchId(), attempt, p.domain());
     }
 }

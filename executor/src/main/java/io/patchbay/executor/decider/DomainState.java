@@ -93,6 +93,14 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
         return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt);
     }
 
+    /** Puts the patch back at the head of the queue: it was dispatched but never started. */
+    DomainState requeuedFirst(String patchId) {
+        var q = new ArrayList<>(queue);
+        q.remove(patchId);
+        q.add(0, patchId);
+        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt);
+    }
+
     /** Takes the patch out of the queue, and out of the window hold when it was the one held. */
     DomainState without(String patchId) {
         var q = new ArrayList<>(queue);

@@ -9,6 +9,7 @@ import io.patchbay.contracts.work.WorkResult;
 import io.patchbay.contracts.work.WorkspaceTask;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Freeze-verify, the decider's half: at the contract's {@code driftCheckInterval} an idle domain's
- * working tree is checked by the worker against the commit the log says it is at. Drift freezes
+ * working tree is checked by the worker against the commit the log says it is at, and the worker
+ * checks it again before every patch (the order carries the commit to expect). Drift freezes
  * the domain (its patches wait) until an operator adopts the tree or resets it. Pure logic over a
  * {@link Transition}, like {@link Decisions}.
  */
@@ -45,6 +47,26 @@ final class WorkspaceDecisions {
     boolean holdsDispatch(Transition tx, String domain) {
         WorkspaceState w = tx.workspace(domain);
         return w != null && (w.frozen() || w.pending() != null);
+    }
+
+    /** The commit HEAD must be at before the domain's next patch starts; null while the log does not know it. */
+    String expectedHead(Transition tx, String domain) {
+        WorkspaceState w = tx.workspace(domain);
+        return w == null ? null : w.expectedCommit();
+    }
+
+    /**
+     * The worker found the tree drifted before a patch started: the domain freezes as if a check
+     * had found it, and stays frozen until an operator adopts or resets. The patch is the caller's.
+     */
+    void driftBeforeRun(Transition tx, String domain, WorkResult.TreeDrifted drift) {
+        WorkspaceState w = current(tx, domain);
+        if (w.frozen()) {
+            log.debug("domain {} is frozen already; not recording the drift found before patch {} again", domain,
+                    drift.patchId());
+            return;
+        }
+        freeze(tx, w, drift.expectedCommit(), drift.actualCommit(), drift.detail(), drift.files());
     }
 
     /** A patch landed: its commit is what HEAD is at from now on. */
@@ -128,28 +150,30 @@ final class WorkspaceDecisions {
         WorkspaceTask task = w.pending();
         w = w.answered();
         if (answer instanceof WorkResult.DriftFound drift) {
-            freeze(tx, w, drift.expectedCommit(), drift.actualCommit(), drift.detail());
+            freeze(tx, w, drift.expectedCommit(), drift.actualCommit(), drift.detail(), drift.files());
             return false;
         }
         var clean = (WorkResult.WorkspaceVerified) answer;
         if (WorkspaceTask.VERIFY.equals(task.action())) {
             if (w.expectedCommit() != null && !w.expectedCommit().equals(clean.commitId())) {
                 freeze(tx, w, w.expectedCommit(), clean.commitId(), "HEAD is at " + clean.commitId()
-                        + ", not at the last applied commit " + w.expectedCommit());
+                        + ", not at the last applied commit " + w.expectedCommit(), null);
                 return false;
             }
             w = w.expecting(clean.commitId());
         } else {
             w = w.expecting(clean.commitId()).frozen(false);
-            tx.event(domain, null, new EventBody.DomainUnfrozen(task.action(), task.by()));
-            log.info("domain {} unfrozen ({} by {}); HEAD is at {}", domain, task.action(), task.by(), clean.commitId());
+            tx.event(domain, null, new EventBody.DomainUnfrozen(task.action(), task.by(), clean.savedRef()));
+            log.info("domain {} unfrozen ({} by {}); HEAD is at {}{}", domain, task.action(), task.by(), clean.commitId(),
+                    clean.savedRef() == null ? "" : "; the tree it discarded is saved as " + clean.savedRef());
         }
         tx.putWorkspace(snapshot(tx, w, clean));
         return true;
     }
 
-    private void freeze(Transition tx, WorkspaceState w, String expected, String actual, String detail) {
-        tx.event(w.domain(), null, new EventBody.DriftFound(expected, actual, detail));
+    private void freeze(Transition tx, WorkspaceState w, String expected, String actual, String detail,
+            List<String> files) {
+        tx.event(w.domain(), null, new EventBody.DriftFound(expected, actual, detail, files));
         tx.putWorkspace(w.frozen(true));
         log.warn("domain {} is frozen: its working tree drifted: {}", w.domain(), detail);
     }

@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -120,7 +121,8 @@ public final class PatchRunner {
     }
 
     /**
-     * Runs the order and returns its terminal result, {@link WorkResult.Succeeded} or {@link WorkResult.Failed};
+     * Runs the order and returns its terminal result, {@link WorkResult.Succeeded} or {@link WorkResult.Failed}
+     * ({@link WorkResult.TreeDrifted} when someone else changed the tree: the patch did not start);
      * Started and GateFinished go to {@code progress} as they happen.
      *
      * @throws InterruptedException when the worker is shutting down; the tree is rolled back and nothing is reported
@@ -183,6 +185,8 @@ public final class PatchRunner {
         private DomainPolicy policy;
         private Path tree;
         private ObjectId base;
+        /** Present in the git folder while this run may have changed the tree. */
+        private RunMarker marker;
 
         Run(WorkOrder order, Consumer<WorkResult> progress, Cancellation cancellation) {
             this.order = order;
@@ -216,13 +220,23 @@ public final class PatchRunner {
                     return failed(new Failure(FailureClass.PRECONDITION,
                             "the working tree " + tree + " has no commit to start from", null));
                 }
+                removeStaleLocks(repo);
+                marker = new RunMarker(repo);
+                if (marker.present()) {
+                    // A run was killed after it began to change the tree: start from the last commit, exactly.
+                    log.warn("domain {}: cleaning up after an interrupted run ({})", order.domain(), marker.describe());
+                    cleanTo(git, base);
+                    marker.clear();
+                }
                 RevCommit applied = findApplied(repo, base, order.patchId());
                 if (applied != null) {
                     return alreadyApplied(repo, applied);
                 }
-                // A crash may have left a half-applied tree: start from the last commit, exactly.
-                removeStaleLocks(repo);
-                cleanTo(git, base);
+                // Anything else that differs was done by someone else: it stays, and the patch waits.
+                Optional<TreeVerifier.Drift> drift = TreeVerifier.check(git, order.expectedHead());
+                if (drift.isPresent()) {
+                    return drifted(drift.get());
+                }
             } catch (IOException | GitAPIException | RuntimeException e) {
                 log.error("cannot prepare the working tree of domain {}", order.domain(), e);
                 return failed(new Failure(FailureClass.INFRASTRUCTURE,
@@ -238,6 +252,7 @@ public final class PatchRunner {
                     workerId, base.name()));
             try {
                 checkExpectedBase();
+                marker.write(order.patchId(), order.attempt(), base.name());
                 TreeGuard guard = new TreeGuard(tree);
                 stopIfCancelled("applying the diff");
                 applyDiff(guard);
@@ -249,7 +264,9 @@ public final class PatchRunner {
                 if (!cancellation.beginCommit()) {
                     throw new Stopped();
                 }
-                return commit(git);
+                WorkResult done = commit(git);
+                marker.clearQuietly();
+                return done;
             } catch (Stopped s) {
                 return stopped(git);
             } catch (Failure f) {
@@ -520,6 +537,14 @@ public final class PatchRunner {
                     List.copyOf(gates), writeSummary(text), text, ms);
         }
 
+        /** The tree is not what the log says: nothing was touched, and the decider freezes the domain. */
+        private WorkResult drifted(TreeVerifier.Drift drift) {
+            log.warn("patch {} attempt {} not started: the working tree of {} drifted: {}", order.patchId(),
+                    order.attempt(), order.domain(), drift.detail());
+            return new WorkResult.TreeDrifted(order.domain(), order.patchId(), order.attempt(), clock.instant(),
+                    drift.expectedCommit(), drift.actualCommit(), drift.files(), drift.detail());
+        }
+
         private WorkResult failed(Failure f) {
             log.warn("patch {} attempt {} failed ({}): {}", order.patchId(), order.attempt(), f.failureClass,
                     f.getMessage());
@@ -591,6 +616,9 @@ public final class PatchRunner {
             try {
                 cleanTo(git, base);
                 removeIgnoredLeftovers(git.getRepository());
+                if (marker != null) {
+                    marker.clearQuietly();
+                }
             } catch (IOException | GitAPIException | RuntimeException e) {
                 // The next order resets the tree again before it starts, so this is not lost.
                 log.error("cannot roll the working tree of domain {} back to {}", order.domain(), base.name(), e);

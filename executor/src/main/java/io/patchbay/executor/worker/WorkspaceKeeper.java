@@ -8,24 +8,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.errors.IncorrectObjectTypeException;
-import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Freeze-verify, the worker's half: compares a domain's working tree with the commit the log says
  * it is at ({@code verify}), and ends a freeze by taking the tree as it is ({@code adopt}: changes
  * made outside patchbay become a commit with an {@value #TRAILER} trailer) or by putting it back
- * ({@code reset}: hard reset to the recorded commit, untracked files removed). Every answer says
+ * ({@code reset}: the tree as found is first saved on a ref by {@link TreeSaver}, then hard reset to
+ * the recorded commit, untracked files removed). Every answer says
  * where the tree ended up; anything that goes wrong is answered as drift, since the tree is then
  * not known to be as recorded.
  */
@@ -44,8 +39,8 @@ public final class WorkspaceKeeper {
     /** The trailer of the commit an adopt makes, naming the operator who adopted the changes. */
     public static final String TRAILER = "Adopted-By";
 
-    /** At most this many changed files are named in a drift's detail. */
-    static final int MAX_NAMED = 20;
+    /** The trailer of the commit a reset saves the discarded tree as, naming the operator who reset. */
+    public static final String RESET_TRAILER = "Reset-By";
 
     private final Path home;
     private final Supplier<ExecutionContract> contract;
@@ -86,28 +81,17 @@ public final class WorkspaceKeeper {
     }
 
     private WorkResult verify(WorkOrder order, Git git) throws IOException, GitAPIException {
-        String expected = order.workspace().expectedCommit();
-        ObjectId head = head(git.getRepository());
-        List<String> problems = new ArrayList<>();
-        if (head == null) {
-            problems.add("the working tree has no commit");
-        } else if (expected != null && !expected.equals(head.name())) {
-            problems.add(describeHead(git.getRepository(), expected, head));
+        Optional<TreeVerifier.Drift> drift = TreeVerifier.check(git, order.workspace().expectedCommit());
+        if (drift.isEmpty()) {
+            return verified(order, git.getRepository(), head(git.getRepository()), null);
         }
-        String dirty = describeChanges(git.status().call());
-        if (dirty != null) {
-            problems.add(dirty);
-        }
-        if (problems.isEmpty()) {
-            return verified(order, git.getRepository(), head);
-        }
-        return drift(order, head, String.join("; ", problems));
+        return drift(order, drift.get());
     }
 
     private WorkResult adopt(WorkOrder order, Git git) throws IOException, GitAPIException {
         Status status = git.status().call();
         if (!status.isClean()) {
-            String changes = describeChanges(status);
+            String changes = TreeVerifier.describeChanges(status);
             git.add().addFilepattern(".").setAll(true).call();
             PersonIdent patchbay = new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC);
             RevCommit c = git.commit()
@@ -121,42 +105,62 @@ public final class WorkspaceKeeper {
                     .call();
             log.info("domain {}: adopted the working tree as {} for {}", order.domain(), c.name(), order.workspace().by());
         }
-        return verify(order, git, "adopt");
+        new RunMarker(git.getRepository()).clear();
+        return verify(order, git, "adopt", null);
     }
 
+    /**
+     * Saves what the reset would discard (uncommitted files, and commits HEAD moved on by) to a ref
+     * named in the answer, and only then resets: an edit is never lost, only put aside.
+     */
     private WorkResult reset(WorkOrder order, Git git) throws IOException, GitAPIException {
         Repository repo = git.getRepository();
-        String expected = order.workspace().expectedCommit();
-        ObjectId target = expected == null ? head(repo) : commit(repo, expected);
+        WorkspaceTask task = order.workspace();
+        String expected = task.expectedCommit();
+        ObjectId target = expected == null ? head(repo) : TreeVerifier.commit(repo, expected);
         if (target == null) {
             return drift(order, head(repo), expected == null ? "cannot reset: the working tree has no commit"
                     : "cannot reset: the recorded commit " + expected + " is not in the repository");
         }
+        Optional<TreeVerifier.Drift> found = TreeVerifier.check(git, target.name());
+        String saved;
+        if (found.isPresent()) {
+            PersonIdent patchbay = new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC);
+            saved = TreeSaver.save(repo, order.domain(), task.check(), patchbay,
+                    "Working tree of " + order.domain() + " as found before a reset to " + target.name() + "\n\n"
+                            + found.get().detail() + ".\n\n" + RESET_TRAILER + ": " + task.by() + "\n");
+            log.info("domain {}: saved the working tree as {} before resetting it", order.domain(), saved);
+        } else {
+            // A redelivered reset finds the tree already reset: the ref its first run saved still stands.
+            saved = TreeSaver.existing(repo, order.domain(), task.check());
+        }
         git.reset().setMode(ResetCommand.ResetType.HARD).setRef(target.name()).call();
         // Ignored files (build caches) stay, as they do when a failed patch is rolled back.
         git.clean().setCleanDirectories(true).setForce(true).call();
-        log.info("domain {}: reset the working tree to {} for {}", order.domain(), target.name(),
-                order.workspace().by());
-        return verify(order, git, "reset");
+        new RunMarker(repo).clear();
+        log.info("domain {}: reset the working tree to {} for {}", order.domain(), target.name(), task.by());
+        return verify(order, git, "reset", saved);
     }
 
     /** After an adopt or reset: the tree must now be clean; its HEAD is what the log expects from now on. */
-    private WorkResult verify(WorkOrder order, Git git, String what) throws IOException, GitAPIException {
+    private WorkResult verify(WorkOrder order, Git git, String what, String savedRef)
+            throws IOException, GitAPIException {
         ObjectId head = head(git.getRepository());
-        String dirty = describeChanges(git.status().call());
+        String dirty = TreeVerifier.describeChanges(git.status().call());
         if (head == null || dirty != null) {
             return drift(order, head, what + " left the working tree unclean: "
-                    + (head == null ? "it has no commit" : dirty));
+                    + (head == null ? "it has no commit" : dirty)
+                    + (savedRef == null ? "" : "; the tree as found is saved as " + savedRef));
         }
-        return verified(order, git.getRepository(), head);
+        return verified(order, git.getRepository(), head, savedRef);
     }
 
-    private WorkResult verified(WorkOrder order, Repository repo, ObjectId head) throws IOException {
+    private WorkResult verified(WorkOrder order, Repository repo, ObjectId head, String savedRef) throws IOException {
         WorkspaceTask task = order.workspace();
         String tree = repo.parseCommit(head).getTree().name();
         log.debug("domain {}: {} found the working tree clean at {}", order.domain(), task.action(), head.name());
         return new WorkResult.WorkspaceVerified(order.domain(), task.check(), task.action(), clock.instant(),
-                head.name(), tree);
+                head.name(), tree, savedRef);
     }
 
     private WorkResult drift(WorkOrder order, ObjectId head, String detail) {
@@ -166,75 +170,14 @@ public final class WorkspaceKeeper {
                 task.expectedCommit(), head == null ? null : head.name(), detail);
     }
 
+    private WorkResult drift(WorkOrder order, TreeVerifier.Drift drift) {
+        WorkspaceTask task = order.workspace();
+        log.warn("domain {}: {} found drift: {}", order.domain(), task.action(), drift.detail());
+        return new WorkResult.DriftFound(order.domain(), task.check(), task.action(), clock.instant(),
+                drift.expectedCommit(), drift.actualCommit(), drift.detail(), drift.files());
+    }
+
     private static ObjectId head(Repository repo) throws IOException {
         return repo.resolve(Constants.HEAD);
-    }
-
-    /** The commit of that id, or null when the repository does not hold it (history was rewritten, say). */
-    private static ObjectId commit(Repository repo, String id) throws IOException {
-        try {
-            return repo.resolve(id + "^{commit}");
-        } catch (MissingObjectException | IncorrectObjectTypeException e) {
-            return null;
-        }
-    }
-
-    /** How HEAD relates to the recorded commit, for the person deciding between adopt and reset. */
-    private static String describeHead(Repository repo, String expected, ObjectId head) throws IOException {
-        ObjectId recorded = commit(repo, expected);
-        String at = "HEAD is at " + head.name();
-        if (recorded == null) {
-            return at + " and the recorded commit " + expected + " is not in the repository";
-        }
-        try (RevWalk walk = new RevWalk(repo)) {
-            RevCommit headCommit = walk.parseCommit(head);
-            RevCommit recordedCommit = walk.parseCommit(recorded);
-            if (walk.isMergedInto(recordedCommit, headCommit)) {
-                List<String> extra = commitsBetween(repo, recordedCommit, headCommit);
-                return at + ", " + extra.size() + " commit(s) past the recorded " + expected + ": "
-                        + named(extra);
-            }
-            walk.reset();
-            if (walk.isMergedInto(headCommit, recordedCommit)) {
-                return at + ", behind the recorded " + expected + " (applied commits were undone)";
-            }
-        }
-        return at + ", which does not contain the recorded " + expected;
-    }
-
-    private static List<String> commitsBetween(Repository repo, RevCommit from, RevCommit to) throws IOException {
-        var out = new ArrayList<String>();
-        try (RevWalk walk = new RevWalk(repo)) {
-            walk.markStart(walk.parseCommit(to));
-            walk.markUninteresting(walk.parseCommit(from));
-            for (RevCommit c : walk) {
-                out.add(c.abbreviate(10).name() + " \"" + c.getShortMessage() + "\"");
-            }
-        }
-        return out;
-    }
-
-    /** The uncommitted changes, by kind, or null when the tree is clean (ignored files do not count). */
-    static String describeChanges(Status status) {
-        if (status.isClean()) {
-            return null;
-        }
-        Map<String, String> byPath = new TreeMap<>();
-        status.getUntracked().forEach(p -> byPath.put(p, "untracked"));
-        status.getAdded().forEach(p -> byPath.put(p, "added"));
-        status.getModified().forEach(p -> byPath.put(p, "modified"));
-        status.getChanged().forEach(p -> byPath.put(p, "modified"));
-        status.getMissing().forEach(p -> byPath.put(p, "deleted"));
-        status.getRemoved().forEach(p -> byPath.put(p, "deleted"));
-        status.getConflicting().forEach(p -> byPath.put(p, "conflicting"));
-        List<String> named = byPath.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList();
-        return "uncommitted changes: " + named(named);
-    }
-
-    private static String named(List<String> items) {
-        if (items.size() <= MAX_NAMED) {
-            return String.join(", ", items);
-        }
-        return String.join(", ", items.subList(0, MAX_NAMED)) + " and " + (items.size() - MAX_NAMED) + " more";
     }
 }

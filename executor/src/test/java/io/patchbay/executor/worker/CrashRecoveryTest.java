@@ -33,6 +33,8 @@ class CrashRecoveryTest {
         try (Git git = Git.open(tree.toFile())) {
             branch = git.getRepository().getBranch();
         }
+        // A run killed after it marked the tree as being changed.
+        Files.writeString(tree.resolve(".git/" + RunMarker.NAME), "patch p0\nattempt 1\n");
         Files.writeString(tree.resolve(".git/index.lock"), "");
         Files.writeString(tree.resolve(".git/refs/heads/" + branch + ".lock"), "");
         Files.writeString(tree.resolve("half-written.txt"), "left by the crash");
@@ -46,5 +48,6 @@ class CrashRecoveryTest {
         assertThat(tree.resolve(".git/index.lock")).doesNotExist();
         assertThat(tree.resolve("half-written.txt")).doesNotExist();
         assertThat(Files.readString(tree.resolve("after.txt"))).isEqualTo("ok\n");
+        assertThat(tree.resolve(".git/" + RunMarker.NAME)).doesNotExist();
     }
 }

@@ -485,7 +485,11 @@ class PatchRunnerTest {
     }
 
     @Test
-    void halfAppliedTreeIsResetBeforeTheRun() throws Exception {
+    void halfAppliedTreeOfAnInterruptedRunIsResetBeforeTheRun() throws Exception {
+        // What a run killed mid-way leaves: its mark in the git folder, and its half-written files.
+        try (Git git = Git.open(tree.toFile())) {
+            new RunMarker(git.getRepository()).write("killed", 1, git.getRepository().resolve("HEAD").name());
+        }
         Files.writeString(tree.resolve("notes.txt"), "half-applied\n");
         Files.writeString(tree.resolve("stray.txt"), "left by a crash\n");
 
@@ -495,6 +499,7 @@ class PatchRunnerTest {
                 s -> assertThat(s.changedFiles()).containsExactly("h.txt"));
         assertThat(Files.readString(tree.resolve("notes.txt"))).isEqualTo("one\ntwo\nthree\n");
         assertThat(tree.resolve("stray.txt")).doesNotExist();
+        assertThat(tree.resolve(".git/" + RunMarker.NAME)).doesNotExist();
     }
 
     // ---- gates and preconditions ------------------------------------------------------------

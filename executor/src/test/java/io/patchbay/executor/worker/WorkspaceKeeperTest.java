@@ -200,6 +200,78 @@ class WorkspaceKeeperTest {
     }
 
     @Test
+    void resetFirstSavesTheEditAndHandCommitsOnARefNamedInTheAnswer() throws Exception {
+        Files.writeString(tree.resolve("keep.txt"), "alpha\ncommitted by hand\n");
+        String sneaky = commit("Edit by hand");
+        tamper();
+        Files.createDirectories(tree.resolve("build"));
+        Files.writeString(tree.resolve("build/cache.bin"), "x");
+
+        WorkResult.WorkspaceVerified v = verified(run(WorkspaceTask.RESET, recorded));
+
+        assertThat(v.savedRef()).isEqualTo("refs/patchbay/drift/main/3");
+        assertThat(head().name()).isEqualTo(recorded);
+        assertThat(clean()).isTrue();
+        try (Git git = Git.open(tree.toFile())) {
+            var repo = git.getRepository();
+            var saved = repo.parseCommit(repo.resolve(v.savedRef()));
+            assertThat(saved.getParent(0).name()).as("the hand commit stays reachable").isEqualTo(sneaky);
+            assertThat(saved.getFullMessage()).contains("Reset-By: http:ops").contains("modified keep.txt");
+            assertThat(read(repo, saved, "keep.txt")).isEqualTo("alpha\nedited by hand\n");
+            assertThat(read(repo, saved, "stray.txt")).isEqualTo("nobody asked for this\n");
+            assertThat(read(repo, saved, "notes.md")).isEqualTo("n\n");
+            assertThat(read(repo, saved, "gone.txt")).as("deleted by hand").isNull();
+            assertThat(read(repo, saved, "build/cache.bin")).as("ignored").isNull();
+            assertThat(repo.getRefDatabase().getRefsByPrefix("refs/heads/")).extracting(r -> r.getObjectId().name())
+                    .as("no branch moved to the saved tree").doesNotContain(saved.name());
+        }
+    }
+
+    @Test
+    void resetOfAnUntouchedTreeSavesNothingAndARedeliveredResetNamesTheRefItsFirstRunSaved() throws Exception {
+        assertThat(verified(run(WorkspaceTask.RESET, recorded)).savedRef()).isNull();
+
+        tamper();
+        String first = verified(run(WorkspaceTask.RESET, recorded)).savedRef();
+        WorkResult.WorkspaceVerified again = verified(run(WorkspaceTask.RESET, recorded));
+
+        assertThat(first).isEqualTo("refs/patchbay/drift/main/3");
+        assertThat(again.savedRef()).isEqualTo(first);
+    }
+
+    @Test
+    void resetAfterAnEarlierSaveUnderTheSameNumberKeepsBothSaves() throws Exception {
+        tamper();
+        String first = verified(run(WorkspaceTask.RESET, recorded)).savedRef();
+        Files.writeString(tree.resolve("later.txt"), "later\n");
+
+        String second = verified(run(WorkspaceTask.RESET, recorded)).savedRef();
+
+        assertThat(second).isEqualTo(first + "-2");
+        try (Git git = Git.open(tree.toFile())) {
+            var repo = git.getRepository();
+            assertThat(read(repo, repo.parseCommit(repo.resolve(first)), "stray.txt")).isNotNull();
+            assertThat(read(repo, repo.parseCommit(repo.resolve(second)), "later.txt")).isEqualTo("later\n");
+        }
+    }
+
+    @Test
+    void verifyNamesTheChangedFilesOneByOne() throws Exception {
+        tamper();
+
+        assertThat(drift(run(WorkspaceTask.VERIFY, recorded)).files())
+                .containsExactly("gone.txt", "keep.txt", "stray.txt");
+    }
+
+    /** A file's content in a commit, or null when the commit does not hold it. */
+    private static String read(org.eclipse.jgit.lib.Repository repo, RevCommit c, String path) throws Exception {
+        try (var walk = org.eclipse.jgit.treewalk.TreeWalk.forPath(repo, path, c.getTree())) {
+            return walk == null ? null
+                    : new String(repo.open(walk.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void resetToACommitTheRepositoryDoesNotHaveIsDriftAndChangesNothing() throws Exception {
         tamper();
 
