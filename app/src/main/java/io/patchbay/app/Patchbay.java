@@ -177,6 +177,7 @@ public final class Patchbay implements AutoCloseable {
             if (slackSettings.isPresent()) {
                 slack = new SlackService(slackSettings.get(), publisher, Clock.systemUTC());
                 slack.routeChannelsBy(channel -> contract.get().domainOfSlackChannel(channel));
+                slack.identifyBy(() -> contract.get().people());
                 services.put("slack", slack::isRunning);
             }
         }
