@@ -20,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import io.patchbay.ingest.HttpInbox;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.InboxTokens;
+import io.patchbay.ingest.Scope;
 import io.patchbay.ingest.OperatorRoutes;
 import io.patchbay.ingest.slack.DigestPoster;
 import io.patchbay.ingest.slack.SlackService;
@@ -158,7 +159,8 @@ public final class Patchbay implements AutoCloseable {
             services.put("spool", spool::isRunning);
             var tokens = new ArrayList<>(InboxTokens.load(var.resolve("secrets/tokens.yml"), env));
             if (tokens.stream().noneMatch(t -> t.name().equals(TOKEN_NAME))) {
-                tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)));
+                // The person who started patchbay runs it: the local token may do everything.
+                tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)).withScopes(Scope.ALL));
             }
             inbox = new HttpInbox(HttpInbox.Config.of(tokens)
                     .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
@@ -175,6 +177,7 @@ public final class Patchbay implements AutoCloseable {
             if (slackSettings.isPresent()) {
                 slack = new SlackService(slackSettings.get(), publisher, Clock.systemUTC());
                 slack.routeChannelsBy(channel -> contract.get().domainOfSlackChannel(channel));
+                slack.identifyBy(() -> contract.get().people());
                 services.put("slack", slack::isRunning);
             }
         }
@@ -336,7 +339,7 @@ public final class Patchbay implements AutoCloseable {
                 .append(" (version ").append(contract.get().version()).append(", domains ")
                 .append(String.join(", ", contract.get().domains().keySet())).append(")\n");
         if (config.runs(Role.INGEST)) {
-            b.append("  token       ").append(token).append("   (also in var/secrets/submit-token)\n\n");
+            b.append("  token       ").append(token).append("   (scopes submit, approve, operate; also in var/secrets/submit-token)\n\n");
             b.append("  curl -H \"Authorization: Bearer $(cat var/secrets/submit-token)\" -H 'Content-Type: application/json' \\\n");
             b.append("       --data @patch.json ").append(base).append("/v1/patches\n");
         }

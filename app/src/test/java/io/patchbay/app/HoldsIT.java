@@ -81,8 +81,8 @@ class HoldsIT {
         Files.createDirectories(home.resolve("var/secrets"));
         Files.writeString(home.resolve("var/secrets/tokens.yml"), """
                 tokens:
-                  - {name: alice, sha256: %s}
-                  - {name: bob, sha256: %s}
+                  - {name: alice, sha256: %s, scopes: [submit, approve, operate]}
+                  - {name: bob, sha256: %s, scopes: [submit, approve, operate]}
                 """.formatted(Json.sha256Hex(ALICE), Json.sha256Hex(BOB)));
         patchbay = Patchbay.start(PatchbayConfig.local(home).withPorts(0, 0));
         client = PatchbayClient.whenReady(patchbay);

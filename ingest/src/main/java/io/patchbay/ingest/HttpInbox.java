@@ -35,9 +35,9 @@ import org.slf4j.MDC;
 /**
  * {@code POST /v1/patches}: takes a patch over HTTP and answers 202 only once the Submit command is
  * on Kafka. Whether the patch is allowed is the executor's verdict; the inbox checks that the
- * caller holds a token, that the token may submit to the patch's domain and is within its request
- * budget, and that the body is a patch. An {@code Idempotency-Key} makes a retried request get the
- * first answer again. Every refusal is an {@code application/problem+json} document.
+ * caller holds a token with the {@code submit} scope, that the token may submit to the patch's
+ * domain and is within its request budget, and that the body is a patch. An
+ * {@code Idempotency-Key} makes a retried request get the first answer again. Every refusal is an {@code application/problem+json} document.
  */
 public final class HttpInbox implements AutoCloseable {
 
@@ -203,6 +203,11 @@ public final class HttpInbox implements AutoCloseable {
             log.warn("refused a submission from {} without a valid token", ctx.ip());
             return Reply.problem(HttpStatus.UNAUTHORIZED, "send Authorization: Bearer <token> with a configured token",
                     null, Map.of("WWW-Authenticate", "Bearer realm=\"patchbay\""));
+        }
+        if (!tokens.get(tokenName).has(Scope.SUBMIT)) {
+            log.info("refused a submission from token {}, which lacks the scope submit", tokenName);
+            return Reply.problem(HttpStatus.FORBIDDEN, "token '" + tokenName + "' lacks the scope 'submit', which is "
+                    + "needed to submit a patch or ask for a dry run; add it to the token's scopes");
         }
         OptionalLong wait = limits.acquire(tokenName);
         if (wait.isPresent()) {

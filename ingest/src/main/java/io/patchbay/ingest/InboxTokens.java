@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads the HTTP inbox's tokens, stored hashed, from a YAML file and from the environment:
@@ -23,10 +25,12 @@ import java.util.Map;
  *     sha256: 9f86d0…          # printf %s "$TOKEN" | sha256sum
  *     domains: [main, ops]     # or ["*"] (the default)
  *     requestsPerMinute: 60    # optional; the inbox default otherwise
+ *     scopes: [submit, approve] # submit, approve, operate; [submit] when not given
  * </pre>
  *
- * and {@code PATCHBAY_TOKENS=ci:9f86d0…:main+ops,bot:3c59dc…} (name, sha256, optional domains
- * joined by {@code +}). A name defined twice is a mistake, reported rather than guessed at.
+ * and {@code PATCHBAY_TOKENS=ci:9f86d0…:main+ops,lead:3c59dc…::approve+operate} (name, sha256,
+ * optional domains joined by {@code +}, empty for all, then optional scopes joined by {@code +}).
+ * A name defined twice, or a scope nobody knows, is a mistake, reported rather than guessed at.
  */
 public final class InboxTokens {
 
@@ -83,15 +87,23 @@ public final class InboxTokens {
                 continue;
             }
             String[] parts = entry.trim().split(":", -1);
-            if (parts.length < 2 || parts.length > 3) {
+            if (parts.length < 2 || parts.length > 4) {
                 throw new IllegalArgumentException(ENV + ": '" + redact(entry.trim())
-                        + "' is not name:sha256 or name:sha256:domain+domain");
+                        + "' is not name:sha256, name:sha256:domain+domain or name:sha256:domain+domain:scope+scope");
             }
-            var domains = parts.length == 3 && !parts[2].isBlank()
+            var domains = parts.length >= 3 && !parts[2].isBlank()
                     ? new LinkedHashSet<>(Arrays.asList(parts[2].trim().split("\\+")))
                     : null;
+            Set<Scope> scopes;
             try {
-                tokens.add(new InboxToken(parts[0].trim(), parts[1], domains, null));
+                scopes = parts.length == 4 && !parts[3].isBlank()
+                        ? Arrays.stream(parts[3].trim().split("\\+")).map(Scope::of).collect(Collectors.toSet())
+                        : null;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(ENV + ": token '" + parts[0].trim() + "': " + e.getMessage(), e);
+            }
+            try {
+                tokens.add(new InboxToken(parts[0].trim(), parts[1], domains, null, scopes));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(ENV + ": " + e.getMessage(), e);
             }

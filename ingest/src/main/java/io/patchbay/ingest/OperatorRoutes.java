@@ -25,8 +25,10 @@ import org.slf4j.MDC;
 /**
  * Operators act on a patch: {@code POST /v1/patches/{id}/approve|reject|retry|release|discard|cancel},
  * and on a domain frozen by drift: {@code POST /v1/domains/{domain}/unfreeze?mode=adopt|reset}, with
- * the same bearer tokens as the inbox. The answer (202) means Kafka has the command; whether it fits
- * the patch's (or domain's) state is the executor's decision, and shows in the event log.
+ * the same bearer tokens as the inbox. Each action needs its scope on the token: approve and reject
+ * need {@code approve}, the others (and unfreeze, and posting the digest) {@code operate}. The
+ * answer (202) means Kafka has the command; whether it fits the patch's (or domain's) state is the
+ * executor's decision, and shows in the event log.
  */
 public final class OperatorRoutes {
 
@@ -87,7 +89,7 @@ public final class OperatorRoutes {
     record DigestRequested(String channel, String since, String status) {}
 
     private void postDigest(Context ctx) {
-        if (authenticated(ctx) == null) {
+        if (authorized(ctx, Scope.OPERATE, "post the digest") == null) {
             return;
         }
         Optional<DigestPoster> poster = digest.get();
@@ -131,7 +133,7 @@ public final class OperatorRoutes {
                     + "?mode=reset puts it back to the commit the log records");
             return;
         }
-        InboxToken token = authenticated(ctx);
+        InboxToken token = authorized(ctx, Scope.OPERATE, "unfreeze a domain");
         if (token == null) {
             return;
         }
@@ -161,6 +163,27 @@ public final class OperatorRoutes {
         return token;
     }
 
+    /** The scope a patch action needs: turning a patch down is the approvers' veto, the rest is operating. */
+    static Scope scopeOf(String action) {
+        return switch (action) {
+            case "approve", "reject" -> Scope.APPROVE;
+            default -> Scope.OPERATE;
+        };
+    }
+
+    /** The caller's token if it holds {@code scope}, or null once a 401 or 403 has been answered. */
+    private InboxToken authorized(Context ctx, Scope scope, String what) {
+        InboxToken token = authenticated(ctx);
+        if (token != null && !token.has(scope)) {
+            log.info("refused token {} the right to {}: it lacks the scope {}", token.name(), what, scope.label());
+            problem(ctx, HttpStatus.FORBIDDEN, "token '" + token.name() + "' lacks the scope '" + scope.label()
+                    + "', which is needed to " + what + "; add it to the token's scopes in var/secrets/tokens.yml"
+                    + " or " + InboxTokens.ENV);
+            return null;
+        }
+        return token;
+    }
+
     /** The body of a 202. */
     record Requested(String id, String domain, String action, String status, String statusUrl) {}
 
@@ -171,7 +194,7 @@ public final class OperatorRoutes {
             problem(ctx, HttpStatus.NOT_FOUND, "'" + action + "' is not an action; use one of " + String.join(", ", ACTIONS));
             return;
         }
-        InboxToken token = authenticated(ctx);
+        InboxToken token = authorized(ctx, scopeOf(action), action + " a patch");
         if (token == null) {
             return;
         }

@@ -229,7 +229,8 @@ public final class SpoolWatcher implements AutoCloseable {
     private void recover(String domain) throws IOException {
         List<Path> leftovers;
         try (Stream<Path> files = Files.list(config.folder(domain, PROCESSING))) {
-            leftovers = files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            // Links and FIFOs too: back in incoming/ they are rejected, unread, on the next poll.
+            leftovers = files.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
         }
         for (Path f : leftovers) {
             Path receipted = receiptedPlace(domain, f);
@@ -261,8 +262,11 @@ public final class SpoolWatcher implements AutoCloseable {
             try {
                 var r = Json.mapper().readTree(receipt.toFile());
                 Format format = Format.ofFileName(name);
-                if (format != null && candidate.equals(r.path("file").asText()) && r.path("id").asText()
-                        .equals(SubmissionReader.read(Files.readAllBytes(file), format, domain).withDefaultId().id())) {
+                if (format == null || !candidate.equals(r.path("file").asText())
+                        || !(SpoolFile.read(file, config.maxFileBytes()) instanceof SpoolFile.Bytes b)) {
+                    continue;
+                }
+                if (r.path("id").asText().equals(SubmissionReader.read(b.bytes(), format, domain).withDefaultId().id())) {
                     return dir.resolve(candidate);
                 }
             } catch (IOException | PatchFormatException e) {
@@ -338,7 +342,12 @@ public final class SpoolWatcher implements AutoCloseable {
                 } catch (NoSuchFileException e) {
                     continue;
                 }
+                if (a.isDirectory()) {
+                    continue;
+                }
                 if (!a.isRegularFile()) {
+                    // A link or a FIFO is never read; taken at once, it goes to rejected/ with the reason.
+                    stable.add(new Candidate(f, a.lastModifiedTime()));
                     continue;
                 }
                 Seen last = before.get(f);
@@ -388,17 +397,12 @@ public final class SpoolWatcher implements AutoCloseable {
             return true;
         }
         byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > config.maxFileBytes()) {
-                reject(domain, file, List.of("the file is " + size + " bytes, over the limit of " + config.maxFileBytes()));
-                return true;
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            reject(domain, file, List.of("the file could not be read: " + e.getMessage()));
+        SpoolFile.Read read = SpoolFile.read(file, config.maxFileBytes());
+        if (read instanceof SpoolFile.Refused r) {
+            reject(domain, file, List.of(r.reason()));
             return true;
         }
+        bytes = ((SpoolFile.Bytes) read).bytes();
         Patch patch;
         try {
             patch = SubmissionReader.read(bytes, format, domain, targets.get()).withDefaultId();

@@ -74,4 +74,48 @@ class InboxTokensTest {
                 .hasMessageContaining("tokens.yml")
                 .hasMessageContaining("domain");
     }
+
+    @Test
+    void readsScopesFromTheFileAndTheEnvironmentAndDefaultsToSubmitOnly() throws Exception {
+        Path file = Files.writeString(dir.resolve("tokens.yml"), """
+                tokens:
+                  - {name: lead, sha256: %s, scopes: [approve, OPERATE]}
+                  - {name: ci, sha256: %s}
+                """.formatted(CI, BOT));
+        String env = "ops:" + Json.sha256Hex("o") + "::operate,both:" + Json.sha256Hex("b") + ":main:submit+approve";
+
+        var tokens = InboxTokens.load(file, Map.of(InboxTokens.ENV, env));
+
+        assertThat(tokens).extracting(InboxToken::name, InboxToken::scopes).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("lead", Set.of(Scope.APPROVE, Scope.OPERATE)),
+                org.assertj.core.groups.Tuple.tuple("ci", Set.of(Scope.SUBMIT)),
+                org.assertj.core.groups.Tuple.tuple("ops", Set.of(Scope.OPERATE)),
+                org.assertj.core.groups.Tuple.tuple("both", Set.of(Scope.SUBMIT, Scope.APPROVE)));
+        assertThat(tokens.get(2).allows("anything")).isTrue();
+        assertThat(tokens.get(3).allows("ops")).isFalse();
+        assertThat(tokens.get(0).has(Scope.SUBMIT)).isFalse();
+    }
+
+    @Test
+    void refusesAnUnknownScopeInTheFileNamingItAndTheKnownOnes() throws Exception {
+        Path file = Files.writeString(dir.resolve("tokens.yml"),
+                "tokens:\n  - {name: ci, sha256: " + CI + ", scopes: [submit, admin]}\n");
+
+        assertThatThrownBy(() -> InboxTokens.load(file, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tokens.yml")
+                .hasMessageContaining("'admin' is not a scope")
+                .hasMessageContaining("submit, approve, operate");
+    }
+
+    @Test
+    void refusesAnUnknownScopeInTheEnvironmentNamingTheToken() {
+        assertThatThrownBy(() -> InboxTokens.load(null, Map.of(InboxTokens.ENV, "ci:" + CI + "::submit+root")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(InboxTokens.ENV)
+                .hasMessageContaining("token 'ci'")
+                .hasMessageContaining("'root' is not a scope");
+        assertThatThrownBy(() -> InboxTokens.load(null, Map.of(InboxTokens.ENV, "ci:" + CI + "::submit:extra")))
+                .hasMessageContaining("scope+scope");
+    }
 }

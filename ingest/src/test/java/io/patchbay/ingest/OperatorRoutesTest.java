@@ -33,8 +33,9 @@ class OperatorRoutesTest {
     @BeforeEach
     void start() {
         inbox = new HttpInbox(HttpInbox.Config.of(List.of(
-                InboxToken.anyDomain("ops", Json.sha256Hex("ops-token")),
-                new InboxToken("ci", Json.sha256Hex("ci-token"), Set.of("ops"), null))), new KafkaCommandPublisher(producer));
+                InboxToken.anyDomain("ops", Json.sha256Hex("ops-token")).withScopes(Scope.ALL),
+                new InboxToken("ci", Json.sha256Hex("ci-token"), Set.of("ops"), null, Scope.ALL))),
+                new KafkaCommandPublisher(producer));
         OperatorRoutes routes = new OperatorRoutes(inbox, new KafkaCommandPublisher(producer),
                 id -> id.equals("known") ? Optional.of("main") : Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC));
         app = Javalin.create(cfg -> {

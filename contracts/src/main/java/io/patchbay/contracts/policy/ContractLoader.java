@@ -128,7 +128,8 @@ public final class ContractLoader {
 
     /** What the schema cannot check: cross references, time zones, approvals that can be given. */
     private static List<SchemaCheck.Problem> check(ExecutionContract c, JsonNode tree) {
-        var problems = new ArrayList<SchemaCheck.Problem>();
+        var problems = new ArrayList<SchemaCheck.Problem>(identityProblems(c, tree));
+        Identities people = c.people();
         for (Map.Entry<String, DomainPolicy> e : c.domains().entrySet()) {
             String d = e.getKey();
             DomainPolicy p = e.getValue();
@@ -138,12 +139,19 @@ public final class ContractLoader {
                 continue;
             }
             DomainPolicy.RiskRules risk = p.risk();
+            for (int i = 0; i < risk.approvers().size(); i++) {
+                String a = risk.approvers().get(i);
+                if (!a.equals("*") && !a.contains(":") && !people.isPerson(a)) {
+                    problems.add(problem(tree, at + "/risk/approvers/" + i, "'" + a + "' is neither channel:id nor "
+                            + "a person listed under identities; add " + a + ": [http:…, slack:…] there"));
+                }
+            }
             for (io.patchbay.contracts.patch.Risk level : io.patchbay.contracts.patch.Risk.values()) {
                 DomainPolicy.Level rule = risk.level(level);
                 String levelAt = at + "/risk/levels/" + level.label();
                 if (rule.approvals() > 0 && !risk.approvers().contains("*")) {
-                    // With four eyes the submitter may be on the list, so one more name is needed to be sure.
-                    int possible = risk.approvers().size();
+                    // Approvals count people: two credentials of one person are one approver.
+                    int possible = (int) risk.approvers().stream().map(people::personOfEntry).distinct().count();
                     if (possible < rule.approvals()) {
                         problems.add(problem(tree, levelAt + "/approvals", level.label() + " patches need "
                                 + rule.approvals() + " approval(s) but only " + possible
@@ -170,6 +178,22 @@ public final class ContractLoader {
             if (!c.domains().containsKey(domain)) {
                 problems.add(problem(tree, "/routes/nodeTargets/" + target, "routes to domain '" + domain
                         + "', which the contract does not define"));
+            }
+        });
+        return problems;
+    }
+
+    /** A credential belongs to one person: listed under two, approvals and four eyes could not tell who acts. */
+    private static List<SchemaCheck.Problem> identityProblems(ExecutionContract c, JsonNode tree) {
+        var problems = new ArrayList<SchemaCheck.Problem>();
+        var owner = new java.util.HashMap<String, String>();
+        c.identities().forEach((person, credentials) -> {
+            for (int i = 0; credentials != null && i < credentials.size(); i++) {
+                String other = owner.putIfAbsent(credentials.get(i), person);
+                if (other != null && !other.equals(person)) {
+                    problems.add(problem(tree, "/identities/" + person + "/" + i, credentials.get(i)
+                            + " is already listed under " + other + "; a credential belongs to one person"));
+                }
             }
         });
         return problems;

@@ -188,9 +188,10 @@ public record DomainPolicy(
     /**
      * Risk rules: per risk level, whether such patches are allowed at all, how many approvals they
      * need and in which change windows they may run. {@code approvers} lists who may approve, as
-     * {@code channel:id} ({@code "*"} for anyone who may act on the domain); with {@code fourEyes}
-     * nobody approves their own patch. {@code rules} set a patch's level from what it does, so the
-     * levels apply whether or not the submitter states a risk.
+     * {@code channel:id} or as a person named under the contract's {@code identities} ({@code "*"}
+     * for anyone who may act on the domain); with {@code fourEyes} nobody approves their own patch.
+     * {@code rules} set a patch's level from what it does, so the levels apply whether or not the
+     * submitter states a risk.
      */
     public record RiskRules(List<String> approvers, Boolean fourEyes, Levels levels, List<RiskRule> rules) {
         static final RiskRules DEFAULT = new RiskRules(null, null, null, null);
@@ -211,15 +212,29 @@ public record DomainPolicy(
             return levels.of(risk);
         }
 
-        /** Whether {@code approver} may approve a patch that {@code submitter} submitted. */
+        /** Whether {@code approver} may approve a patch that {@code submitter} submitted, each their own person. */
         public boolean mayApprove(Submitter approver, Submitter submitter) {
+            return mayApprove(Identities.NONE, approver, submitter);
+        }
+
+        /**
+         * Whether {@code approver} may approve a patch that {@code submitter} submitted, comparing
+         * people: under four eyes the submitter's person never approves, from whichever channel.
+         */
+        public boolean mayApprove(Identities people, Submitter approver, Submitter submitter) {
             if (approver == null) {
                 return false;
             }
-            if (fourEyes && approver.equals(submitter)) {
+            if (fourEyes && people.samePerson(approver, submitter)) {
                 return false;
             }
-            return approvers.contains("*") || approvers.contains(approver.toString());
+            return listsApprover(people, approver);
+        }
+
+        /** Whether the approvers name this person, by their name or by any of their credentials. */
+        public boolean listsApprover(Identities people, Submitter who) {
+            String person = people.personOf(who);
+            return approvers.contains("*") || approvers.stream().map(people::personOfEntry).anyMatch(person::equals);
         }
     }
 

@@ -1,17 +1,19 @@
 package io.patchbay.contracts.policy;
 
 import io.patchbay.contracts.patch.NodeTargets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The SoT execution contract: a version, the hash of the file it was read from, the policy of each
- * domain, and the routes that tell which domain an input without one is for. Both version and hash
- * go into every verdict event.
+ * domain, the routes that tell which domain an input without one is for, and who is who
+ * ({@code identities}: a person's name to their credentials, {@code channel:id}). Both version and
+ * hash go into every verdict event.
  */
-public record ExecutionContract(String version, String hash, Map<String, DomainPolicy> domains, Routes routes)
-        implements NodeTargets {
+public record ExecutionContract(String version, String hash, Map<String, DomainPolicy> domains, Routes routes,
+        Map<String, List<String>> identities) implements NodeTargets {
 
     /**
      * Which domain a Slack channel posts to, and which domain a Node-runner patch's {@code target}
@@ -29,6 +31,11 @@ public record ExecutionContract(String version, String hash, Map<String, DomainP
     public ExecutionContract {
         domains = domains == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(domains));
         routes = routes == null ? Routes.DEFAULT : routes;
+        identities = identities == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(identities));
+    }
+
+    public ExecutionContract(String version, String hash, Map<String, DomainPolicy> domains, Routes routes) {
+        this(version, hash, domains, routes, null);
     }
 
     public ExecutionContract(String version, String hash, Map<String, DomainPolicy> domains) {
@@ -62,7 +69,12 @@ public record ExecutionContract(String version, String hash, Map<String, DomainP
         return domain(domain).map(DomainPolicy::nodePathPrefix);
     }
 
+    /** The people behind credentials, for approvals and four-eyes. */
+    public Identities people() {
+        return Identities.of(identities);
+    }
+
     public ExecutionContract withHash(String newHash) {
-        return new ExecutionContract(version, newHash, domains, routes);
+        return new ExecutionContract(version, newHash, domains, routes, identities);
     }
 }

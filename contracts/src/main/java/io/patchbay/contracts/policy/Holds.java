@@ -46,17 +46,29 @@ public final class Holds {
 
     /**
      * Why {@code approver} may not approve a patch {@code submitter} submitted, or empty when the
-     * approval counts.
+     * approval counts. Each credential is its own person.
      */
     public static Optional<String> approvalRefusal(DomainPolicy policy, Submitter submitter, Submitter approver) {
+        return approvalRefusal(policy, Identities.NONE, submitter, approver);
+    }
+
+    /**
+     * Why {@code approver} may not approve a patch {@code submitter} submitted, or empty when the
+     * approval counts; submitter and approver are compared as people.
+     */
+    public static Optional<String> approvalRefusal(DomainPolicy policy, Identities people, Submitter submitter,
+            Submitter approver) {
         DomainPolicy.RiskRules rules = policy.risk();
         if (approver == null) {
             return Optional.of("an approval must say who gives it");
         }
-        if (rules.fourEyes() && approver.equals(submitter)) {
-            return Optional.of(approver + " submitted the patch and may not approve it too (four eyes)");
+        if (rules.fourEyes() && people.samePerson(approver, submitter)) {
+            String person = people.personOf(approver);
+            return Optional.of(approver + (person.equals(approver.toString()) ? "" : " (" + person + ")")
+                    + " submitted the patch" + (approver.equals(submitter) ? "" : " as " + submitter)
+                    + " and may not approve it too, from any channel (four eyes)");
         }
-        if (!rules.mayApprove(approver, submitter)) {
+        if (!rules.mayApprove(people, approver, submitter)) {
             return Optional.of(approver + " is not among the domain's approvers");
         }
         return Optional.empty();
@@ -68,11 +80,15 @@ public final class Holds {
      * one's own patch lands nothing.
      */
     public static Optional<String> rejectionRefusal(DomainPolicy policy, Submitter rejecter) {
-        List<String> approvers = policy.risk().approvers();
+        return rejectionRefusal(policy, Identities.NONE, rejecter);
+    }
+
+    /** As {@link #rejectionRefusal(DomainPolicy, Submitter)}, an approver named as a person counting for all their credentials. */
+    public static Optional<String> rejectionRefusal(DomainPolicy policy, Identities people, Submitter rejecter) {
         if (rejecter == null) {
             return Optional.of("a rejection must say who gives it");
         }
-        if (!approvers.contains("*") && !approvers.contains(rejecter.toString())) {
+        if (!policy.risk().listsApprover(people, rejecter)) {
             return Optional.of(rejecter + " is not among the domain's approvers");
         }
         return Optional.empty();

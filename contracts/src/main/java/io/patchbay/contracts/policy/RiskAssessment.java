@@ -114,7 +114,7 @@ public record RiskAssessment(Risk level, String rule) {
 
         private long changedLines() {
             if (changedLines == null) {
-                byte[] diff = patch.diff() == null ? null : patch.diff().getBytes(StandardCharsets.UTF_8);
+                byte[] diff = patch.diff() == null ? null : patch.diff().bytes();
                 changedLines = ChangedLines.of(diff, patch.files());
             }
             return changedLines;

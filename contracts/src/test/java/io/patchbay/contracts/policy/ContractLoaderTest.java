@@ -186,4 +186,67 @@ class ContractLoaderTest {
                         .contains("a day is mon, tue")
                         .contains("a time of day is HH:MM"));
     }
+
+    private static final String PEOPLE = """
+            version: '1'
+            identities:
+              alice: ["http:alice-ci", "slack:U0ALICE"]
+              bob: ["http:lead", "slack:U0BOB"]
+            domains:
+              main:
+                workspace: w
+                risk:
+                  approvers: %s
+                  levels: {critical: {approvals: 2}}
+            """;
+
+    @Test
+    void identitiesJoinAPersonsCredentialsAndApproversMayNamePeople() {
+        ExecutionContract c = parse(PEOPLE.formatted("[alice, \"slack:U0BOB\"]"));
+        Identities people = c.people();
+        var rules = c.domain("main").orElseThrow().risk();
+
+        assertThat(people.personOf(io.patchbay.contracts.command.Submitter.slack("U0ALICE", "C1"))).isEqualTo("alice");
+        assertThat(people.personOf(io.patchbay.contracts.command.Submitter.http("stranger"))).isEqualTo("http:stranger");
+        assertThat(rules.mayApprove(people, io.patchbay.contracts.command.Submitter.http("alice-ci"),
+                io.patchbay.contracts.command.Submitter.http("lead"))).isTrue();
+        // bob is listed by his Slack credential; his token is the same person.
+        assertThat(rules.mayApprove(people, io.patchbay.contracts.command.Submitter.http("lead"),
+                io.patchbay.contracts.command.Submitter.http("carol"))).isTrue();
+        assertThat(rules.mayApprove(people, io.patchbay.contracts.command.Submitter.slack("U0ALICE", "C1"),
+                io.patchbay.contracts.command.Submitter.http("alice-ci"))).isFalse();
+    }
+
+    @Test
+    void refusesACredentialListedUnderTwoPeople() {
+        String yaml = PEOPLE.formatted("[alice, bob]").replace("bob: [\"http:lead\"", "bob: [\"http:alice-ci\"");
+
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOfSatisfying(ContractException.class, e -> {
+            assertThat(e.reason()).contains("identities.bob").contains("http:alice-ci is already listed under alice")
+                    .contains("one person");
+            assertThat(e.line()).isEqualTo(4);
+        });
+    }
+
+    @Test
+    void refusesAnApproverWhoIsNeitherACredentialNorAListedPerson() {
+        assertThatThrownBy(() -> parse(PEOPLE.formatted("[alice, bob, carol]")))
+                .isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason())
+                        .contains("'carol' is neither channel:id nor a person listed under identities"));
+    }
+
+    @Test
+    void approvalsThatOnlyOnePersonCouldGiveAreRefused() {
+        // Two credentials, one person: two approvals could never be given.
+        assertThatThrownBy(() -> parse(PEOPLE.formatted("[\"http:alice-ci\", \"slack:U0ALICE\"]")))
+                .isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason())
+                        .contains("need 2 approval(s) but only 1 approver(s)"));
+    }
+
+    @Test
+    void refusesACredentialThatIsNotChannelColonId() {
+        assertThatThrownBy(() -> parse(PEOPLE.formatted("[alice, bob]").replace("\"slack:U0BOB\"", "U0BOB")))
+                .isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason())
+                        .contains("a credential is channel:id"));
+    }
 }

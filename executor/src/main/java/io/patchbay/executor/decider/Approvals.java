@@ -5,6 +5,7 @@ import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.EventBody;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Holds;
+import io.patchbay.contracts.policy.Identities;
 import io.patchbay.contracts.view.PatchStatus;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Approval holds: a patch whose risk needs approvals waits outside the queue until enough distinct
- * people allowed by the contract approved it, then joins the queue at its tail. An approver may
+ * people allowed by the contract approved it (people, not credentials: the contract's identities
+ * join a person's token and Slack account), then joins the queue at its tail. An approver may
  * turn it down instead (and a patch still queued, too).
  */
 final class Approvals {
@@ -63,13 +65,19 @@ final class Approvals {
         if (policy.isEmpty()) {
             return Optional.of("the contract in force has no domain '" + p.domain() + "', so nobody may approve " + id);
         }
-        Optional<String> rule = Holds.approvalRefusal(policy.get(), p.submitter(), by);
+        Identities people = decisions.people();
+        Optional<String> rule = Holds.approvalRefusal(policy.get(), people, p.submitter(), by);
         if (rule.isPresent()) {
             return rule;
         }
-        if (p.approvedBy().contains(by)) {
-            return Optional.of(by + " already approved " + id + "; approvals count distinct people ("
-                    + p.approvedBy().size() + " of " + p.approvalsNeeded() + " given)");
+        // One person approving from HTTP and from Slack is still one approval.
+        Optional<Submitter> earlier = p.approvedBy().stream().filter(b -> people.samePerson(b, by)).findFirst();
+        if (earlier.isPresent()) {
+            String person = people.personOf(by);
+            return Optional.of((person.equals(by.toString()) ? by.toString() : person + " (" + by + ")")
+                    + " already approved " + id + (earlier.get().equals(by) ? "" : " as " + earlier.get())
+                    + "; approvals count distinct people (" + p.approvedBy().size() + " of " + p.approvalsNeeded()
+                    + " given)");
         }
         return Optional.empty();
     }
@@ -84,7 +92,7 @@ final class Approvals {
             return;
         }
         Optional<String> refusal = decisions.policy(p.domain())
-                .map(policy -> Holds.rejectionRefusal(policy, r.by()))
+                .map(policy -> Holds.rejectionRefusal(policy, decisions.people(), r.by()))
                 .orElse(Optional.of("the contract in force has no domain '" + p.domain() + "'"));
         if (refusal.isPresent()) {
             decisions.refuse(tx, p.domain(), p.patchId(), r, refusal.get());

@@ -54,6 +54,11 @@ final class Decisions {
         return contract.get().domain(domain);
     }
 
+    /** Who is who under the contract in force now. */
+    io.patchbay.contracts.policy.Identities people() {
+        return contract.get().people();
+    }
+
     // ---- commands ---------------------------------------------------------------------------
 
     void onCommand(Transition tx, String domain, Command command) {

@@ -2,6 +2,7 @@ package io.patchbay.ingest.slack;
 
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
+import io.patchbay.contracts.policy.Identities;
 import io.patchbay.ingest.CommandPublisher;
 import io.patchbay.ingest.PublishException;
 import io.patchbay.ingest.slack.PatchThreads.PatchThread;
@@ -9,14 +10,15 @@ import io.patchbay.ingest.slack.SlackMessages.ApprovalRef;
 import io.patchbay.ingest.slack.SlackSettings.SlackDomain;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * The Approve and Reject buttons: checks that the clicking person is an approver of the patch's
- * domain (and, under four-eyes, not its submitter; a submitter may still withdraw their own patch
- * with Reject), then publishes the command. The decider has the last word on whether it fits the
+ * domain (and, under four-eyes, not its submitter, compared as people by the contract's identities;
+ * a submitter may still withdraw their own patch with Reject), then publishes the command. The decider has the last word on whether it fits the
  * patch's state; its answer comes back as an event in the thread.
  */
 final class SlackApprovals {
@@ -28,6 +30,7 @@ final class SlackApprovals {
     private final SlackOutbox outbox;
     private final CommandPublisher publisher;
     private final Clock clock;
+    private volatile Supplier<Identities> people = () -> Identities.NONE;
 
     SlackApprovals(SlackSettings settings, PatchThreads threads, SlackOutbox outbox, CommandPublisher publisher,
             Clock clock) {
@@ -76,13 +79,24 @@ final class SlackApprovals {
         }
     }
 
+    /**
+     * Who is who by the contract in force, asked at each click. The early answer here compares people
+     * as the decider does, so a second Slack account of the submitter is refused at once.
+     */
+    void identifyBy(Supplier<Identities> identities) {
+        this.people = identities;
+    }
+
     private String refusal(boolean approve, String user, ApprovalRef ref, Optional<PatchThread> thread) {
         SlackDomain domain = settings.domains().get(ref.domain());
-        boolean submitter = thread.map(t -> user.equals(t.submitter())).orElse(false);
+        Identities identities = people.get();
+        Submitter clicker = new Submitter("slack", user);
+        boolean submitter = thread.map(t -> t.submitter() != null
+                && identities.samePerson(clicker, new Submitter("slack", t.submitter()))).orElse(false);
         if (!approve && submitter) {
             return null;
         }
-        if (domain == null || !domain.mayApprove(user)) {
+        if (domain == null || !domain.mayApprove(user, identities.personOf(clicker))) {
             return SlackMessages.notApprover(user, ref.domain());
         }
         if (approve && domain.fourEyes() && submitter) {

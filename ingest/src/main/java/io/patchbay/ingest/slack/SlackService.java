@@ -194,6 +194,14 @@ public final class SlackService implements AutoCloseable {
         intake.routeChannelsBy(routes);
     }
 
+    /**
+     * Who is who: the execution contract's identities, asked at each button click so that the early
+     * answer to an approval compares people as the decider does.
+     */
+    public void identifyBy(java.util.function.Supplier<io.patchbay.contracts.policy.Identities> identities) {
+        approvals.identifyBy(identities);
+    }
+
     public void addRoutes(RoutesConfig routes) {
         if (settings.signingSecret() != null) {
             routes.post(EVENTS_PATH, ctx -> adapter.handle(ctx, started));

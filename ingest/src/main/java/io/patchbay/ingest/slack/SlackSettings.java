@@ -23,7 +23,7 @@ import java.util.TreeMap;
  *   main:
  *     channels: [C0MAIN]                          # messages and /patch here are for main
  *     submitters: {users: [U0ALICE], channels: [C0MAIN]}
- *     approvers: [U0BOB, U0CAROL]
+ *     approvers: [U0BOB, carol]                   # Slack user ids, or people named in the contract's identities
  *     fourEyes: true                              # the submitter never approves their own patch
  * </pre>
  *
@@ -89,6 +89,11 @@ public record SlackSettings(
 
         public boolean mayApprove(String user) {
             return approvers.contains(user);
+        }
+
+        /** Whether the approvers list the user, or the person the contract's identities say the user is. */
+        public boolean mayApprove(String user, String person) {
+            return mayApprove(user) || (person != null && approvers.contains(person));
         }
     }
 

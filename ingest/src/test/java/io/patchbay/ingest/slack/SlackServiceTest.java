@@ -433,6 +433,29 @@ class SlackServiceTest {
                 r -> assertThat(r.by()).isEqualTo(new Submitter("slack", ALICE)));
     }
 
+    @Test
+    void anotherSlackAccountOfTheSubmitterIsRefusedAtOnceWhenTheContractSaysItIsTheSamePerson() throws Exception {
+        startService();
+        service.identifyBy(() -> io.patchbay.contracts.policy.Identities.of(
+                Map.of("alice", List.of("slack:" + ALICE, "slack:" + BOB))));
+        postMessage("Ev16", ALICE, MAIN_CHANNEL, "1700000000.001600", codeBlock(Samples.DIFF));
+        String id = submittedId();
+
+        click(BOB, SlackMessages.APPROVE, new SlackMessages.ApprovalRef("main", id).value(), "1700000000.001601");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("chat.postEphemeral").size() == 1);
+        assertThat(slack.calls("chat.postEphemeral").get(0).field("text")).contains("four-eyes");
+        assertThat(producer.history()).hasSize(1);
+    }
+
+    @Test
+    void slackApproversMayNameAPersonOfTheContract() {
+        var domain = new SlackDomain(List.of(), null, List.of("carol"), true);
+
+        assertThat(domain.mayApprove("U0CAROL", "carol")).isTrue();
+        assertThat(domain.mayApprove("U0CAROL", "slack:U0CAROL")).isFalse();
+    }
+
     // ---- the thread follows the patch ----
 
     static Event event(String patchId, long seq, EventBody body) {
