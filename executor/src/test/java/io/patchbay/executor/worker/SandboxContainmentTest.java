@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a hostile gate can do from inside the bubblewrap sandbox: not read patchbay's secrets or
@@ -28,14 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SandboxContainmentTest {
 
-    @TempDir
-    Path dir;
-
+    private Path dir;
     private SandboxFixture f;
 
+    /**
+     * The home lies outside {@code /tmp}, as a real one does: under {@code /tmp} the sandbox's private
+     * {@code /tmp} would hide it anyway, and the tests would not show that only the tree is bound.
+     */
     @BeforeEach
     void setUp() throws Exception {
+        Path base = Files.createDirectories(Path.of("target", "sandbox-homes").toAbsolutePath());
+        dir = Files.createTempDirectory(base, "home");
         f = new SandboxFixture(dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void needsBwrap() {
