@@ -9,6 +9,9 @@ import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.executor.decider.Decider;
 import io.patchbay.executor.decider.DeciderConfig;
+import io.patchbay.executor.sandbox.Bubblewrap;
+import io.patchbay.executor.sandbox.SandboxReport;
+import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.executor.worker.PatchRunner;
 import io.patchbay.executor.worker.Worker;
 import io.patchbay.executor.worker.WorkerConfig;
@@ -73,6 +76,8 @@ public final class Patchbay implements AutoCloseable {
     private OperatorRoutes operator;
     private volatile DigestPoster digestPoster;
     private KafkaStreams deciderStreams;
+    /** What the executor found about its command sandbox at start; null where this node runs no executor. */
+    private volatile SandboxStatus sandbox;
 
     private Patchbay(PatchbayConfig config, Map<String, String> env) {
         this.config = config;
@@ -126,8 +131,11 @@ public final class Patchbay implements AutoCloseable {
 
         if (config.runs(Role.EXECUTOR)) {
             Workspaces.ensure(contract.get(), config.home());
+            // Probed once: the decider rejects patches that need a sandbox this machine cannot make.
+            sandbox = Bubblewrap.onSystemPath().probe();
+            SandboxReport.log(contract.get(), sandbox);
             Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                    config.replicationFactor(), 1, "decider-" + node), contract::get, Clock.systemUTC());
+                    config.replicationFactor(), 1, "decider-" + node, sandbox), contract::get, Clock.systemUTC());
             decider.start();
             running.push(() -> decider.close(Duration.ofSeconds(5)));
             services.put("decider", decider::isRunning);
@@ -252,7 +260,12 @@ public final class Patchbay implements AutoCloseable {
                             contract.get().version(), e.getMessage());
                     alerts.contractInvalid(e.getMessage());
                 },
-                c -> LOG.info("contract version {} (sha256 {}) is now in force", c.version(), c.hash().substring(0, 12)));
+                c -> {
+                    LOG.info("contract version {} (sha256 {}) is now in force", c.version(), c.hash().substring(0, 12));
+                    if (sandbox != null) {
+                        SandboxReport.log(c, sandbox);
+                    }
+                });
         watcher.start();
         running.push(watcher);
     }

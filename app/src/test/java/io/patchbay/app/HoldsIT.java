@@ -276,9 +276,12 @@ class HoldsIT {
     }
 
     /** How many `sleep 47` processes this JVM (its in-process worker) has started and not yet lost. */
+    /** The gate's {@code sleep 47} itself; the sandbox that runs it has those words at the end of its own command line. */
     private static long sleepers() {
         return ProcessHandle.current().descendants()
-                .filter(h -> h.info().commandLine().orElse("").contains("sleep 47"))
+                .filter(h -> h.info().command().orElse("").endsWith("/sleep"))
+                .filter(h -> h.info().arguments().map(a -> java.util.List.of(a).equals(java.util.List.of("47")))
+                        .orElse(false))
                 .count();
     }
 

@@ -77,13 +77,32 @@ public record DomainPolicy(
         }
     }
 
-    /** Commands as argv prefixes; a shell ({@code sh -c} and the like) only where {@code shell} is true. */
-    public record Commands(List<List<String>> allow, Boolean shell) {
-        static final Commands DEFAULT = new Commands(null, null);
+    /**
+     * Commands as argv prefixes; a shell ({@code sh -c} and the like) only where {@code shell} is true.
+     * Commands and command gates run in {@code sandbox}: {@value #BUBBLEWRAP} (the default) sees the
+     * working tree and the system read-only, or {@value #NO_SANDBOX}, which a contract must write out
+     * and which every summary then states. {@code network} lets sandboxed commands reach the network.
+     */
+    public record Commands(List<List<String>> allow, Boolean shell, String sandbox, Boolean network) {
+        static final Commands DEFAULT = new Commands(null, null, null, null);
+        public static final String BUBBLEWRAP = "bubblewrap";
+        public static final String NO_SANDBOX = "none";
 
         public Commands {
             allow = allow == null ? List.of() : allow.stream().map(List::copyOf).toList();
             shell = shell != null && shell;
+            sandbox = sandbox == null ? BUBBLEWRAP : sandbox;
+            network = network != null && network;
+        }
+
+        public Commands(List<List<String>> allow, Boolean shell) {
+            this(allow, shell, null, null);
+        }
+
+        /** Whether commands run in the bubblewrap sandbox; false only where the contract says {@code sandbox: none}. */
+        @JsonIgnore
+        public boolean sandboxed() {
+            return !NO_SANDBOX.equals(sandbox);
         }
     }
 

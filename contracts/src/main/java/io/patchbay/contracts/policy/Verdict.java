@@ -29,6 +29,16 @@ public record Verdict(List<Violation> violations, String contractVersion, String
         this(violations, contractVersion, contractHash, approvalsNeeded, holdUntil, null, null);
     }
 
+    /** This verdict with {@code more} violations found beside the contract check. */
+    public Verdict plus(List<Violation> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        var all = new java.util.ArrayList<>(violations);
+        all.addAll(more);
+        return new Verdict(all, contractVersion, contractHash, approvalsNeeded, holdUntil);
+    }
+
     public boolean allowed() {
         return violations.isEmpty();
     }

@@ -249,6 +249,13 @@ public final class Verdicts {
             }
         }
         boolean listed = policy.commands().allow().stream().anyMatch(prefix -> startsWith(argv, prefix));
+        if (argv.get(0).contains("/") && !argv.get(0).startsWith("./")) {
+            // A program is looked up on the system PATH; one of the tree runs only as an allowlisted ./name.
+            out.add(new Violation("COMMAND_PATH_NOT_ALLOWED", where, "The program '" + printable(argv.get(0))
+                    + "' is named by a path; name a system program plainly (such as 'make'), or a program of the"
+                    + " working tree as './name' where the contract's allowlist names it so."));
+            return;
+        }
         if (!listed) {
             out.add(new Violation("COMMAND_NOT_ALLOWED", where, "The command '" + String.join(" ", argv)
                     + "' is not in the domain's command allowlist."));

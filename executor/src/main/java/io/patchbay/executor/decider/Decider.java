@@ -57,7 +57,7 @@ public final class Decider implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("the decider is already started");
         }
-        streams = new KafkaStreams(DeciderTopology.build(contract, clock), streamsProperties(config));
+        streams = new KafkaStreams(DeciderTopology.build(contract, clock, config.sandbox()), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Replacing the thread would replay the same input into the same failure; stop and let health see it.
             log.error("decider stream thread failed; stopping the decider", e);

@@ -3,6 +3,7 @@ package io.patchbay.executor.decider;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.contracts.work.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +39,8 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
     private KeyValueStore<String, PatchRecord> patches;
     private KeyValueStore<String, WorkspaceState> workspaces;
 
-    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock) {
-        this.decisions = new Decisions(contract);
+    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox) {
+        this.decisions = new Decisions(contract, sandbox);
         this.clock = clock;
     }
 

@@ -1,6 +1,7 @@
 package io.patchbay.executor.decider;
 
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.contracts.topic.JsonSerde;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Clock;
@@ -32,10 +33,18 @@ public final class DeciderTopology {
      * @param clock    the time of events, verdicts and retry holds
      */
     public static Topology build(Supplier<ExecutionContract> contract, Clock clock) {
+        return build(contract, clock, SandboxStatus.AVAILABLE);
+    }
+
+    /**
+     * @param sandbox whether the executor can sandbox commands; where it cannot, patches that start
+     *                processes in a domain that asks for the sandbox are rejected
+     */
+    public static Topology build(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox) {
         Topology t = new Topology();
         t.addSource(COMMANDS_SOURCE, Topics.KEY.deserializer(), Topics.COMMAND.deserializer(), Topics.COMMANDS);
         t.addSource(RESULTS_SOURCE, Topics.KEY.deserializer(), Topics.WORK_RESULT.deserializer(), Topics.RESULTS);
-        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock), COMMANDS_SOURCE, RESULTS_SOURCE);
+        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock, sandbox), COMMANDS_SOURCE, RESULTS_SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOMAIN_STORE), Serdes.String(),
                 JsonSerde.of(DomainState.class)), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATCH_STORE), Serdes.String(),

@@ -12,6 +12,8 @@ import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
+import io.patchbay.executor.sandbox.SandboxRequirement;
+import io.patchbay.executor.sandbox.SandboxStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,9 +43,11 @@ final class Decisions {
     private final WorkspaceDecisions workspaces;
     private final Approvals approvals;
     private final Cancels cancels;
+    private final SandboxStatus sandbox;
 
-    Decisions(Supplier<ExecutionContract> contract) {
+    Decisions(Supplier<ExecutionContract> contract, SandboxStatus sandbox) {
         this.contract = contract;
+        this.sandbox = sandbox;
         this.workspaces = new WorkspaceDecisions(contract);
         this.approvals = new Approvals(this);
         this.cancels = new Cancels(this);
@@ -111,7 +115,8 @@ final class Decisions {
         }
         tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
         PatchRecord record = new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.SUBMITTED, 0, tx.now());
-        Verdict verdict = Verdicts.judge(patch, s.by(), contract.get(), tx.now());
+        Verdict verdict = Verdicts.judge(patch, s.by(), contract.get(), tx.now())
+                .plus(SandboxRequirement.violations(patch, contract.get().domain(domain).orElse(null), sandbox));
         if (!verdict.allowed()) {
             tx.event(domain, id, new EventBody.Rejected(verdict.violations(), verdict.contractVersion(),
                     verdict.contractHash()));

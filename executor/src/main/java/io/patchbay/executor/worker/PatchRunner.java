@@ -14,6 +14,8 @@ import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.GateResult;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
+import io.patchbay.executor.sandbox.Bubblewrap;
+import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.executor.worker.apply.ApplyException;
 import io.patchbay.executor.worker.apply.ApplyPlan;
 import io.patchbay.executor.worker.apply.DiffApplier;
@@ -75,13 +77,13 @@ public final class PatchRunner {
     private static final FooterKey TRAILER_KEY = new FooterKey(TRAILER);
     private static final Pattern PERSON = Pattern.compile("^\\s*(.*?)\\s*<([^<>\\s]+@[^<>\\s]+)>\\s*$");
     private static final Pattern UNSAFE_NAME = Pattern.compile("[^A-Za-z0-9._-]");
-    private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final Path home;
     private final Supplier<ExecutionContract> contract;
     private final Supplier<Rubric> rubric;
     private final Clock clock;
     private final String workerId;
+    private final Bubblewrap bubblewrap;
 
     /**
      * Scores finished patches with the rubric shipped with patchbay.
@@ -98,6 +100,16 @@ public final class PatchRunner {
      */
     public PatchRunner(Path home, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
             String workerId) {
+        this(home, contract, rubric, clock, workerId, Bubblewrap.onSystemPath());
+    }
+
+    /**
+     * @param bubblewrap the sandbox that commands and gates run in, unless their domain's contract says
+     *                   {@code sandbox: none}; checked before the first process of every patch
+     */
+    public PatchRunner(Path home, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
+            String workerId, Bubblewrap bubblewrap) {
+        this.bubblewrap = Objects.requireNonNull(bubblewrap, "bubblewrap");
         this.home = Objects.requireNonNull(home, "home");
         this.contract = Objects.requireNonNull(contract, "contract");
         this.rubric = Objects.requireNonNull(rubric, "rubric");
@@ -187,6 +199,8 @@ public final class PatchRunner {
         private ObjectId base;
         /** Present in the git folder while this run may have changed the tree. */
         private RunMarker marker;
+        /** How this patch's processes start; made, and the sandbox checked, before the first one. */
+        private CommandLauncher launcher;
 
         Run(WorkOrder order, Consumer<WorkResult> progress, Cancellation cancellation) {
             this.order = order;
@@ -203,7 +217,7 @@ public final class PatchRunner {
             }
             deadline = t0 + policy.limits().patchTimeoutDuration().toNanos();
             tree = home.resolve(policy.workspace()).normalize();
-            try (Git git = Git.open(tree.toFile())) {
+            try (Git git = Workspaces.open(tree)) {
                 return execute(git);
             } catch (IOException e) {
                 log.error("cannot open the working tree of domain {} at {}", order.domain(), tree, e);
@@ -393,8 +407,7 @@ public final class PatchRunner {
             Duration timeout = policy.limits().commandTimeoutDuration();
             for (List<String> argv : patch.commands()) {
                 stopIfCancelled("command `" + String.join(" ", argv) + "`");
-                ProcessRunner.Outcome o = ProcessRunner.run(argv, tree, environment(), bounded(timeout, argv),
-                        policy.limits().outputBytes(), cancellation);
+                ProcessRunner.Outcome o = start(argv, bounded(timeout, argv));
                 commands.add(new Summary.CommandRun(argv, o.exitCode(), o.timedOut(), o.durationMs(), o.outputTail()));
                 if (o.timedOut()) {
                     throw new Failure(FailureClass.TIMEOUT, "command `" + String.join(" ", argv) + "` ran past "
@@ -420,8 +433,7 @@ public final class PatchRunner {
                 Duration timeout = gate.timeout() == null ? policy.limits().commandTimeoutDuration()
                         : Durations.parse(gate.timeout());
                 if (gate.isCommand()) {
-                    ProcessRunner.Outcome o = ProcessRunner.run(gate.run(), tree, environment(),
-                            bounded(timeout, gate.run()), policy.limits().outputBytes(), cancellation);
+                    ProcessRunner.Outcome o = start(gate.run(), bounded(timeout, gate.run()));
                     timedOut = o.timedOut();
                     String tail = timedOut ? o.outputTail() + "\n[killed after " + human(timeout) + "]"
                             : o.outputTail();
@@ -441,6 +453,34 @@ public final class PatchRunner {
                             + r.exitCode(), r.outputTail());
                 }
             }
+        }
+
+        /** Runs one command or command gate as the domain's contract says: sandboxed unless it says none. */
+        private ProcessRunner.Outcome start(List<String> argv, Duration timeout) throws Failure, InterruptedException {
+            if (launcher == null) {
+                var candidate = new CommandLauncher(policy.commands(), bubblewrap, home, tree);
+                SandboxStatus status = candidate.check();
+                if (!status.available()) {
+                    // Not the patch's fault, but no retry brings the sandbox back: a person must act.
+                    throw new Failure(FailureClass.PRECONDITION, "the command sandbox is not available on this worker ("
+                            + status.reason() + "); " + Bubblewrap.HOW_TO_INSTALL, null);
+                }
+                launcher = candidate;
+            }
+            try (CommandLauncher.Launch launch = launcher.launch(argv, environment())) {
+                return ProcessRunner.run(launch.argv(), tree, launch.env(), timeout, policy.limits().outputBytes(),
+                        cancellation);
+            } catch (CommandLauncher.Refused e) {
+                return new ProcessRunner.Outcome(-1, false, e.getMessage(), 0);
+            } catch (IOException e) {
+                throw new Failure(FailureClass.INFRASTRUCTURE, "cannot start `" + String.join(" ", argv) + "`: "
+                        + e.getMessage(), null);
+            }
+        }
+
+        /** The sandbox caution of the domain for its summaries; null where commands run sandboxed. */
+        private String sandboxCaution() {
+            return policy == null ? null : new CommandLauncher(policy.commands(), bubblewrap, home, tree).caution();
         }
 
         private GateResult fileContains(String name, Gate gate, TreeGuard guard) {
@@ -484,7 +524,8 @@ public final class PatchRunner {
             long ms = elapsedMs();
             Rubric.Score score = score(true, changed, ms);
             var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(), "Succeeded",
-                    base.name(), c.name(), changed, commands, gates, ms, null, null, notes(), score);
+                    base.name(), c.name(), changed, commands, gates, ms, null, null, notes(), score)
+                    .withSandbox(sandboxCaution());
             String path = writeSummary(summary.markdown());
             return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), clock.instant(), c.name(),
                     changed.stream().map(Summary.ChangedFile::path).toList(), List.copyOf(gates), path,
@@ -506,7 +547,7 @@ public final class PatchRunner {
             } else {
                 var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(),
                         "Succeeded (already applied)", null, applied.name(), changed, List.of(), List.of(),
-                        elapsedMs(), null, null);
+                        elapsedMs(), null, null).withSandbox(sandboxCaution());
                 text = summary.markdown();
                 path = writeSummary(text);
             }
@@ -532,7 +573,7 @@ public final class PatchRunner {
             long ms = elapsedMs();
             var changed = patch.touchedPaths().stream().map(p -> new Summary.ChangedFile(p, "not applied", 0, 0)).toList();
             String text = new Summary(title(), order.patchId(), order.domain(), order.attempt(), "Cancelled", base.name(),
-                    null, changed, commands, gates, ms, reason, null).markdown();
+                    null, changed, commands, gates, ms, reason, null).withSandbox(sandboxCaution()).markdown();
             return new WorkResult.Cancelled(order.domain(), order.patchId(), order.attempt(), clock.instant(), reason,
                     List.copyOf(gates), writeSummary(text), text, ms);
         }
@@ -555,7 +596,7 @@ public final class PatchRunner {
             Rubric.Score score = score(false, List.of(), ms);
             var summary = new Summary(title(), order.patchId(), order.domain(), order.attempt(),
                     "Failed (" + f.failureClass + ")", base == null ? null : base.name(), null, changed, commands,
-                    gates, ms, f.getMessage(), f.detail, notes(), score);
+                    gates, ms, f.getMessage(), f.detail, notes(), score).withSandbox(sandboxCaution());
             String text = summary.markdown();
             String path = writeSummary(text);
             return new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),
@@ -649,14 +690,19 @@ public final class PatchRunner {
             }
         }
 
+        /**
+         * All a command's environment holds besides HOME and TMPDIR, which {@link CommandLauncher} adds:
+         * nothing of the service's own. A {@code git} it runs takes no hook from the tree.
+         */
         private Map<String, String> environment() {
             var env = new LinkedHashMap<String, String>();
-            String path = System.getenv("PATH");
-            env.put("PATH", path == null || path.isBlank() ? DEFAULT_PATH : path);
-            env.put("HOME", System.getProperty("user.home"));
+            env.put("PATH", Bubblewrap.SYSTEM_PATH);
             env.put("LANG", "C.UTF-8");
             env.put("PATCHBAY_PATCH_ID", order.patchId());
             env.put("PATCHBAY_DOMAIN", order.domain());
+            env.put("GIT_CONFIG_COUNT", "1");
+            env.put("GIT_CONFIG_KEY_0", "core.hooksPath");
+            env.put("GIT_CONFIG_VALUE_0", "/dev/null");
             return env;
         }
 

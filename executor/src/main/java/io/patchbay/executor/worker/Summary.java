@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  *
  * @param notes what the submitter asked to keep beside the outcome (Node-runner patches carry them); may be null
  * @param score the self-evaluation rubric's score; null when the patch was not scored
+ * @param sandbox a caution about how commands ran, for a domain that runs them without a sandbox; null otherwise
  */
 record Summary(
         String title,
@@ -29,13 +30,27 @@ record Summary(
         String reason,
         String detail,
         Patch.Notes notes,
-        Rubric.Score score) {
+        Rubric.Score score,
+        String sandbox) {
+
+    Summary(String title, String patchId, String domain, int attempt, String outcome, String baseCommit, String commit,
+            List<ChangedFile> changedFiles, List<CommandRun> commands, List<GateResult> gates, long durationMs,
+            String reason, String detail, Patch.Notes notes, Rubric.Score score) {
+        this(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles, commands, gates, durationMs,
+                reason, detail, notes, score, null);
+    }
 
     Summary(String title, String patchId, String domain, int attempt, String outcome, String baseCommit, String commit,
             List<ChangedFile> changedFiles, List<CommandRun> commands, List<GateResult> gates, long durationMs,
             String reason, String detail) {
         this(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles, commands, gates, durationMs,
                 reason, detail, null, null);
+    }
+
+    /** This summary with the sandbox caution of its domain (null: none). */
+    Summary withSandbox(String caution) {
+        return new Summary(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles, commands, gates,
+                durationMs, reason, detail, notes, score, caution);
     }
 
     /** One file of the commit, with the lines it adds and removes (both 0 for a binary file). */
@@ -54,6 +69,9 @@ record Summary(
         row(md, "Domain", domain);
         row(md, "Attempt", String.valueOf(attempt));
         row(md, "Outcome", "**" + outcome + "**");
+        if (sandbox != null) {
+            row(md, "Sandbox", sandbox);
+        }
         if (baseCommit != null) {
             row(md, "Base commit", "`" + baseCommit + "`");
         }

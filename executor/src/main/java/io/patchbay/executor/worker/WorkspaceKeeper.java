@@ -58,7 +58,7 @@ public final class WorkspaceKeeper {
         Path tree = null;
         try {
             tree = Workspaces.pathOf(contract.get(), home, order.domain());
-            try (Git git = Git.open(tree.toFile())) {
+            try (Git git = Workspaces.open(tree)) {
                 return switch (task.action()) {
                     case WorkspaceTask.VERIFY -> verify(order, git);
                     case WorkspaceTask.ADOPT -> adopt(order, git);

@@ -26,6 +26,11 @@ public final class Workspaces {
 
     private Workspaces() {}
 
+    /** Opens a working tree for patchbay's own git work, which runs no hook of the tree ({@link HooklessFs}). */
+    public static Git open(Path tree) throws IOException {
+        return Git.open(tree.toFile(), HooklessFs.INSTANCE);
+    }
+
     /** The working tree of a domain: the contract's {@code workspace}, relative to {@code home}. */
     public static Path pathOf(ExecutionContract contract, Path home, String domain) {
         DomainPolicy policy = contract.domain(domain)
@@ -59,7 +64,7 @@ public final class Workspaces {
 
     private static void ensureOne(String domain, DomainPolicy policy, Path dir) throws IOException, GitAPIException {
         if (Files.exists(dir.resolve(Constants.DOT_GIT))) {
-            try (Git git = Git.open(dir.toFile())) {
+            try (Git git = open(dir)) {
                 if (git.getRepository().resolve(Constants.HEAD) != null) {
                     log.debug("workspace of domain {} at {} exists", domain, dir);
                     return;
@@ -70,7 +75,8 @@ public final class Workspaces {
             return;
         }
         Files.createDirectories(dir);
-        try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+        try (Git git = Git.init().setDirectory(dir.toFile()).setFs(HooklessFs.INSTANCE)
+                .setInitialBranch("main").call()) {
             firstCommit(git, domain, policy, dir);
         }
         log.info("created the workspace of domain {} at {}", domain, dir);

@@ -14,6 +14,7 @@ import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
+import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.executor.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ abstract class DeciderTestBase {
     @BeforeEach
     void start() {
         var props = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:1", stateDir));
-        driver = new TopologyTestDriver(DeciderTopology.build(contract::get, clock), props, T0);
+        driver = new TopologyTestDriver(DeciderTopology.build(contract::get, clock, sandbox()), props, T0);
         commands = driver.createInputTopic(Topics.COMMANDS, Topics.KEY.serializer(), Topics.COMMAND.serializer());
         results = driver.createInputTopic(Topics.RESULTS, Topics.KEY.serializer(), Topics.WORK_RESULT.serializer());
         events = driver.createOutputTopic(Topics.EVENTS, Topics.KEY.deserializer(), Topics.EVENT.deserializer());
@@ -76,6 +77,11 @@ abstract class DeciderTestBase {
         if (driver != null) {
             driver.close();
         }
+    }
+
+    /** What the decider is told about the command sandbox; available unless a test says otherwise. */
+    SandboxStatus sandbox() {
+        return SandboxStatus.AVAILABLE;
     }
 
     static ExecutionContract parse(String yaml) {

@@ -60,12 +60,15 @@ class PatchRunnerCancelTest {
         runner = new PatchRunner(home, () -> CONTRACT, Clock.systemUTC(), "worker-1");
     }
 
-    /** A patch that changes tracked and untracked files, runs a command, then a gate that sleeps in a grandchild. */
-    private Patch slowPatch(String id, Path pidFile) {
+    /**
+     * A patch that changes tracked and untracked files, runs a command, then a gate that sleeps in a
+     * grandchild: {@code sleep} with {@code marker} as its argument, so that the test can find it.
+     */
+    private Patch slowPatch(String id, String marker) {
         return new Patch(id, "main", "Slow " + id, null, null, null,
                 List.of(FileChange.write("notes.txt", "changed\n"), FileChange.write("brand/new.txt", "new\n")),
                 List.of(List.of("sh", "-c", "echo made-by-command > generated.txt")),
-                List.of(Gate.command("slow", List.of("sh", "-c", "sleep 60 & echo $! > '" + pidFile + "'; wait"))),
+                List.of(Gate.command("slow", List.of("sh", "-c", "sleep " + marker + " & wait"))),
                 null);
     }
 
@@ -91,14 +94,11 @@ class PatchRunnerCancelTest {
     void cancelDuringAGateKillsItsProcessTreeAndRollsTheTreeBackExactly() throws Exception {
         Map<String, String> before = TreeSnapshot.of(tree);
         String base = head();
-        Path pidFile = home.resolve("gate.pid");
+        String marker = Processes.uniqueSleep(60);
         Cancellation cancellation = new Cancellation();
 
-        CompletableFuture<WorkResult> run = runAsync(slowPatch("s1", pidFile), cancellation);
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(pidFile)
-                && !Files.readString(pidFile).isBlank());
-        long sleeper = Long.parseLong(Files.readString(pidFile).strip());
-        assertThat(ProcessHandle.of(sleeper)).get().satisfies(h -> assertThat(h.isAlive()).isTrue());
+        CompletableFuture<WorkResult> run = runAsync(slowPatch("s1", marker), cancellation);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !Processes.withArgument(marker).isEmpty());
 
         assertThat(cancellation.cancel()).isTrue();
         WorkResult r = run.get(30, TimeUnit.SECONDS);
@@ -109,7 +109,7 @@ class PatchRunnerCancelTest {
             assertThat(c.summary()).contains("Cancelled");
             assertThat(home.resolve(c.summaryPath())).content().contains("Cancelled");
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(sleeper).map(h -> !h.isAlive()).orElse(true));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Processes.withArgument(marker).isEmpty());
         assertThat(TreeSnapshot.of(tree)).isEqualTo(before);
         assertThat(head()).isEqualTo(base);
         assertThat(progress).extracting(p -> p.getClass().getSimpleName()).containsExactly("Started", "GateFinished");
@@ -121,12 +121,13 @@ class PatchRunnerCancelTest {
         Cancellation cancellation = new Cancellation();
         cancellation.cancel();
 
-        WorkResult r = runAsync(slowPatch("s2", home.resolve("never.pid")), cancellation).get(30, TimeUnit.SECONDS);
+        String marker = Processes.uniqueSleep(60);
+        WorkResult r = runAsync(slowPatch("s2", marker), cancellation).get(30, TimeUnit.SECONDS);
 
         assertThat(r).isInstanceOfSatisfying(WorkResult.Cancelled.class,
                 c -> assertThat(c.reason()).contains("before it started"));
         assertThat(progress).isEmpty();
-        assertThat(home.resolve("never.pid")).doesNotExist();
+        assertThat(Processes.withArgument(marker)).isEmpty();
         assertThat(TreeSnapshot.of(tree)).isEqualTo(before);
     }
 
