@@ -158,7 +158,8 @@ public record DomainPolicy(
         }
 
         public boolean retries(FailureClass failure) {
-            return failure != null && on.contains(failure.name().toLowerCase(Locale.ROOT));
+            // A patch's own fault is never tried again, whatever a contract built in code lists.
+            return failure != null && failure.retriable() && on.contains(failure.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -176,7 +177,7 @@ public record DomainPolicy(
         }
 
         public boolean quarantines(FailureClass failure) {
-            return failure != null && on.contains(failure.name().toLowerCase(Locale.ROOT));
+            return failure != null && failure.retriable() && on.contains(failure.name().toLowerCase(Locale.ROOT));
         }
 
         @JsonIgnore
