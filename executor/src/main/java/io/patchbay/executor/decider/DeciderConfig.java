@@ -1,5 +1,6 @@
 package io.patchbay.executor.decider;
 
+import io.patchbay.contracts.topic.RecordLimits;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -8,7 +9,8 @@ import java.util.Objects;
  * transactional ids and changelogs), where its state stores live, the replication factor of the
  * topics Streams creates, how many stream threads share the domains, and an optional stable
  * instance id: with it the instance is a static group member, so a restart after a crash takes its
- * partitions back at once instead of waiting for the dead member's session to expire.
+ * partitions back at once instead of waiting for the dead member's session to expire. The record
+ * limits size its producer, its fetches and the changelog and repartition topics Streams creates.
  */
 public record DeciderConfig(
         String bootstrapServers,
@@ -16,7 +18,8 @@ public record DeciderConfig(
         Path stateDir,
         int replicationFactor,
         int streamThreads,
-        String instanceId) {
+        String instanceId,
+        RecordLimits recordLimits) {
 
     public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
 
@@ -33,12 +36,19 @@ public record DeciderConfig(
         if (streamThreads < 1) {
             throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
         }
+        recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
+    }
+
+    /** With the default record limits. */
+    public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            int streamThreads, String instanceId) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, null);
     }
 
     /** Without static group membership. */
     public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
             int streamThreads) {
-        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, null);
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, null, null);
     }
 
     /** One thread, replication factor 1: the embedded single-broker set-up. */

@@ -2,6 +2,7 @@ package io.patchbay.executor.decider;
 
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.topic.JsonSerde;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -32,10 +33,18 @@ public final class DeciderTopology {
      * @param clock    the time of events, verdicts and retry holds
      */
     public static Topology build(Supplier<ExecutionContract> contract, Clock clock) {
+        return build(contract, clock, RecordLimits.DEFAULT);
+    }
+
+    /**
+     * @param limits no decision writes a record larger than these allow; one that would is turned
+     *     into a rejection (or a failure) that fits
+     */
+    public static Topology build(Supplier<ExecutionContract> contract, Clock clock, RecordLimits limits) {
         Topology t = new Topology();
         t.addSource(COMMANDS_SOURCE, Topics.KEY.deserializer(), Topics.COMMAND.deserializer(), Topics.COMMANDS);
         t.addSource(RESULTS_SOURCE, Topics.KEY.deserializer(), Topics.WORK_RESULT.deserializer(), Topics.RESULTS);
-        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock), COMMANDS_SOURCE, RESULTS_SOURCE);
+        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock, limits), COMMANDS_SOURCE, RESULTS_SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOMAIN_STORE), Serdes.String(),
                 JsonSerde.of(DomainState.class)), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATCH_STORE), Serdes.String(),
