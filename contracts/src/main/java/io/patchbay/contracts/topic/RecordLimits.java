@@ -102,6 +102,21 @@ public record RecordLimits(int maxRecordBytes) {
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(KAFKA_FETCH_MAX_BYTES, maxRecordBytes));
     }
 
+    /**
+     * The settings for a Kafka Streams application: its producer, its consumers (main, restore and
+     * global) and the changelog and repartition topics it creates. Written with Streams' prefixes as
+     * strings, since this module does not depend on Streams.
+     */
+    public Map<String, Object> streamsConfig() {
+        var out = new java.util.LinkedHashMap<String, Object>();
+        producerConfig().forEach((k, v) -> out.put("producer." + k, v));
+        for (String consumer : java.util.List.of("main.consumer.", "restore.consumer.", "global.consumer.")) {
+            consumerConfig().forEach((k, v) -> out.put(consumer + k, v));
+        }
+        topicConfig().forEach((k, v) -> out.put("topic." + k, v));
+        return out;
+    }
+
     /** The topic setting for every topic patchbay or Streams creates. */
     public Map<String, String> topicConfig() {
         return Map.of("max.message.bytes", String.valueOf(maxRecordBytes));

@@ -46,26 +46,12 @@ public final class Decider implements AutoCloseable {
         if (config.instanceId() != null && !config.instanceId().isBlank()) {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
         }
-        putRecordLimits(p, config.recordLimits());
+        // Submitted events, the patch store's changelog and work orders carry the whole patch.
+        p.putAll(config.recordLimits().streamsConfig());
         // A record nobody can read is logged and skipped; it must not stop its domain's partition.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipOversizeRecords.class);
         return p;
-    }
-
-    /**
-     * Submitted events, the patch store's changelog and work orders carry the whole patch: the
-     * producer, the fetches and the topics Streams creates (changelogs, repartition topics) take
-     * the one record limit patchbay runs with. Public for the watchdog's Streams, which reads the same.
-     */
-    public static void putRecordLimits(Properties p, RecordLimits limits) {
-        limits.producerConfig().forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
-        limits.consumerConfig().forEach((k, v) -> {
-            p.put(StreamsConfig.mainConsumerPrefix(k), v);
-            p.put(StreamsConfig.restoreConsumerPrefix(k), v);
-            p.put(StreamsConfig.globalConsumerPrefix(k), v);
-        });
-        limits.topicConfig().forEach((k, v) -> p.put(StreamsConfig.topicPrefix(k), v));
     }
 
     public synchronized void start() {
