@@ -118,7 +118,10 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
 
     /** The exception as one sentence for an event: its type and message, shortened; never a stack trace. */
     static String sentence(Throwable e) {
-        String message = e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s+", " ").strip();
+        String raw = e.getMessage() == null ? "" : e.getMessage();
+        // Cut before tidying: a message may quote a submitted patch of megabytes.
+        raw = raw.length() > 2 * MAX_REASON_CHARS ? raw.substring(0, 2 * MAX_REASON_CHARS) : raw;
+        String message = raw.isEmpty() ? "" : ": " + raw.replaceAll("\\s+", " ").strip();
         String s = e.getClass().getSimpleName() + message;
         return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS) + "…";
     }
