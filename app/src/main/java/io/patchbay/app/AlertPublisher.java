@@ -1,5 +1,6 @@
 package io.patchbay.app;
 
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.Alerts;
@@ -20,12 +21,12 @@ final class AlertPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, Alert> producer;
 
-    AlertPublisher(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                Topics.KEY.serializer(), Topics.ALERT.serializer());
+    AlertPublisher(String bootstrapServers, RecordLimits limits) {
+        var config = new java.util.HashMap<String, Object>(limits.producerConfig());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(config, Topics.KEY.serializer(), Topics.ALERT.serializer());
     }
 
     void contractInvalid(String reason) {

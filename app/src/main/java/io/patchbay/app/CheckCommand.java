@@ -48,7 +48,9 @@ final class CheckCommand implements Callable<Integer> {
             return 2;
         }
         Path contractFile = contract != null ? contract : home.resolve("contracts/sot/execution-contract.yml");
-        ExecutionContract c = Files.isRegularFile(contractFile) ? ContractLoader.load(contractFile) : ContractLoader.loadDefault();
+        var limits = io.patchbay.contracts.topic.RecordLimits.fromEnv(System.getenv());
+        ExecutionContract c = Files.isRegularFile(contractFile) ? ContractLoader.load(contractFile, limits)
+                : ContractLoader.loadDefault(limits);
         DryRun dryRun = new DryRun(() -> c, home.toAbsolutePath().normalize(), Clock.systemUTC());
         DryRun.Report report = dryRun.report(Files.readAllBytes(file), format, domain,
                 new Submitter("cli", System.getProperty("user.name", "cli")));

@@ -1,5 +1,6 @@
 package io.patchbay.app;
 
+import io.patchbay.contracts.topic.RecordLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,6 +44,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code dataDir}, formatting the directory on first use.
      */
     public static EmbeddedKafka start(Path dataDir, int port) throws IOException {
+        return start(dataDir, port, RecordLimits.DEFAULT);
+    }
+
+    /**
+     * As {@link #start(Path, int)}, accepting records up to {@code limits}: the broker's
+     * {@code message.max.bytes} is the default of every topic without its own, Streams' changelogs
+     * and the internal topics included.
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, RecordLimits limits) throws IOException {
         guardHostJvm();
         Files.createDirectories(dataDir);
         int brokerPort = port == 0 ? FreePorts.pick() : port;
@@ -69,6 +79,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        props.put("message.max.bytes", String.valueOf(limits.maxRecordBytes()));
+        props.put("replica.fetch.max.bytes", String.valueOf(limits.maxRecordBytes()));
 
         KafkaConfig config = new KafkaConfig(props, false);
         formatIfNew(dataDir);

@@ -5,6 +5,7 @@ import io.patchbay.contracts.Json;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.executor.decider.Decider;
@@ -78,6 +79,8 @@ public final class Patchbay implements AutoCloseable {
     private KafkaStreams deciderStreams;
     /** What the executor found about its command sandbox at start; null where this node runs no executor. */
     private volatile SandboxStatus sandbox;
+    /** The largest record, from {@code PATCHBAY_MAX_RECORD_BYTES}; lowered at start to what an external cluster takes. */
+    private RecordLimits limits;
 
     private Patchbay(PatchbayConfig config, Map<String, String> env) {
         this.config = config;
@@ -108,19 +111,28 @@ public final class Patchbay implements AutoCloseable {
         long began = System.nanoTime();
         Path var = config.var();
         Files.createDirectories(var);
+        limits = RecordLimits.fromEnv(env);
         contract.set(loadContract());
         LOG.info("execution contract {} (version {}, sha256 {})", contractSource == null ? "built-in" : contractSource,
                 contract.get().version(), contract.get().hash().substring(0, 12));
         token = SubmitToken.loadOrCreate(var.resolve("secrets/submit-token"));
 
         if (config.embeddedKafka()) {
-            kafka = EmbeddedKafka.start(var.resolve("kafka"), config.kafkaPort());
+            kafka = EmbeddedKafka.start(var.resolve("kafka"), config.kafkaPort(), limits);
             running.push(kafka);
             bootstrap = kafka.bootstrapServers();
         } else {
             bootstrap = config.externalBootstrap();
         }
-        TopicSetup.ensure(bootstrap, config.partitions(), config.replicationFactor());
+        RecordLimits accepted = TopicSetup.ensure(bootstrap, config.partitions(), config.replicationFactor(), limits,
+                config.embeddedKafka());
+        if (!accepted.equals(limits)) {
+            limits = accepted;
+            // Check the contract again: a patchBytes the lower limit cannot carry must stop the start.
+            contract.set(loadContract());
+        }
+        LOG.info("records up to {} bytes ({}), patches up to {} bytes", limits.maxRecordBytes(), RecordLimits.ENV,
+                limits.maxPatchBytes());
         KafkaProbe probe = new KafkaProbe(bootstrap, Duration.ofSeconds(5));
         running.push(probe);
 
@@ -135,13 +147,15 @@ public final class Patchbay implements AutoCloseable {
             sandbox = Bubblewrap.onSystemPath().probe();
             SandboxReport.log(contract.get(), sandbox);
             Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                    config.replicationFactor(), 1, "decider-" + node, sandbox), contract::get, Clock.systemUTC());
+                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits), contract::get,
+                    Clock.systemUTC());
             decider.start();
             running.push(() -> decider.close(Duration.ofSeconds(5)));
             services.put("decider", decider::isRunning);
             deciderStreams = decider.streams();
 
-            Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node),
+            Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node, null, null, null,
+                    limits),
                     contract::get, loadRubric(), Clock.systemUTC());
             worker.start();
             running.push(() -> worker.close(Duration.ofSeconds(5)));
@@ -150,7 +164,7 @@ public final class Patchbay implements AutoCloseable {
 
         if (config.runs(Role.WATCHDOG)) {
             watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
-                    config.replicationFactor(), "watchdog-" + node), Clock.systemUTC(), contract::get);
+                    config.replicationFactor(), "watchdog-" + node, limits), Clock.systemUTC(), contract::get);
             watchdog.start();
             running.push(() -> watchdog.close(Duration.ofSeconds(5)));
             services.put("watchdog", watchdog::isRunning);
@@ -158,9 +172,10 @@ public final class Patchbay implements AutoCloseable {
 
         HttpInbox inbox = null;
         if (config.runs(Role.INGEST)) {
-            KafkaCommandPublisher publisher = new KafkaCommandPublisher(bootstrap);
+            KafkaCommandPublisher publisher = new KafkaCommandPublisher(bootstrap, limits);
             running.push(publisher::close);
-            SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get()),
+            SpoolWatcher spool = new SpoolWatcher(SpoolWatcher.Config.forContract(var.resolve("spool"), contract.get())
+                    .withRecordLimits(limits),
                     publisher, Clock.systemUTC(), contract::get);
             spool.start();
             running.push(spool::close);
@@ -170,7 +185,7 @@ public final class Patchbay implements AutoCloseable {
                 // The person who started patchbay runs it: the local token may do everything.
                 tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)).withScopes(Scope.ALL));
             }
-            inbox = new HttpInbox(HttpInbox.Config.of(tokens)
+            inbox = new HttpInbox(HttpInbox.Config.of(tokens).withRecordLimits(limits)
                     .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
                     contract::get);
             running.push(inbox::close);
@@ -183,7 +198,7 @@ public final class Patchbay implements AutoCloseable {
             Optional<SlackSettings> slackSettings =
                     SlackSettings.load(var.resolve("secrets/slack.yml"), env, var.resolve("slack"));
             if (slackSettings.isPresent()) {
-                slack = new SlackService(slackSettings.get(), publisher, Clock.systemUTC());
+                slack = new SlackService(slackSettings.get().withRecordLimits(limits), publisher, Clock.systemUTC());
                 slack.routeChannelsBy(channel -> contract.get().domainOfSlackChannel(channel));
                 slack.identifyBy(() -> contract.get().people());
                 services.put("slack", slack::isRunning);
@@ -252,9 +267,9 @@ public final class Patchbay implements AutoCloseable {
         if (contractSource == null) {
             return;
         }
-        AlertPublisher alerts = new AlertPublisher(bootstrap);
+        AlertPublisher alerts = new AlertPublisher(bootstrap, limits);
         running.push(alerts);
-        ContractWatcher watcher = new ContractWatcher(ContractWatcher.Config.of(contractSource), contract,
+        ContractWatcher watcher = new ContractWatcher(ContractWatcher.Config.of(contractSource).withLimits(limits), contract,
                 e -> {
                     LOG.error("the edited contract is not valid and is not used; version {} stays in force: {}",
                             contract.get().version(), e.getMessage());
@@ -277,7 +292,7 @@ public final class Patchbay implements AutoCloseable {
             file = Files.isRegularFile(inRepo) ? inRepo : null;
         }
         contractSource = file;
-        return file == null ? ContractLoader.loadDefault() : ContractLoader.load(file);
+        return file == null ? ContractLoader.loadDefault(limits) : ContractLoader.load(file, limits);
     }
 
     /** The self-evaluation rubric beside the contract file, else the one shipped with patchbay. */
@@ -314,6 +329,11 @@ public final class Patchbay implements AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /** The record limits patchbay runs with. */
+    public RecordLimits recordLimits() {
+        return limits;
     }
 
     public ExecutionContract contract() {

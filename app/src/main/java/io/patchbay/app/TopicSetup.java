@@ -1,6 +1,10 @@
 package io.patchbay.app;
 
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,38 +13,125 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates patchbay's topics when they are missing; leaves existing ones as they are. */
+/**
+ * Creates patchbay's topics when they are missing, and makes sure the cluster carries records of
+ * the configured size: topics patchbay owns (every topic on the embedded broker) are raised to the
+ * limit; on an external cluster the limit is lowered to what its broker and topics accept, with the
+ * reason logged, since a record the cluster refuses would stop the pipeline.
+ */
 final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
-
-    static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+    private static final String BROKER_MESSAGE_MAX_BYTES = "message.max.bytes";
 
     private TopicSetup() {}
 
+    /** With the default record limits, on a cluster patchbay owns. */
     static void ensure(String bootstrapServers, int partitions, short replicationFactor)
             throws InterruptedException, ExecutionException, TimeoutException {
+        ensure(bootstrapServers, partitions, replicationFactor, RecordLimits.DEFAULT, true);
+    }
+
+    /**
+     * @param owned true when patchbay owns the cluster (the embedded broker): existing topics below the
+     *     limit are raised to it; false leaves existing topics alone and lowers the limit instead
+     * @return the limits to run with: {@code limits}, or lower when the cluster accepts less
+     */
+    static RecordLimits ensure(String bootstrapServers, int partitions, short replicationFactor, RecordLimits limits,
+            boolean owned) throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000"))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            var configs = new HashMap<String, String>(limits.topicConfig());
+            // The event log is the source of truth: keep it for ever.
+            configs.put("retention.ms", "-1");
+            configs.put("min.insync.replicas", String.valueOf(Math.max(1, replicationFactor - 1)));
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(t -> !existing.contains(t))
-                    // The event log is the source of truth: keep it for ever.
-                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(Map.of(
-                            "retention.ms", "-1",
-                            // A 1 MiB patch grows when escaped into JSON, and events and work orders carry it whole.
-                            "max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES),
-                            "min.insync.replicas", String.valueOf(Math.max(1, replicationFactor - 1)))))
+                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(configs))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
             }
+            List<String> older = Topics.ALL.stream().filter(existing::contains).toList();
+            Map<String, Integer> small = topicsBelow(admin, older, limits.maxRecordBytes());
+            if (!small.isEmpty() && owned) {
+                raise(admin, small.keySet(), limits);
+                small = Map.of();
+            }
+            int accepted = Math.min(brokerLimit(admin), small.values().stream().min(Integer::compare)
+                    .orElse(Integer.MAX_VALUE));
+            if (accepted >= limits.maxRecordBytes()) {
+                return limits;
+            }
+            RecordLimits lowered;
+            try {
+                lowered = limits.atMost(accepted);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the Kafka cluster accepts records of at most " + accepted
+                        + " bytes, too small for patchbay (" + e.getMessage() + "); raise message.max.bytes and the "
+                        + "topics' max.message.bytes", e);
+            }
+            LOG.warn("the Kafka cluster accepts records of at most {} bytes (broker message.max.bytes or the "
+                    + "max.message.bytes of {}), less than {}={}; running with {} bytes, which carries patches of "
+                    + "{} bytes", accepted, small.isEmpty() ? "the broker" : small.keySet(), RecordLimits.ENV,
+                    limits.maxRecordBytes(), lowered.maxRecordBytes(), lowered.maxPatchBytes());
+            return lowered;
         }
+    }
+
+    /** The topics whose max.message.bytes is below {@code limit}, with their value. */
+    private static Map<String, Integer> topicsBelow(Admin admin, Collection<String> topics, int limit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> described = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        var out = new HashMap<String, Integer>();
+        described.forEach((r, c) -> {
+            ConfigEntry e = c.get(MAX_MESSAGE_BYTES);
+            if (e != null && e.value() != null && Integer.parseInt(e.value()) < limit) {
+                out.put(r.name(), Integer.parseInt(e.value()));
+            }
+        });
+        return out;
+    }
+
+    /** The smallest message.max.bytes among the brokers, the default for topics that set none. */
+    private static int brokerLimit(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        var nodes = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+        List<ConfigResource> brokers = new ArrayList<>();
+        nodes.forEach(n -> brokers.add(new ConfigResource(ConfigResource.Type.BROKER, n.idString())));
+        Map<ConfigResource, Config> described = admin.describeConfigs(brokers).all().get(30, TimeUnit.SECONDS);
+        return described.values().stream()
+                .map(c -> c.get(BROKER_MESSAGE_MAX_BYTES))
+                .filter(e -> e != null && e.value() != null)
+                .mapToInt(e -> Integer.parseInt(e.value()))
+                .min().orElse(Integer.MAX_VALUE);
+    }
+
+    private static void raise(Admin admin, Collection<String> topics, RecordLimits limits)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        var ops = new HashMap<ConfigResource, Collection<AlterConfigOp>>();
+        for (String t : topics) {
+            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(new AlterConfigOp(
+                    new ConfigEntry(MAX_MESSAGE_BYTES, String.valueOf(limits.maxRecordBytes())),
+                    AlterConfigOp.OpType.SET)));
+        }
+        admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+        LOG.info("raised max.message.bytes of {} to {}", topics, limits.maxRecordBytes());
     }
 }

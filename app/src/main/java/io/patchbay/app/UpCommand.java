@@ -48,6 +48,10 @@ class UpCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions per topic when creating topics (default: ${DEFAULT-VALUE}).")
     int partitions = Integer.parseInt(env("PATCHBAY_PARTITIONS", "3"));
 
+    @Option(names = "--max-record-bytes", description = "The largest Kafka record patchbay writes; every size limit "
+            + "derives from it (default: \\$PATCHBAY_MAX_RECORD_BYTES or 8 MiB).")
+    Integer maxRecordBytes;
+
     @Option(names = "--replication-factor", description = "Replicas per topic when creating topics (default: ${DEFAULT-VALUE}).")
     short replicationFactor = Short.parseShort(env("PATCHBAY_REPLICATION_FACTOR", "1"));
 
@@ -61,7 +65,11 @@ class UpCommand implements Callable<Integer> {
                 roles());
         Patchbay patchbay;
         try {
-            patchbay = Patchbay.start(config);
+            var environment = new java.util.HashMap<>(System.getenv());
+            if (maxRecordBytes != null) {
+                environment.put(io.patchbay.contracts.topic.RecordLimits.ENV, String.valueOf(maxRecordBytes));
+            }
+            patchbay = Patchbay.start(config, environment);
         } catch (ContractException e) {
             System.err.println("patchbay: the execution contract is not valid: " + e.getMessage());
             return 2;

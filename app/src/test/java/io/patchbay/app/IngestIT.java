@@ -107,7 +107,9 @@ class IngestIT {
 
     @Test
     void refusesABodyOverTheLimitWith413() throws Exception {
-        String huge = "{\"domain\":\"main\",\"files\":[{\"path\":\"big.txt\",\"content\":\"" + "x".repeat(1_100_000) + "\"}]}";
+        // One byte over what a command may carry at the record limit patchbay runs with.
+        int over = ingest.recordLimits().maxCommandBytes() + 1;
+        String huge = "{\"domain\":\"main\",\"files\":[{\"path\":\"big.txt\",\"content\":\"" + "x".repeat(over) + "\"}]}";
 
         assertProblem(client.submit("application/json", huge, null), 413);
     }

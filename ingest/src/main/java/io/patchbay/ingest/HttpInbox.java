@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.NodeTargets;
@@ -44,7 +45,8 @@ public final class HttpInbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpInbox.class);
 
     public static final String PATH = "/v1/patches";
-    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    /** The largest command patchbay carries: a body that could not travel as one record is refused with 413. */
+    public static final long DEFAULT_MAX_BODY_BYTES = RecordLimits.DEFAULT.maxCommandBytes();
     /** Bodies up to this many times the limit are read to their end before the 413. */
     private static final long DRAIN_FACTOR = 8;
     public static final int DEFAULT_REQUESTS_PER_MINUTE = 120;
@@ -105,6 +107,11 @@ public final class HttpInbox implements AutoCloseable {
 
         public Config withIdempotencyFile(Path file) {
             return new Config(tokens, maxBodyBytes, requestsPerMinute, file, idempotencyWindow);
+        }
+
+        /** Bodies above what {@code limits} can carry as a command are refused with 413. */
+        public Config withRecordLimits(RecordLimits limits) {
+            return new Config(tokens, limits.maxCommandBytes(), requestsPerMinute, idempotencyFile, idempotencyWindow);
         }
 
         public Config withRequestsPerMinute(int perMinute) {

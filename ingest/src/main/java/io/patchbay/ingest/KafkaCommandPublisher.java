@@ -1,6 +1,7 @@
 package io.patchbay.ingest;
 
 import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +38,18 @@ public final class KafkaCommandPublisher implements CommandPublisher {
 
     private final Producer<String, Command> producer;
     private final Duration ackTimeout;
+    private final RecordLimits limits;
+    private final Serializer<Command> measure = Topics.COMMAND.serializer();
 
     /** An idempotent {@code acks=all} producer on the given cluster. */
     public KafkaCommandPublisher(String bootstrapServers) {
-        this(new KafkaProducer<>(producerConfig(bootstrapServers), Topics.KEY.serializer(), Topics.COMMAND.serializer()),
-                DEFAULT_ACK_TIMEOUT);
+        this(bootstrapServers, RecordLimits.DEFAULT);
+    }
+
+    /** An idempotent {@code acks=all} producer on the given cluster, sending commands no larger than {@code limits} allow. */
+    public KafkaCommandPublisher(String bootstrapServers, RecordLimits limits) {
+        this(new KafkaProducer<>(producerConfig(bootstrapServers, limits), Topics.KEY.serializer(),
+                Topics.COMMAND.serializer()), DEFAULT_ACK_TIMEOUT, limits);
     }
 
     /** Over any producer, e.g. Kafka's {@code MockProducer}; the caller configures its acknowledgements. */
@@ -49,15 +58,25 @@ public final class KafkaCommandPublisher implements CommandPublisher {
     }
 
     public KafkaCommandPublisher(Producer<String, Command> producer, Duration ackTimeout) {
+        this(producer, ackTimeout, RecordLimits.DEFAULT);
+    }
+
+    public KafkaCommandPublisher(Producer<String, Command> producer, Duration ackTimeout, RecordLimits limits) {
         if (ackTimeout.isNegative() || ackTimeout.isZero()) {
             throw new IllegalArgumentException("the acknowledgement timeout must be positive, not " + ackTimeout);
         }
         this.producer = producer;
         this.ackTimeout = ackTimeout;
+        this.limits = limits;
     }
 
     static Map<String, Object> producerConfig(String bootstrapServers) {
-        return Map.of(
+        return producerConfig(bootstrapServers, RecordLimits.DEFAULT);
+    }
+
+    static Map<String, Object> producerConfig(String bootstrapServers, RecordLimits limits) {
+        var config = new java.util.HashMap<String, Object>(limits.producerConfig());
+        config.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "patchbay-ingest",
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -66,13 +85,30 @@ public final class KafkaCommandPublisher implements CommandPublisher {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
-                // A 1 MiB patch grows when escaped into JSON; let the topic's max.message.bytes decide.
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis()));
+        return Map.copyOf(config);
     }
 
+    /**
+     * Sends the command and waits for the acknowledgement. A command larger than
+     * {@link RecordLimits#maxCommandBytes()} is refused before it is sent, for good: the decider's
+     * records carry the same patch and a little more, and must fit under the record limit too.
+     */
     @Override
     public void publish(Command command) throws PublishException {
+        int size;
+        try {
+            byte[] bytes = measure.serialize(Topics.COMMANDS, command);
+            size = bytes == null ? 0 : bytes.length;
+        } catch (RuntimeException e) {
+            throw failure(command, e);
+        }
+        if (size > limits.maxCommandBytes()) {
+            throw new PublishException("patch " + command.patchId() + " is " + size + " bytes as a command, over the "
+                    + limits.maxCommandBytes() + " bytes patchbay carries (" + RecordLimits.ENV + "="
+                    + limits.maxRecordBytes() + "); split it into smaller patches", false,
+                    new RecordTooLargeException("command of " + size + " bytes"));
+        }
         var record = new ProducerRecord<>(Topics.COMMANDS, command.domain(), command);
         Future<RecordMetadata> ack;
         try {

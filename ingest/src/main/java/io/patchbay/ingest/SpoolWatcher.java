@@ -6,6 +6,7 @@ import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.NodeTargets;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.patch.PatchFormatException;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.patch.PatchReader.Format;
 import io.patchbay.contracts.policy.ExecutionContract;
 import java.io.IOException;
@@ -80,7 +81,8 @@ public final class SpoolWatcher implements AutoCloseable {
 
         public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
         public static final int DEFAULT_STABLE_POLLS = 1;
-        public static final long DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+        /** The largest command patchbay carries; larger files could never travel as one record. */
+        public static final long DEFAULT_MAX_FILE_BYTES = RecordLimits.DEFAULT.maxCommandBytes();
 
         public Config {
             if (root == null) {
@@ -115,6 +117,11 @@ public final class SpoolWatcher implements AutoCloseable {
                     .map(Map.Entry::getKey)
                     .toList();
             return of(root, spoolDomains);
+        }
+
+        /** Files above what {@code limits} can carry as a command are rejected unread, with the reason. */
+        public Config withRecordLimits(RecordLimits limits) {
+            return new Config(root, domains, pollInterval, stablePolls, limits.maxCommandBytes());
         }
 
         public Config withPollInterval(Duration interval) {

@@ -101,4 +101,30 @@ class KafkaCommandPublisherTest {
         assertThat(thrown).isInstanceOf(CompletionException.class).hasCauseInstanceOf(PublishException.class);
         return (PublishException) thrown.getCause();
     }
+
+    @Test
+    void refusesForGoodACommandLargerThanTheRecordsCarryAndSendsNothing() {
+        var limits = new io.patchbay.contracts.topic.RecordLimits(io.patchbay.contracts.topic.RecordLimits.MIN_MAX_RECORD_BYTES);
+        MockProducer<String, Command> producer = Samples.ackingProducer();
+        var publisher = new KafkaCommandPublisher(producer, Duration.ofSeconds(1), limits);
+        var small = submit();
+        var big = new Command.Submit(small.patch().withTitle("t".repeat(limits.maxCommandBytes())), small.by(),
+                small.at());
+
+        assertThatThrownBy(() -> publisher.publish(big)).isInstanceOfSatisfying(PublishException.class, e -> {
+            assertThat(e.retriable()).isFalse();
+            assertThat(e.getCause()).isInstanceOf(RecordTooLargeException.class);
+            assertThat(e).hasMessageContaining("over the " + limits.maxCommandBytes() + " bytes patchbay carries")
+                    .hasMessageContaining("PATCHBAY_MAX_RECORD_BYTES");
+        });
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void everyProducerSettingComesFromTheRecordLimit() {
+        var limits = new io.patchbay.contracts.topic.RecordLimits(2 * 1024 * 1024);
+        assertThat(KafkaCommandPublisher.producerConfig("127.0.0.1:1", limits))
+                .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all");
+    }
 }

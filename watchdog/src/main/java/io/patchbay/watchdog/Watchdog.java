@@ -198,6 +198,7 @@ public final class Watchdog implements Views, AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A record that is not an event cannot be folded; skipping it (logged) beats stopping every view.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.putAll(config.recordLimits().streamsConfig());
         return p;
     }
 }

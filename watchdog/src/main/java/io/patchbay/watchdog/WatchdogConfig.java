@@ -1,5 +1,6 @@
 package io.patchbay.watchdog;
 
+import io.patchbay.contracts.topic.RecordLimits;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,9 +13,16 @@ import java.util.Objects;
  * @param replicationFactor replication of the changelog topics: 1 on the embedded broker, 3 on a cluster
  * @param instanceId a stable id making the instance a static group member, so that a restart after a
  *     crash takes its partitions back at once; null for dynamic membership
+ * @param recordLimits the largest record: events carry whole patches, so fetches and the view
+ *     stores' changelogs must take one of that size
  */
 public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
-        String instanceId) {
+        String instanceId, RecordLimits recordLimits) {
+
+    public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            String instanceId) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, instanceId, null);
+    }
 
     public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor) {
         this(bootstrapServers, applicationId, stateDir, replicationFactor, null);
@@ -33,5 +41,6 @@ public record WatchdogConfig(String bootstrapServers, String applicationId, Path
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("replicationFactor must be at least 1, was " + replicationFactor);
         }
+        recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.schema.SchemaCheck;
+import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.work.FailureClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,11 +31,20 @@ public final class ContractLoader {
     private ContractLoader() {}
 
     public static ExecutionContract load(Path file) {
-        return loadFile(file, "contract", ContractLoader::parse);
+        return load(file, RecordLimits.DEFAULT);
+    }
+
+    /** Reads the contract, refusing a {@code limits.patchBytes} that records of {@code limits} cannot carry. */
+    public static ExecutionContract load(Path file, RecordLimits limits) {
+        return loadFile(file, "contract", (yaml, source) -> parse(yaml, source, limits));
     }
 
     public static ExecutionContract loadDefault() {
-        return loadResource(DEFAULT_RESOURCE, "contract", ContractLoader::parse);
+        return loadDefault(RecordLimits.DEFAULT);
+    }
+
+    public static ExecutionContract loadDefault(RecordLimits limits) {
+        return loadResource(DEFAULT_RESOURCE, "contract", (yaml, source) -> parse(yaml, source, limits));
     }
 
     static <T> T loadFile(Path file, String noun, BiFunction<byte[], String, T> parse) {
@@ -63,7 +74,13 @@ public final class ContractLoader {
      * cannot say (routes to unknown domains, time zones, approvals nobody can give).
      */
     public static ExecutionContract parse(byte[] yaml, String source) {
-        return parseChecked(yaml, source, "contract", Schema.INSTANCE, ExecutionContract.class, ContractLoader::check)
+        return parse(yaml, source, RecordLimits.DEFAULT);
+    }
+
+    /** As {@link #parse(byte[], String)}, with the record limits the pipeline runs with. */
+    public static ExecutionContract parse(byte[] yaml, String source, RecordLimits limits) {
+        return parseChecked(yaml, source, "contract", Schema.INSTANCE, ExecutionContract.class,
+                (c, tree) -> check(c, tree, limits))
                 .withHash(Json.sha256Hex(yaml));
     }
 
@@ -126,8 +143,11 @@ public final class ContractLoader {
         return (path.isEmpty() ? "" : path + ": ") + msg;
     }
 
-    /** What the schema cannot check: cross references, time zones, approvals that can be given. */
-    private static List<SchemaCheck.Problem> check(ExecutionContract c, JsonNode tree) {
+    /**
+     * What the schema cannot check: cross references, time zones, approvals that can be given,
+     * patches the pipeline's records can carry, and failure classes that may be tried again.
+     */
+    private static List<SchemaCheck.Problem> check(ExecutionContract c, JsonNode tree, RecordLimits limits) {
         var problems = new ArrayList<SchemaCheck.Problem>(identityProblems(c, tree));
         Identities people = c.people();
         for (Map.Entry<String, DomainPolicy> e : c.domains().entrySet()) {
@@ -138,6 +158,9 @@ public final class ContractLoader {
                 problems.add(problem(tree, at, "the domain has no settings"));
                 continue;
             }
+            checkCarryable(p, tree, at, limits, problems);
+            checkRetriable(tree, at + "/retry/on", p.retry().on(), "retried", problems);
+            checkRetriable(tree, at + "/quarantine/on", p.quarantine().on(), "quarantined", problems);
             DomainPolicy.RiskRules risk = p.risk();
             for (int i = 0; i < risk.approvers().size(); i++) {
                 String a = risk.approvers().get(i);
@@ -197,6 +220,33 @@ public final class ContractLoader {
             }
         });
         return problems;
+    }
+
+    /** A patch the contract allows must fit in every record that carries it, or it would stop the pipeline. */
+    private static void checkCarryable(DomainPolicy p, JsonNode tree, String at, RecordLimits limits,
+            List<SchemaCheck.Problem> problems) {
+        long allowed = p.limits().patchBytes();
+        if (allowed > limits.maxPatchBytes()) {
+            problems.add(problem(tree, at + "/limits/patchBytes", "allows patches of " + allowed
+                    + " bytes, but patchbay's records carry at most " + limits.maxPatchBytes()
+                    + " bytes of patch (a record is at most " + limits.maxRecordBytes() + " bytes, "
+                    + RecordLimits.ENV + "); lower patchBytes or raise " + RecordLimits.ENV));
+        }
+    }
+
+    /** Only the worker's own faults may be retried or quarantined: a patch's fault fails the same way again. */
+    private static void checkRetriable(JsonNode tree, String pointer, List<String> classes, String verb,
+            List<SchemaCheck.Problem> problems) {
+        for (String name : classes) {
+            for (FailureClass f : FailureClass.values()) {
+                if (f.contractName().equals(name) && !f.retriable()) {
+                    problems.add(problem(tree, pointer, "'" + name + "' is the patch's own fault and is never " + verb
+                            + ": the same patch fails the same way again; list only "
+                            + java.util.Arrays.stream(FailureClass.values()).filter(FailureClass::retriable)
+                                    .map(FailureClass::contractName).toList()));
+                }
+            }
+        }
     }
 
     static SchemaCheck.Problem problem(JsonNode tree, String pointer, String message) {

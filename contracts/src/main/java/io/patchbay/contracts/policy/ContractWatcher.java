@@ -29,8 +29,8 @@ public final class ContractWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ContractWatcher.class);
 
-    /** What to watch and how often. */
-    public record Config(Path file, Duration interval) {
+    /** What to watch, how often, and the record limits an edited contract is checked against. */
+    public record Config(Path file, Duration interval, io.patchbay.contracts.topic.RecordLimits limits) {
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
         public Config {
@@ -38,10 +38,19 @@ public final class ContractWatcher implements AutoCloseable {
             if (interval == null || interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("the interval must be positive");
             }
+            limits = limits == null ? io.patchbay.contracts.topic.RecordLimits.DEFAULT : limits;
+        }
+
+        public Config(Path file, Duration interval) {
+            this(file, interval, null);
         }
 
         public static Config of(Path file) {
             return new Config(file, DEFAULT_INTERVAL);
+        }
+
+        public Config withLimits(io.patchbay.contracts.topic.RecordLimits recordLimits) {
+            return new Config(file, interval, recordLimits);
         }
     }
 
@@ -116,7 +125,7 @@ public final class ContractWatcher implements AutoCloseable {
         }
         ExecutionContract next;
         try {
-            next = ContractLoader.parse(bytes, config.file().toString());
+            next = ContractLoader.parse(bytes, config.file().toString(), config.limits());
         } catch (ContractException e) {
             log.warn("the edited contract cannot be used; the previous one (version {}) stays in force: {}",
                     versionOf(current.get()), e.getMessage());

@@ -177,7 +177,8 @@ public record DomainPolicy(
         }
 
         public boolean retries(FailureClass failure) {
-            return failure != null && on.contains(failure.name().toLowerCase(Locale.ROOT));
+            // A patch's own fault is never tried again, whatever a contract built in code lists.
+            return failure != null && failure.retriable() && on.contains(failure.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -195,7 +196,7 @@ public record DomainPolicy(
         }
 
         public boolean quarantines(FailureClass failure) {
-            return failure != null && on.contains(failure.name().toLowerCase(Locale.ROOT));
+            return failure != null && failure.retriable() && on.contains(failure.name().toLowerCase(Locale.ROOT));
         }
 
         @JsonIgnore

@@ -249,4 +249,55 @@ class ContractLoaderTest {
                 .isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason())
                         .contains("a credential is channel:id"));
     }
+
+    @Test
+    void refusesAPatchBytesThatTheRecordsCannotCarry() {
+        var limits = new io.patchbay.contracts.topic.RecordLimits(1024 * 1024);
+        String carryable = "version: '1'\ndomains:\n  main:\n    workspace: w\n    limits:\n      patchBytes: "
+                + limits.maxPatchBytes() + "\n";
+        assertThat(ContractLoader.parse(carryable.getBytes(StandardCharsets.UTF_8), "c.yml", limits)
+                .domain("main").orElseThrow().limits().patchBytes()).isEqualTo(limits.maxPatchBytes());
+
+        String tooLarge = carryable.replace(String.valueOf(limits.maxPatchBytes()),
+                String.valueOf(limits.maxPatchBytes() + 1));
+        assertThatThrownBy(() -> ContractLoader.parse(tooLarge.getBytes(StandardCharsets.UTF_8), "c.yml", limits))
+                .isInstanceOfSatisfying(ContractException.class, e -> {
+                    assertThat(e.reason()).contains("domains.main.limits.patchBytes")
+                            .contains("carry at most " + limits.maxPatchBytes())
+                            .contains("PATCHBAY_MAX_RECORD_BYTES");
+                    assertThat(e.line()).isEqualTo(6);
+                    assertThat(e.getMessage()).contains("c.yml");
+                });
+    }
+
+    @Test
+    void refusesSixteenMebibytePatchesAtTheDefaultRecordLimit() {
+        assertThatThrownBy(() -> parse("""
+                version: '1'
+                domains:
+                  main:
+                    workspace: w
+                    limits: {patchBytes: 16777216}
+                """)).isInstanceOfSatisfying(ContractException.class, e -> assertThat(e.reason())
+                        .contains("allows patches of 16777216 bytes"));
+    }
+
+    @Test
+    void refusesRetryOrQuarantineOfAPatchsOwnFault() {
+        assertThatThrownBy(() -> parse("""
+                version: '1'
+                domains:
+                  main:
+                    workspace: w
+                    retry: {on: [infrastructure, timeout]}
+                    quarantine: {on: [gate_failed]}
+                """)).isInstanceOfSatisfying(ContractException.class, e -> {
+                    assertThat(e.reason())
+                            .contains("domains.main.retry.on: 'timeout' is the patch's own fault and is never retried")
+                            .contains("domains.main.quarantine.on: 'gate_failed' is the patch's own fault and is never "
+                                    + "quarantined")
+                            .contains("[infrastructure]");
+                    assertThat(e.line()).isEqualTo(5);
+                });
+    }
 }

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import io.patchbay.contracts.topic.RecordLimits;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -46,10 +46,11 @@ public final class Decider implements AutoCloseable {
         if (config.instanceId() != null && !config.instanceId().isBlank()) {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
         }
-        // Submitted events and work orders carry the whole patch, which can pass Kafka's 1 MB default.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
+        // Submitted events, the patch store's changelog and work orders carry the whole patch.
+        p.putAll(config.recordLimits().streamsConfig());
         // A record nobody can read is logged and skipped; it must not stop its domain's partition.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipOversizeRecords.class);
         return p;
     }
 
@@ -57,7 +58,8 @@ public final class Decider implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("the decider is already started");
         }
-        streams = new KafkaStreams(DeciderTopology.build(contract, clock, config.sandbox()), streamsProperties(config));
+        streams = new KafkaStreams(DeciderTopology.build(contract, clock, config.sandbox(), config.recordLimits()),
+                streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Replacing the thread would replay the same input into the same failure; stop and let health see it.
             log.error("decider stream thread failed; stopping the decider", e);

@@ -1,6 +1,7 @@
 package io.patchbay.executor.decider;
 
 import io.patchbay.executor.sandbox.SandboxStatus;
+import io.patchbay.contracts.topic.RecordLimits;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -11,7 +12,8 @@ import java.util.Objects;
  * instance id: with it the instance is a static group member, so a restart after a crash takes its
  * partitions back at once instead of waiting for the dead member's session to expire. {@code sandbox}
  * is what the executor found at start-up about its command sandbox (null: available); the decider
- * rejects patches that need a sandbox it does not have.
+ * rejects patches that need a sandbox it does not have. The record limits size its producer, its
+ * fetches and the changelog and repartition topics Streams creates.
  */
 public record DeciderConfig(
         String bootstrapServers,
@@ -20,7 +22,8 @@ public record DeciderConfig(
         int replicationFactor,
         int streamThreads,
         String instanceId,
-        SandboxStatus sandbox) {
+        SandboxStatus sandbox,
+        RecordLimits recordLimits) {
 
     public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
 
@@ -38,18 +41,19 @@ public record DeciderConfig(
             throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
         }
         sandbox = sandbox == null ? SandboxStatus.AVAILABLE : sandbox;
+        recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
     }
 
-    /** With the sandbox taken as available; the worker still checks it before each command. */
+    /** With the sandbox taken as available (the worker still checks it before each command) and the default record limits. */
     public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
             int streamThreads, String instanceId) {
-        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, null);
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, null, null);
     }
 
     /** Without static group membership. */
     public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
             int streamThreads) {
-        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, null, null);
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, null, null, null);
     }
 
     /** One thread, replication factor 1: the embedded single-broker set-up. */

@@ -4,6 +4,7 @@ import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.executor.sandbox.SandboxStatus;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.work.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,16 +33,21 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
 
     static final Duration TICK = Duration.ofMillis(500);
 
+    /** How much of an exception's message goes into an event: enough to act on, never a wall of text. */
+    private static final int MAX_REASON_CHARS = 500;
+
     private final Decisions decisions;
     private final Clock clock;
+    private final RecordSizes sizes;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, DomainState> domains;
     private KeyValueStore<String, PatchRecord> patches;
     private KeyValueStore<String, WorkspaceState> workspaces;
 
-    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox) {
+    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox, RecordLimits limits) {
         this.decisions = new Decisions(contract, sandbox);
         this.clock = clock;
+        this.sizes = new RecordSizes(limits);
     }
 
     @Override
@@ -53,19 +59,72 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, ts -> tick());
     }
 
+    /**
+     * Decides one input. Nothing one input does may stop the partition: a decision that throws (an
+     * exception or an error such as a stack overflow) or that would write a record larger than the
+     * limit is replaced by one that ends the patch with the reason (see {@link #undecidable}).
+     */
     @Override
     public void process(Record<String, Object> record) {
         Transition tx;
         try {
             tx = decide(record.key(), record.value());
-        } catch (RuntimeException e) {
-            // The decision failed before anything was written: skip the input rather than stop the partition.
-            log.error("skipping {} with key {}: it cannot be decided", describe(record.value()), record.key(), e);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // The decision failed before anything was written, so nothing of it is half-done.
+            log.error("{} with key {} cannot be decided", describe(record.value()), record.key(), e);
+            tx = undecidable(record, "patchbay could not judge it: " + sentence(e), true);
+        }
+        if (tx == null) {
             return;
+        }
+        String tooLarge = sizes.tooLarge(tx);
+        if (tooLarge != null) {
+            log.error("{} with key {} cannot be carried: {}", describe(record.value()), record.key(), tooLarge);
+            tx = undecidable(record, tooLarge, false);
+            String still = tx == null ? null : sizes.tooLarge(tx);
+            if (still != null) {
+                log.error("skipping {}: even its rejection cannot be carried: {}", describe(record.value()), still);
+                return;
+            }
         }
         if (tx != null) {
             apply(tx);
         }
+    }
+
+    /**
+     * The decision for an input whose own decision failed: a Submit ends Rejected with an
+     * {@code INTERNAL_ERROR} violation, a terminal result of the running attempt ends it Failed;
+     * anything else is skipped. Null when there is nothing to write, or when even this throws.
+     */
+    private Transition undecidable(Record<String, Object> record, String reason, boolean carryContent) {
+        Object value = record.value();
+        try {
+            if (value instanceof Command.Submit s && validCommand(s)) {
+                String domain = domainOf(record.key(), s.domain(), s);
+                return domain == null ? null
+                        : decide(tx -> decisions.rejectUndecidable(tx, domain, s, reason, carryContent));
+            }
+            if (value instanceof WorkResult r && !(value instanceof WorkResult.WorkspaceAnswer) && r.patchId() != null) {
+                String domain = domainOf(record.key(), r.domain(), r);
+                return domain == null ? null : decide(tx -> decisions.failUndecidable(tx, domain, r, reason));
+            }
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            log.error("skipping {}: not even its rejection can be decided", describe(value), e);
+            return null;
+        }
+        log.error("skipping {}: {}", describe(value), reason);
+        return null;
+    }
+
+    /** The exception as one sentence for an event: its type and message, shortened; never a stack trace. */
+    static String sentence(Throwable e) {
+        String raw = e.getMessage() == null ? "" : e.getMessage();
+        // Cut before tidying: a message may quote a submitted patch of megabytes.
+        raw = raw.length() > 2 * MAX_REASON_CHARS ? raw.substring(0, 2 * MAX_REASON_CHARS) : raw;
+        String message = raw.isEmpty() ? "" : ": " + raw.replaceAll("\\s+", " ").strip();
+        String s = e.getClass().getSimpleName() + message;
+        return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     /** The decision for one input, or null when the input is unusable and is skipped. */

@@ -3,6 +3,7 @@ package io.patchbay.executor.decider;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.contracts.topic.JsonSerde;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -33,7 +34,7 @@ public final class DeciderTopology {
      * @param clock    the time of events, verdicts and retry holds
      */
     public static Topology build(Supplier<ExecutionContract> contract, Clock clock) {
-        return build(contract, clock, SandboxStatus.AVAILABLE);
+        return build(contract, clock, SandboxStatus.AVAILABLE, RecordLimits.DEFAULT);
     }
 
     /**
@@ -41,10 +42,25 @@ public final class DeciderTopology {
      *                processes in a domain that asks for the sandbox are rejected
      */
     public static Topology build(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox) {
+        return build(contract, clock, sandbox, RecordLimits.DEFAULT);
+    }
+
+    /**
+     * @param limits no decision writes a record larger than these allow; one that would is turned
+     *     into a rejection (or a failure) that fits
+     */
+    public static Topology build(Supplier<ExecutionContract> contract, Clock clock, RecordLimits limits) {
+        return build(contract, clock, SandboxStatus.AVAILABLE, limits);
+    }
+
+    /** The decider with what the executor found about its sandbox and the record limits it writes within. */
+    public static Topology build(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox,
+            RecordLimits limits) {
         Topology t = new Topology();
         t.addSource(COMMANDS_SOURCE, Topics.KEY.deserializer(), Topics.COMMAND.deserializer(), Topics.COMMANDS);
         t.addSource(RESULTS_SOURCE, Topics.KEY.deserializer(), Topics.WORK_RESULT.deserializer(), Topics.RESULTS);
-        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock, sandbox), COMMANDS_SOURCE, RESULTS_SOURCE);
+        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock, sandbox, limits), COMMANDS_SOURCE,
+                RESULTS_SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOMAIN_STORE), Serdes.String(),
                 JsonSerde.of(DomainState.class)), PROCESSOR);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PATCH_STORE), Serdes.String(),

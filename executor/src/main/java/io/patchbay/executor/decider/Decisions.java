@@ -3,6 +3,7 @@ package io.patchbay.executor.decider;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.EventBody;
+import io.patchbay.contracts.event.Violation;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.ExecutionContract;
@@ -38,6 +39,9 @@ final class Decisions {
 
     /** Who discards a quarantined patch that nobody acted on within the contract's {@code discardAfter}. */
     static final Submitter DISCARD_AFTER = new Submitter("patchbay", "quarantine.discardAfter");
+
+    /** The violation code of a submission patchbay could not judge or carry; the fault is patchbay's, not the contract's. */
+    static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     private final Supplier<ExecutionContract> contract;
     private final WorkspaceDecisions workspaces;
@@ -187,6 +191,66 @@ final class Decisions {
     void refuse(Transition tx, String domain, String patchId, Command command, String reason) {
         log.info("refusing {} of patch {} in domain {}: {}", command.getClass().getSimpleName(), patchId, domain, reason);
         tx.event(domain, patchId, new EventBody.CommandRefused(command.getClass().getSimpleName(), command.by(), reason));
+    }
+
+    /**
+     * Ends a submission that could not be decided (its verdict threw, or its records would not fit):
+     * Submitted, then Rejected with an {@code INTERNAL_ERROR} violation, through the same transition
+     * as any verdict, so that dedup by id and the hash chain stay right and the domain goes on with
+     * its next patch. With {@code carryContent} false the Submitted event keeps only what names the
+     * patch, since its content is what could not be written. A patch already known is left alone:
+     * it was decided before.
+     */
+    void rejectUndecidable(Transition tx, String domain, Command.Submit s, String reason, boolean carryContent) {
+        Patch submitted = s.patch();
+        String id = submitted.id() == null || submitted.id().isBlank() ? submitted.contentId() : submitted.id();
+        Patch patch = carryContent ? submitted.withId(id) : new Patch(id, submitted.domain(), submitted.title(),
+                submitted.risk(), submitted.author(), null, null, null, null, null);
+        if (tx.patch(domain, id) != null) {
+            log.warn("patch {} in domain {} could not be decided again ({}); it keeps its earlier outcome", id, domain,
+                    reason);
+            return;
+        }
+        String version = null;
+        String hash = null;
+        try {
+            ExecutionContract c = contract.get();
+            version = c.version();
+            hash = c.hash();
+        } catch (RuntimeException e) {
+            log.warn("no contract to name in the rejection of patch {}: {}", id, e.toString());
+        }
+        tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
+        tx.event(domain, id, new EventBody.Rejected(List.of(new Violation(INTERNAL_ERROR, null, reason)), version, hash));
+        String contentId = carryContent ? submitted.withId(id).contentId() : "undecidable:" + id;
+        tx.put(new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.REJECTED, 0, tx.now()));
+        log.error("patch {} in domain {} rejected: {}", id, domain, reason);
+    }
+
+    /**
+     * Ends the running attempt whose terminal result could not be recorded: Failed with the reason,
+     * final (it cannot be run again to a different result), and the domain dispatches its next
+     * patch. A progress result (Started, GateFinished) ends nothing; it is only skipped.
+     */
+    void failUndecidable(Transition tx, String domain, WorkResult result, String reason) {
+        boolean terminal = result instanceof WorkResult.Succeeded || result instanceof WorkResult.Failed
+                || result instanceof WorkResult.Cancelled;
+        DomainState d = tx.domain(domain);
+        if (!terminal || d.current() == null || !d.current().runs(result.patchId(), result.attempt())) {
+            return;
+        }
+        PatchRecord p = tx.patch(domain, result.patchId());
+        if (p == null) {
+            return;
+        }
+        String why = result instanceof WorkResult.Succeeded ok
+                ? "the worker reported success (commit " + ok.commitId() + ") but patchbay could not record it: " + reason
+                        + "; the commit stays in the working tree until a person looks"
+                : "patchbay could not record the worker's " + result.getClass().getSimpleName() + " result: " + reason;
+        tx.event(domain, p.patchId(), new EventBody.Failed(result.attempt(), FailureClass.INFRASTRUCTURE, why, null,
+                List.of(), null, null, 0, null));
+        log.error("patch {} attempt {} failed: {}", p.patchId(), result.attempt(), why);
+        finish(tx, p, PatchStatus.FAILED);
     }
 
     // ---- results ----------------------------------------------------------------------------

@@ -163,6 +163,10 @@ public final class PatchRunner {
         }
     }
 
+    /** The steps that handle the patch's own content: what throws there is the patch's fault. */
+    private static final String APPLYING_DIFF = "applying the diff";
+    private static final String WRITING_FILES = "writing files";
+
     /** A failure that is the patch's own (or, for INFRASTRUCTURE, the worker's) with its class. */
     private static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
@@ -268,9 +272,9 @@ public final class PatchRunner {
                 checkExpectedBase();
                 marker.write(order.patchId(), order.attempt(), base.name());
                 TreeGuard guard = new TreeGuard(tree);
-                stopIfCancelled("applying the diff");
+                stopIfCancelled(APPLYING_DIFF);
                 applyDiff(guard);
-                stopIfCancelled("writing files");
+                stopIfCancelled(WRITING_FILES);
                 writeFiles(guard);
                 runCommands();
                 runGates(guard);
@@ -293,13 +297,18 @@ public final class PatchRunner {
             } catch (InterruptedException e) {
                 rollback(git);
                 throw e;
-            } catch (IOException | GitAPIException | RuntimeException e) {
+            } catch (IOException | GitAPIException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 if (cancellation.cancelled()) {
                     return stopped(git);
                 }
-                log.error("patch {} hit an infrastructure fault", order.patchId(), e);
+                // The patch's own content (its diff, its files) throwing is its fault; the machine's is not.
+                boolean content = step.equals(APPLYING_DIFF) || step.equals(WRITING_FILES);
+                FailureClass cls = FailureClass.ofUnexpected(e, content);
+                log.error("patch {} hit {} fault while {}", order.patchId(),
+                        cls == FailureClass.INFRASTRUCTURE ? "an infrastructure" : "its own", step, e);
                 rollback(git);
-                return failed(new Failure(FailureClass.INFRASTRUCTURE, "the worker failed: " + e, null));
+                return failed(new Failure(cls, cls == FailureClass.INFRASTRUCTURE ? "the worker failed: " + e
+                        : "the patch cannot be applied (" + step + "): " + e, null));
             }
         }
 

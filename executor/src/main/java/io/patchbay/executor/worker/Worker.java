@@ -125,6 +125,8 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Work orders carry the whole patch: one of the largest size must always be fetchable.
+        p.putAll(config.recordLimits().consumerConfig());
         return p;
     }
 
@@ -139,6 +141,7 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, ackMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, ackMs / 2));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackMs);
+        p.putAll(config.recordLimits().producerConfig());
         return p;
     }
 
@@ -469,11 +472,17 @@ public final class Worker implements AutoCloseable {
             WorkResult terminal;
             try {
                 terminal = runner.run(order, this::sendProgress, f.cancellation);
-            } catch (RuntimeException e) {
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Throwable e) {
+                // Whatever one order throws, even an error such as a stack overflow or a failed huge
+                // allocation, ends that order; the next one runs. Left uncaught it would be redelivered
+                // and throw again, for ever.
                 log.error("order {} crashed the runner", describe(order), e);
-                terminal = order.forWorkspace() ? WorkspaceKeeper.unanswerable(order, e, clock)
+                terminal = order.forWorkspace() ? WorkspaceKeeper.unanswerable(order, asException(e), clock)
                         : new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), clock.instant(),
-                                FailureClass.INFRASTRUCTURE, "the worker crashed: " + e, null, List.of(), null, null, 0);
+                                FailureClass.ofUnexpected(e, false), "the worker crashed: " + e, null, List.of(), null,
+                                null, 0);
             }
             producer.send(new ProducerRecord<>(Topics.RESULTS, order.domain(), terminal))
                     .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -487,6 +496,10 @@ public final class Worker implements AutoCloseable {
             completions.add(new Completion(f, acknowledged));
             MDC.remove("patchId");
         }
+    }
+
+    private static RuntimeException asException(Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
     }
 
     private static String describe(WorkOrder order) {

@@ -1,5 +1,6 @@
 package io.patchbay.executor.worker;
 
+import io.patchbay.contracts.topic.RecordLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -7,10 +8,12 @@ import java.util.Objects;
 /**
  * How a worker runs: the cluster, its home (the base folder that contract workspace paths and
  * {@code var/summaries} resolve against), its name in Started results, its consumer group, how
- * long one poll waits, and how long a result may take to be acknowledged by Kafka.
+ * long one poll waits, how long a result may take to be acknowledged by Kafka, and the record
+ * limits that size its fetches and its producer.
  */
 public record WorkerConfig(
-        String bootstrapServers, Path home, String workerId, String groupId, Duration pollTimeout, Duration ackTimeout) {
+        String bootstrapServers, Path home, String workerId, String groupId, Duration pollTimeout, Duration ackTimeout,
+        RecordLimits recordLimits) {
 
     public static final String DEFAULT_GROUP_ID = "patchbay-worker";
 
@@ -27,10 +30,17 @@ public record WorkerConfig(
         if (pollTimeout.isNegative() || pollTimeout.isZero() || ackTimeout.isNegative() || ackTimeout.isZero()) {
             throw new IllegalArgumentException("pollTimeout and ackTimeout must be positive");
         }
+        recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
+    }
+
+    /** With the default record limits. */
+    public WorkerConfig(String bootstrapServers, Path home, String workerId, String groupId, Duration pollTimeout,
+            Duration ackTimeout) {
+        this(bootstrapServers, home, workerId, groupId, pollTimeout, ackTimeout, null);
     }
 
     /** The defaults: group {@value #DEFAULT_GROUP_ID}, 100 ms polls, 45 s for an acknowledgement. */
     public WorkerConfig(String bootstrapServers, Path home, String workerId) {
-        this(bootstrapServers, home, workerId, null, null, null);
+        this(bootstrapServers, home, workerId, null, null, null, null);
     }
 }

@@ -27,4 +27,23 @@ class DeciderConfigTest {
         assertThatThrownBy(() -> new DeciderConfig("127.0.0.1:9092", "x", Path.of("s"), 0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicationFactor");
     }
+
+    @Test
+    void changelogsRepartitionTopicsProducerAndFetchesTakeTheOneRecordLimit() {
+        var limits = new io.patchbay.contracts.topic.RecordLimits(3 * 1024 * 1024);
+        var p = Decider.streamsProperties(new DeciderConfig("127.0.0.1:9092", null, Path.of("state"), 1, 1, null, null,
+                limits));
+        String max = String.valueOf(3 * 1024 * 1024);
+        assertThat(p).containsEntry("topic.max.message.bytes", max)
+                .containsEntry("producer.max.request.size", 3 * 1024 * 1024)
+                .containsEntry("main.consumer.max.partition.fetch.bytes", 3 * 1024 * 1024)
+                .containsEntry("restore.consumer.max.partition.fetch.bytes", 3 * 1024 * 1024)
+                .containsEntry(org.apache.kafka.streams.StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        SkipOversizeRecords.class);
+        // Streams reads the prefixed settings back as the ones it gives its producer and its changelogs.
+        var streams = new org.apache.kafka.streams.StreamsConfig(p);
+        assertThat(streams.getProducerConfigs("c")).containsEntry("max.request.size", 3 * 1024 * 1024);
+        assertThat(streams.originalsWithPrefix(org.apache.kafka.streams.StreamsConfig.TOPIC_PREFIX))
+                .containsEntry("max.message.bytes", max);
+    }
 }

@@ -26,15 +26,25 @@ class DeciderRetryTest extends DeciderTestBase {
                   maxAttempts: 4
                   backoff: 1s
                   maxBackoff: 3s
-                  on: [infrastructure, timeout]
+                  on: [infrastructure]
                 quarantine:
-                  on: [infrastructure, precondition]
+                  on: [infrastructure]
                   discardAfter: 1h
             """;
+    /** Infrastructure faults quarantine at once, without retries. */
+    private static final String QUARANTINE_AT_ONCE = RULES.replace("maxAttempts: 4", "maxAttempts: 1");
+    /** Infrastructure faults are retried, then fail for good. */
+    private static final String RETRY_THEN_FAIL = RULES.replace("on: [infrastructure]\n      discardAfter",
+            "on: []\n      discardAfter");
 
     @BeforeEach
     void retryContract() {
         contract.set(parse(RULES));
+    }
+
+    /** The quarantine tests: an infrastructure fault of a contract without retries quarantines at once. */
+    private void quarantineAtOnce() {
+        contract.set(parse(QUARANTINE_AT_ONCE));
     }
 
     /** Fails the running attempt and returns what the decider scheduled. */
@@ -85,16 +95,18 @@ class DeciderRetryTest extends DeciderTestBase {
 
     @Test
     void retriedClassThatDoesNotQuarantineFailsWhenItsAttemptsRunOut() {
+        assertThat(RETRY_THEN_FAIL).contains("on: []");
+        contract.set(parse(RETRY_THEN_FAIL));
         submit(patch("p1", "main", "a.txt", "1"));
         drainEvents();
         work.readValuesToList();
         for (int attempt = 1; attempt <= 3; attempt++) {
-            failAndExpectRetry("p1", attempt, FailureClass.TIMEOUT);
+            failAndExpectRetry("p1", attempt, FailureClass.INFRASTRUCTURE);
             tick(Duration.ofSeconds(3));
             drainEvents();
         }
 
-        result(failed("main", "p1", 4, FailureClass.TIMEOUT));
+        result(failed("main", "p1", 4, FailureClass.INFRASTRUCTURE));
 
         List<Event> es = drainEvents();
         assertThat(types(es)).containsExactly("Failed");
@@ -103,25 +115,27 @@ class DeciderRetryTest extends DeciderTestBase {
 
     @Test
     void classThatQuarantinesWithoutRetriesIsQuarantinedAtOnce() {
+        quarantineAtOnce();
         submit(patch("p1", "main", "a.txt", "1"));
         submit(patch("p2", "main", "b.txt", "2"));
         drainEvents();
 
-        result(failed("main", "p1", 1, FailureClass.PRECONDITION));
+        result(failed("main", "p1", 1, FailureClass.INFRASTRUCTURE));
 
         List<Event> es = drainEvents();
         assertThat(types(es)).containsExactly("Quarantined", "Dispatched");
         var q = (EventBody.Quarantined) es.get(0).body();
         assertThat(q.attempts()).isEqualTo(1);
-        assertThat(q.reason()).startsWith("PRECONDITION");
+        assertThat(q.reason()).startsWith("INFRASTRUCTURE");
         assertThat(es.get(1).patchId()).isEqualTo("p2");
     }
 
     @Test
     void quarantinedPatchNobodyActsOnIsDiscardedAfterTheContractsDiscardAfter() {
+        quarantineAtOnce();
         submit(patch("p1", "main", "a.txt", "1"));
         drainEvents();
-        result(failed("main", "p1", 1, FailureClass.PRECONDITION));
+        result(failed("main", "p1", 1, FailureClass.INFRASTRUCTURE));
         drainEvents();
 
         tick(Duration.ofMinutes(59));
@@ -140,10 +154,11 @@ class DeciderRetryTest extends DeciderTestBase {
 
     @Test
     void releasedOrDiscardedPatchIsNotDiscardedByTheTimer() {
+        quarantineAtOnce();
         submit(patch("p1", "main", "a.txt", "1"));
         submit(patch("p2", "main", "b.txt", "2"));
-        result(failed("main", "p1", 1, FailureClass.PRECONDITION));
-        result(failed("main", "p2", 1, FailureClass.PRECONDITION));
+        result(failed("main", "p1", 1, FailureClass.INFRASTRUCTURE));
+        result(failed("main", "p2", 1, FailureClass.INFRASTRUCTURE));
         drainEvents();
 
         send(new Command.Release("main", "p1", ALICE, clock.instant()));
@@ -156,11 +171,12 @@ class DeciderRetryTest extends DeciderTestBase {
 
     @Test
     void discardAfterIsReadFromTheContractInForce() {
+        quarantineAtOnce();
         submit(patch("p1", "main", "a.txt", "1"));
-        result(failed("main", "p1", 1, FailureClass.PRECONDITION));
+        result(failed("main", "p1", 1, FailureClass.INFRASTRUCTURE));
         drainEvents();
 
-        contract.set(parse(RULES.replace("discardAfter: 1h", "discardAfter: 10m")));
+        contract.set(parse(QUARANTINE_AT_ONCE.replace("discardAfter: 1h", "discardAfter: 10m")));
         tick(Duration.ofMinutes(10));
 
         assertThat(types(drainEvents())).containsExactly("Discarded");

@@ -427,22 +427,6 @@ class DeciderTopologyTest extends DeciderTestBase {
     }
 
     @Test
-    void resultThatCannotBeDecidedIsSkippedWithoutTouchingTheChain() {
-        submit(patch("p1", "main", "a.txt", "1"));
-        drainEvents();
-        work.readValuesToList();
-
-        result(new WorkResult.Failed("main", "p1", 1, T0, null, "no class", null, List.of(), null, null, 1));
-        assertThat(events.isEmpty()).isTrue();
-
-        result(succeeded("main", "p1", 1));
-        List<Event> es = drainEvents();
-        assertThat(types(es)).containsExactly("Succeeded");
-        assertThat(es.get(0).seq()).isEqualTo(5);
-        assertThat(HashChain.verify(allEvents)).isEmpty();
-    }
-
-    @Test
     void commandKeyedByAnotherDomainIsSkipped() {
         Patch p = patch("p1", "main", "a.txt", "1");
         commands.pipeInput("ops", new Command.Submit(p, ALICE, T0));

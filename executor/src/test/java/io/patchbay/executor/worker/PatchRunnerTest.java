@@ -338,6 +338,27 @@ class PatchRunnerTest {
     }
 
     @Test
+    void hunkNumbersBeyondAnyFileAreThePatchsFaultNotTheMachines() throws Exception {
+        String diff = """
+                diff --git a/notes.txt b/notes.txt
+                --- a/notes.txt
+                +++ b/notes.txt
+                @@ -99999999999,1 +1 @@
+                -one
+                +ONE
+                """;
+        Map<String, String> before = snapshot();
+
+        WorkResult r = run(patch("huge-hunk", diff, null, null, null));
+
+        assertThat(r).isInstanceOfSatisfying(WorkResult.Failed.class, f -> {
+            assertThat(f.failureClass()).isEqualTo(FailureClass.DOES_NOT_APPLY);
+            assertThat(f.reason()).doesNotContain("the worker failed");
+        });
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void binaryDiffWithoutDataIsRefused() throws Exception {
         String diff = """
                 diff --git a/logo.png b/logo.png

@@ -372,4 +372,34 @@ class WorkerTest {
         assertThat(Worker.producerProperties(new WorkerConfig("127.0.0.1:9092", home, "w")))
                 .containsEntry("acks", "all").containsEntry("enable.idempotence", true);
     }
+
+    @Test
+    void anErrorThrownByOneOrderEndsItFailedAndTheNextOrderRuns() {
+        start((order, progress, cancellation) -> {
+            if (order.patchId().equals("overflows")) {
+                throw new StackOverflowError("deep recursion on the patch's content");
+            }
+            if (order.patchId().equals("exhausts")) {
+                throw new OutOfMemoryError("Requested array size exceeds VM limit");
+            }
+            return runOrder(order, progress, cancellation);
+        }, P0);
+        add(P0, 0, "main", order("main", "overflows"));
+        add(P0, 1, "main", order("main", "exhausts"));
+        add(P0, 2, "main", order("main", "p3"));
+
+        // Each result is acknowledged as it comes, so the domain's next order can start.
+        await().until(() -> {
+            acknowledgeAll();
+            return sentTypes().equals(List.of("Failed:overflows", "Failed:exhausts", "Started:p3", "Succeeded:p3"));
+        });
+        var failed = producer.history().stream().map(r -> r.value())
+                .filter(WorkResult.Failed.class::isInstance).map(WorkResult.Failed.class::cast).toList();
+        assertThat(failed).extracting(WorkResult.Failed::reason).containsExactly(
+                "the worker crashed: java.lang.StackOverflowError: deep recursion on the patch's content",
+                "the worker crashed: java.lang.OutOfMemoryError: Requested array size exceeds VM limit");
+        acknowledgeAll();
+        await().until(() -> Long.valueOf(3).equals(consumer.committedOffset(P0)));
+        assertThat(worker.isRunning()).isTrue();
+    }
 }

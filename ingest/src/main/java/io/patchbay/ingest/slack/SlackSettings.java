@@ -126,7 +126,8 @@ public record SlackSettings(
         perChannelInterval = perChannelInterval == null ? Duration.ofSeconds(1) : perChannelInterval;
         outboxCapacity = outboxCapacity <= 0 ? 1000 : outboxCapacity;
         maxAttempts = maxAttempts <= 0 ? 5 : maxAttempts;
-        maxFileBytes = maxFileBytes <= 0 ? 1024 * 1024 : maxFileBytes;
+        // By default the largest command patchbay carries; a larger file could never travel as one record.
+        maxFileBytes = maxFileBytes <= 0 ? io.patchbay.contracts.topic.RecordLimits.DEFAULT.maxCommandBytes() : maxFileBytes;
     }
 
     /** Without a daily digest. */
@@ -137,9 +138,18 @@ public record SlackSettings(
                 outboxCapacity, maxAttempts, maxFileBytes, null);
     }
 
-    /** Default limits: 1 message a second per channel, 1000 waiting, 5 tries, 1 MiB files, Slack's own API. */
+    /**
+     * Default limits: 1 message a second per channel, 1000 waiting, 5 tries, files up to the largest
+     * command of the default record limit, Slack's own API.
+     */
     public static SlackSettings of(String signingSecret, String botToken, Map<String, SlackDomain> domains, Path stateDir) {
         return new SlackSettings(signingSecret, botToken, null, domains, stateDir, null, null, null, 0, 0, 0);
+    }
+
+    /** Files larger than a command of {@code limits} can carry are refused with a reply. */
+    public SlackSettings withRecordLimits(io.patchbay.contracts.topic.RecordLimits limits) {
+        return new SlackSettings(signingSecret, botToken, appToken, domains, stateDir, apiUrl, fileUrlPrefixes,
+                perChannelInterval, outboxCapacity, maxAttempts, limits.maxCommandBytes(), digest);
     }
 
     public SlackSettings withAppToken(String token) {
