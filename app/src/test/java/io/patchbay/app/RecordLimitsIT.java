@@ -11,7 +11,6 @@ import io.patchbay.contracts.event.HashChain;
 import io.patchbay.contracts.policy.ContractException;
 import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
-import io.patchbay.contracts.work.FailureClass;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +92,8 @@ class RecordLimitsIT {
             String quotes = "\"".repeat((LIMITS.maxPatchBytes() - 4 * 1024) / 2);
             String carried = submitted(client, writeBody("ops", "Carried", "quotes.txt", quotes), null);
 
-            // A patch whose applying throws: it is its own fault, not the machine's, and is not tried again.
+            // A hunk whose numbers overflow once threw while applying; now the one diff reader refuses it before
+            // anything runs. Either way it is the patch's own fault and is never tried again.
             String throwing = submitted(client, "diff --git a/one.txt b/one.txt\n--- a/one.txt\n+++ b/one.txt\n"
                     + "@@ -99999999999,1 +1 @@\n-one\n+ONE\n", "domain=main");
 
@@ -111,7 +111,7 @@ class RecordLimitsIT {
                 awaitStatus(client, id, "Succeeded");
             }
             awaitStatus(client, near, "Rejected");
-            awaitStatus(client, throwing, "Failed");
+            awaitStatus(client, throwing, "Rejected");
 
             List<Event> events = client.events();
             assertThat(HashChain.verify(events)).isEmpty();
@@ -124,12 +124,13 @@ class RecordLimitsIT {
                     .map(EventBody.Submitted.class::cast).findFirst().orElseThrow();
             assertThat(nearSubmitted.patch().files().get(0).content()).hasSize(LIMITS.maxCommandBytes() - 16 * 1024);
 
-            assertThat(client.eventTypesOf(throwing)).doesNotContain("RetryScheduled", "Quarantined").endsWith("Failed");
-            EventBody.Failed failed = events.stream().filter(e -> throwing.equals(e.patchId()))
-                    .map(Event::body).filter(EventBody.Failed.class::isInstance).map(EventBody.Failed.class::cast)
+            assertThat(client.eventTypesOf(throwing)).doesNotContain("Dispatched", "RetryScheduled", "Quarantined")
+                    .endsWith("Rejected");
+            EventBody.Rejected unreadable = events.stream().filter(e -> throwing.equals(e.patchId()))
+                    .map(Event::body).filter(EventBody.Rejected.class::isInstance).map(EventBody.Rejected.class::cast)
                     .findFirst().orElseThrow();
-            assertThat(failed.failureClass()).isEqualTo(FailureClass.DOES_NOT_APPLY);
-            assertThat(failed.reason()).isNotBlank();
+            assertThat(unreadable.violations()).extracting(v -> v.code()).containsExactly("DIFF_INVALID");
+            assertThat(unreadable.violations().get(0).message()).contains("number too large");
 
             assertThat(Files.readString(home.resolve("var/workspaces/ops/quotes.txt"))).isEqualTo(quotes);
             assertThat(Files.readString(home.resolve("var/workspaces/main/one.txt"))).isEqualTo("one\n");
