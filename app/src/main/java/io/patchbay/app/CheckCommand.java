@@ -4,6 +4,7 @@ import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.PatchReader;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.executor.sandbox.Bubblewrap;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,9 @@ final class CheckCommand implements Callable<Integer> {
         var limits = io.patchbay.contracts.topic.RecordLimits.fromEnv(System.getenv());
         ExecutionContract c = Files.isRegularFile(contractFile) ? ContractLoader.load(contractFile, limits)
                 : ContractLoader.loadDefault(limits);
-        DryRun dryRun = new DryRun(() -> c, home.toAbsolutePath().normalize(), Clock.systemUTC());
+        // This machine's sandbox, as the executor here would find it at start.
+        DryRun dryRun = new DryRun(() -> c, home.toAbsolutePath().normalize(), Clock.systemUTC(),
+                Bubblewrap.onSystemPath().probe());
         DryRun.Report report = dryRun.report(Files.readAllBytes(file), format, domain,
                 new Submitter("cli", System.getProperty("user.name", "cli")));
         PrintWriter out = spec.commandLine().getOut();

@@ -190,7 +190,7 @@ public final class Patchbay implements AutoCloseable {
                     contract::get);
             running.push(inbox::close);
             if (config.runs(Role.EXECUTOR)) {
-                inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC()));
+                inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC(), sandbox));
             }
             operator = new OperatorRoutes(inbox, publisher,
                     id -> watchdog == null ? Optional.empty() : watchdog.patch(id).map(PatchView::domain), Clock.systemUTC())

@@ -517,8 +517,7 @@ final class DiffParser {
         }
         if (expected > maxBinaryBytes) {
             // Checked before reading the data: the size is the submitter's word, not yet a fact.
-            throw new DiffException("the binary patch of " + h.name() + " at line " + (k + 1) + " announces "
-                    + expected + " bytes; at most " + maxBinaryBytes + " are accepted");
+            throw new BinarySizeException(h.name(), k + 1, expected, maxBinaryBytes);
         }
         var deflated = new ByteArrayOutputStream();
         int i = k + 1;

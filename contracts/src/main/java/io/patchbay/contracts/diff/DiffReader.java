@@ -55,7 +55,9 @@ public final class DiffReader {
             int level = hints != null && hints.stream().anyMatch(p -> p.stripHint() == 1) ? 1 : 0;
             List<FilePatch> files = parseOrNull(diff, level, maxBinaryBytes);
             if (files == null) {
-                throw asGitFailed != null ? asGitFailed : new DiffException(reason(diff, level, maxBinaryBytes));
+                DiffException atLevel = failure(diff, level, maxBinaryBytes);
+                // A size over the bound is the answer at any level; else git's reading says best what is wrong.
+                throw asGitFailed != null && !(atLevel instanceof BinarySizeException) ? asGitFailed : atLevel;
             }
             out = new ParsedDiff(files, level);
         }
@@ -78,12 +80,13 @@ public final class DiffReader {
         }
     }
 
-    private static String reason(byte[] diff, int strip, long max) {
+    /** The parser's own exception, so that its kind (a binary size, say) reaches the caller. */
+    private static DiffException failure(byte[] diff, int strip, long max) {
         try {
             DiffParser.parse(diff, strip, max);
-            return "the diff cannot be read";
+            return new DiffException("the diff cannot be read");
         } catch (DiffException e) {
-            return e.getMessage();
+            return e;
         }
     }
 

@@ -36,7 +36,7 @@ public record Verdict(List<Violation> violations, String contractVersion, String
         }
         var all = new java.util.ArrayList<>(violations);
         all.addAll(more);
-        return new Verdict(all, contractVersion, contractHash, approvalsNeeded, holdUntil);
+        return new Verdict(all, contractVersion, contractHash, approvalsNeeded, holdUntil, risk, riskRule);
     }
 
     public boolean allowed() {

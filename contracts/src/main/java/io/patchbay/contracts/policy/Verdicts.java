@@ -49,12 +49,9 @@ public final class Verdicts {
             return verdict(out, contract);
         }
         checkSubmitter(patch.domain(), policy, submitter, out);
+        // The diff as the worker reads it, binary sizes bounded by the domain, before anything else reads it.
+        BinaryLimit.diffViolation(patch, policy).ifPresent(out::add);
         checkSize(patch, policy, out);
-        String diffProblem = patch.diffProblem();
-        if (diffProblem != null) {
-            // The worker reads the diff with the same reader: refusing here means it never gets that far.
-            out.add(new Violation("DIFF_INVALID", "diff", "The diff cannot be read: " + diffProblem + "."));
-        }
         for (String path : patch.touchedPaths()) {
             checkPath(path, policy, out);
         }

@@ -4,6 +4,7 @@ import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Gate;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.event.Violation;
+import io.patchbay.contracts.policy.BinaryLimit;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Durations;
 import io.patchbay.contracts.policy.ExecutionContract;
@@ -334,7 +335,8 @@ public final class PatchRunner {
                 return;
             }
             try {
-                ApplyPlan plan = new DiffApplier(guard).apply(patch.diff().bytes(), paths -> {
+                // Binary files bounded as the verdict bounded them, so the two agree on what reads.
+                ApplyPlan plan = new DiffApplier(guard, BinaryLimit.of(policy)).apply(patch.diff().bytes(), paths -> {
                     for (String path : paths) {
                         String denied = contractDenies(path);
                         if (denied != null) {

@@ -1,5 +1,6 @@
 package io.patchbay.executor.worker;
 
+import io.patchbay.contracts.diff.DiffReader;
 import io.patchbay.contracts.patch.FileChange;
 import io.patchbay.contracts.patch.Patch;
 import io.patchbay.executor.worker.apply.ApplyException;
@@ -23,12 +24,17 @@ public final class TreeCheck {
 
     /** Every reason the patch would not apply; empty when it applies cleanly. */
     public static List<String> problems(Path tree, Patch patch) throws IOException {
+        return problems(tree, patch, DiffReader.DEFAULT_MAX_BINARY_BYTES);
+    }
+
+    /** The same, with binary files bounded by {@code maxBinaryBytes} as the worker bounds them. */
+    public static List<String> problems(Path tree, Patch patch, long maxBinaryBytes) throws IOException {
         var out = new ArrayList<String>();
         TreeGuard guard = new TreeGuard(tree);
         List<String> fromDiff = List.of();
         if (patch.diff() != null) {
             try {
-                fromDiff = new DiffApplier(guard).check(patch.diff().bytes()).touchedPaths();
+                fromDiff = new DiffApplier(guard, maxBinaryBytes).check(patch.diff().bytes()).touchedPaths();
             } catch (ApplyException e) {
                 out.add(e.getMessage());
             } catch (TreeGuard.Escape e) {

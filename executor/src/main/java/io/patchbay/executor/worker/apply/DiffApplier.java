@@ -49,15 +49,25 @@ public final class DiffApplier {
 
     private final TreeGuard guard;
     private final Path root;
+    private final long maxBinaryBytes;
 
     public DiffApplier(TreeGuard guard) {
+        this(guard, DiffReader.DEFAULT_MAX_BINARY_BYTES);
+    }
+
+    /**
+     * @param maxBinaryBytes the largest binary file the diff may announce: the domain's bound, the
+     *                       one its verdict judged with ({@code BinaryLimit.of})
+     */
+    public DiffApplier(TreeGuard guard, long maxBinaryBytes) {
         this.guard = guard;
         this.root = guard.root();
+        this.maxBinaryBytes = maxBinaryBytes;
     }
 
     /** Works out everything the diff does and whether it applies, touching nothing. */
     public ApplyPlan check(byte[] diff) throws ApplyException, TreeGuard.Escape, IOException {
-        return check(read(diff));
+        return check(read(diff, maxBinaryBytes));
     }
 
     /** Works out everything a diff read by {@link DiffReader} does and whether it applies, touching nothing. */
@@ -90,8 +100,13 @@ public final class DiffApplier {
 
     /** Reads a diff with the reader the verdict uses; a diff that cannot be read does not apply either. */
     public static ParsedDiff read(byte[] diff) throws ApplyException {
+        return read(diff, DiffReader.DEFAULT_MAX_BINARY_BYTES);
+    }
+
+    /** The same, with binary files bounded by {@code maxBinaryBytes}. */
+    public static ParsedDiff read(byte[] diff, long maxBinaryBytes) throws ApplyException {
         try {
-            return DiffReader.read(diff);
+            return DiffReader.read(diff, maxBinaryBytes);
         } catch (DiffException e) {
             throw new ApplyException(e.getMessage());
         }
