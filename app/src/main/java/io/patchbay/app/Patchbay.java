@@ -94,7 +94,8 @@ public final class Patchbay implements AutoCloseable {
 
     /**
      * Starts everything, reading the secrets and settings that come from the environment
-     * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*}) from {@code env} instead of the process's own.
+     * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
+     * {@code PATCHBAY_BWRAP}) from {@code env} instead of the process's own.
      */
     public static Patchbay start(PatchbayConfig config, Map<String, String> env) throws Exception {
         Patchbay p = new Patchbay(config, env);
@@ -144,7 +145,9 @@ public final class Patchbay implements AutoCloseable {
         if (config.runs(Role.EXECUTOR)) {
             Workspaces.ensure(contract.get(), config.home());
             // Probed once: the decider rejects patches that need a sandbox this machine cannot make.
-            sandbox = Bubblewrap.onSystemPath().probe();
+            // The worker launches with the same program the probe tried (PATCHBAY_BWRAP, else bwrap).
+            Bubblewrap bubblewrap = Bubblewrap.fromEnv(env);
+            sandbox = bubblewrap.probe();
             SandboxReport.log(contract.get(), sandbox);
             Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
                     config.replicationFactor(), 1, "decider-" + node, sandbox, limits), contract::get,
@@ -156,7 +159,7 @@ public final class Patchbay implements AutoCloseable {
 
             Worker worker = new Worker(new WorkerConfig(bootstrap, config.home(), "worker-" + node, null, null, null,
                     limits),
-                    contract::get, loadRubric(), Clock.systemUTC());
+                    contract::get, loadRubric(), Clock.systemUTC(), bubblewrap);
             worker.start();
             running.push(() -> worker.close(Duration.ofSeconds(5)));
             services.put("worker", worker::isRunning);

@@ -192,6 +192,11 @@ class DriftIT {
                 .until(() -> domainEvents("ops", EventBody.DriftFound.class), l -> !l.isEmpty()).get(0);
         assertThat(drift.expectedCommit()).isEqualTo(applied);
         assertThat(drift.files()).containsExactly("docs/first.md", "scratch.txt");
+        await().atMost(WAIT).until(() -> health().path("domains").path("ops").path("frozen").asBoolean());
+        assertThat(health().path("reasons").toString()).contains("ops is frozen")
+                .contains("files: docs/first.md, scratch.txt");
+        assertThat(client.get("/v1/domains/ops").json().path("freeze").path("files"))
+                .extracting(JsonNode::asText).containsExactly("docs/first.md", "scratch.txt");
         awaitStatus(second, "Queued");
         awaitStatus(third, "Queued");
         assertThat(client.eventTypesOf(second)).containsExactly("Submitted", "Accepted", "Queued", "Dispatched",

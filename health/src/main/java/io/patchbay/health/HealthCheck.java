@@ -167,7 +167,7 @@ final class HealthCheck {
     static String frozen(Freeze f) {
         return f.domain() + " is frozen: drift found at " + f.since() + " (HEAD " + shortCommit(f.actualCommit())
                 + ", the log expects " + shortCommit(f.expectedCommit()) + (f.detail() == null ? "" : "; " + f.detail())
-                + "); its patches wait until an operator adopts or resets the workspace";
+                + (f.namedFiles() == null ? "" : "; files: " + f.namedFiles()) + "); its patches wait until an operator adopts or resets the workspace";
     }
 
     private static String shortCommit(String commit) {

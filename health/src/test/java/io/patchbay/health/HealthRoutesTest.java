@@ -380,6 +380,31 @@ class HealthRoutesTest {
     }
 
     @Test
+    void frozenDomainNamesTheFirstTenDriftedFilesInTheReasonAndListsThemAllInItsOverview() throws Exception {
+        List<String> files = java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(i -> "src/f" + (100 + i) + ".txt")
+                .toList();
+        views.freezes.put("main", new Freeze("main", NOW.minusSeconds(600), 40, "3f2a9c0d1e2b3f2a", "77aa0b1c2d3e77aa",
+                "12 files changed outside patchbay", files));
+
+        String reason = body(get("/health")).get("reasons").get(0).asText();
+
+        assertThat(reason).contains("; files: src/f101.txt, src/f102.txt, src/f103.txt, src/f104.txt, src/f105.txt,"
+                + " src/f106.txt, src/f107.txt, src/f108.txt, src/f109.txt, src/f110.txt and 2 more);")
+                .doesNotContain("src/f111.txt");
+        JsonNode freeze = body(get("/v1/domains/main")).get("freeze");
+        assertThat(freeze.get("files")).extracting(JsonNode::asText).containsExactlyElementsOf(files);
+        assertThat(freeze.has("namedFiles")).isFalse();
+    }
+
+    @Test
+    void frozenDomainWhoseDriftListsNoFilesSaysNoFiles() throws Exception {
+        views.freezes.put("main", new Freeze("main", NOW.minusSeconds(600), 40, "3f2a9c0d", "77aa0b1c", "HEAD moved"));
+
+        assertThat(body(get("/health")).get("reasons").get(0).asText()).doesNotContain("files:");
+        assertThat(body(get("/v1/domains/main")).get("freeze").get("files")).isEmpty();
+    }
+
+    @Test
     void degradedByAnOpenBreachTheFiguresCannotShowAndEachLimitSaidOnce() throws Exception {
         views.domains.put("main", main(51, 0, null));
         views.open.add(new Alert("main", "SlaBreached", "sla.successRate=0.8", "0.50", List.of("p1"), NOW.minusSeconds(30),

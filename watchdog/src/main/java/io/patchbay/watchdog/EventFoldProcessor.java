@@ -94,12 +94,15 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
                     e.domain(), e.seq(), d.lastSeq());
         }
         if (e.body() instanceof EventBody.DriftFound drift) {
-            stores.freezes().put(e.domain(), new Freeze(e.domain(), e.at(), e.seq(), drift.expectedCommit(),
-                    drift.actualCommit(), drift.detail()));
-            log.warn("{} is frozen: drift found at #{}: {}", e.domain(), e.seq(), drift.detail());
+            Freeze freeze = new Freeze(e.domain(), e.at(), e.seq(), drift.expectedCommit(), drift.actualCommit(),
+                    drift.detail(), drift.files());
+            stores.freezes().put(e.domain(), freeze);
+            String files = freeze.namedFiles();
+            log.warn("{} is frozen: drift found at #{}: {}{}", e.domain(), e.seq(), drift.detail(),
+                    files == null ? "" : "; files: " + files);
             alertIfRecent(e, new Alert(e.domain(), Alerts.DRIFT_FOUND, null, drift.actualCommit(), List.of(), e.at(),
                     e.domain() + " is frozen: its workspace is not what the log says (" + drift.detail()
-                            + "); unfreeze it with --adopt or --reset"));
+                            + (files == null ? "" : "; files: " + files) + "); unfreeze it with --adopt or --reset"));
         } else if (e.body() instanceof EventBody.DomainUnfrozen unfrozen) {
             stores.freezes().delete(e.domain());
             log.info("{} unfrozen ({}) by {}", e.domain(), unfrozen.mode(), unfrozen.by());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,6 +27,11 @@ import java.util.stream.Stream;
  * @param executable the {@code bwrap} program; a path where none is makes {@link #probe()} answer unavailable
  */
 public record Bubblewrap(Path executable) {
+
+    /** The environment setting that names the {@code bwrap} program: an absolute path or a name on {@link #SYSTEM_PATH}. */
+    public static final String ENV = "PATCHBAY_BWRAP";
+
+    private static final String DEFAULT_PROGRAM = "bwrap";
 
     /** The only places a command's program is looked up, inside the sandbox or not. */
     public static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
@@ -55,13 +61,43 @@ public record Bubblewrap(Path executable) {
 
     /** {@code bwrap} as found on {@link #SYSTEM_PATH}, or its usual place when it is not installed. */
     public static Bubblewrap onSystemPath() {
+        return named(DEFAULT_PROGRAM);
+    }
+
+    /**
+     * The program that {@value #ENV} names, else {@code bwrap} on {@link #SYSTEM_PATH}. Read once at
+     * start, so the probe and every launch use the same program. An absolute path is taken as it is (a
+     * path where nothing runs makes the probe answer unavailable, with that path in its reason); a bare
+     * name is looked up on {@link #SYSTEM_PATH}, never on the service's own PATH.
+     *
+     * @throws IllegalArgumentException for a relative path, which would depend on the current folder
+     */
+    public static Bubblewrap fromEnv(Map<String, String> env) {
+        String v = env.get(ENV);
+        if (v == null || v.isBlank()) {
+            return onSystemPath();
+        }
+        String program = v.strip();
+        if (!program.contains("/")) {
+            return named(program);
+        }
+        Path p = Path.of(program);
+        if (!p.isAbsolute()) {
+            throw new IllegalArgumentException(ENV + " must be an absolute path or a program name on " + SYSTEM_PATH
+                    + ", not '" + program + "'");
+        }
+        return new Bubblewrap(p.normalize());
+    }
+
+    /** {@code name} as found on {@link #SYSTEM_PATH}, or where it would be in {@code /usr/bin}. */
+    private static Bubblewrap named(String name) {
         for (String dir : SYSTEM_PATH.split(":")) {
-            Path p = Path.of(dir, "bwrap");
+            Path p = Path.of(dir, name);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return new Bubblewrap(p);
             }
         }
-        return new Bubblewrap(Path.of("/usr/bin/bwrap"));
+        return new Bubblewrap(Path.of("/usr/bin", name));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.FailureClass;
+import io.patchbay.executor.sandbox.Bubblewrap;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
 import java.time.Clock;
@@ -89,7 +90,15 @@ public final class Worker implements AutoCloseable {
      * @param rubric read for every finished patch, so a reloaded rubric scores the next one
      */
     public Worker(WorkerConfig config, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock) {
-        this(config, orders(new PatchRunner(config.home(), contract, rubric, clock, config.workerId()),
+        this(config, contract, rubric, clock, Bubblewrap.onSystemPath());
+    }
+
+    /**
+     * @param bubblewrap the sandbox program commands and gates run in, the same one the start-up probe tried
+     */
+    public Worker(WorkerConfig config, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
+            Bubblewrap bubblewrap) {
+        this(config, orders(new PatchRunner(config.home(), contract, rubric, clock, config.workerId(), bubblewrap),
                         new WorkspaceKeeper(config.home(), contract, clock)),
                 () -> new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                         new ByteArrayDeserializer()),

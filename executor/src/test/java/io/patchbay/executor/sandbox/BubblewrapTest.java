@@ -1,6 +1,7 @@
 package io.patchbay.executor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.patchbay.contracts.policy.ContractLoader;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,37 @@ class BubblewrapTest {
         assumeTrue(Files.isExecutable(bwrap.executable()), "bubblewrap is not installed here; .ci/run installs it");
 
         assertThat(bwrap.probe()).isEqualTo(SandboxStatus.AVAILABLE);
+    }
+
+    @Test
+    void environmentWithoutTheSettingUsesBwrapFromTheSystemPath() {
+        assertThat(Bubblewrap.fromEnv(Map.of())).isEqualTo(Bubblewrap.onSystemPath());
+        assertThat(Bubblewrap.fromEnv(Map.of(Bubblewrap.ENV, " "))).isEqualTo(Bubblewrap.onSystemPath());
+        assertThat(Bubblewrap.onSystemPath().executable().getFileName().toString()).isEqualTo("bwrap");
+    }
+
+    @Test
+    void environmentSettingAnAbsolutePathIsTheProgramTheProbeTries() {
+        Path missing = tree.resolve("elsewhere/bwrap");
+
+        Bubblewrap bwrap = Bubblewrap.fromEnv(Map.of(Bubblewrap.ENV, missing.toString()));
+
+        assertThat(bwrap.executable()).isEqualTo(missing);
+        assertThat(bwrap.probe().reason()).contains(missing.toString());
+    }
+
+    @Test
+    void environmentSettingABareNameLooksItUpOnTheSystemPathOnly() {
+        // "env" is in /usr/bin on every Debian; a name the system PATH lacks points where it would be.
+        assertThat(Bubblewrap.fromEnv(Map.of(Bubblewrap.ENV, "env")).executable()).isEqualTo(Path.of("/usr/bin/env"));
+        assertThat(Bubblewrap.fromEnv(Map.of(Bubblewrap.ENV, "no-such-bwrap-here")).probe().available()).isFalse();
+    }
+
+    @Test
+    void environmentSettingARelativePathIsRefusedWithTheSettingsName() {
+        assertThatThrownBy(() -> Bubblewrap.fromEnv(Map.of(Bubblewrap.ENV, "tools/bwrap")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Bubblewrap.ENV)
+                .hasMessageContaining("tools/bwrap");
     }
 
     @Test

@@ -48,8 +48,10 @@ final class AlertPoster {
             case Alerts.SLA_BREACHED, Alerts.STUCK -> ":rotating_light:";
             default -> ":warning:";
         };
+        // Escaped: a drift alert names files of the tree, which anyone who can edit it names, and a
+        // name such as <!channel> would otherwise notify the whole channel.
         var b = new StringBuilder(icon).append(" *").append(a.kind()).append("* in `").append(a.domain()).append("`: ")
-                .append(a.message());
+                .append(SlackMessages.esc(a.message()));
         if (a.limit() != null) {
             b.append("\nlimit ").append(a.limit()).append(", now ").append(a.value());
         }

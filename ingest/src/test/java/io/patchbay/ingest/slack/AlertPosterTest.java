@@ -47,6 +47,17 @@ class AlertPosterTest {
     }
 
     @Test
+    void driftAlertNamesItsFilesEscapedSoNoFileNameCanMentionAnyone() {
+        poster().on(new Alert("main", Alerts.DRIFT_FOUND, null, "77aa0b1c", List.of(), Instant.EPOCH,
+                "main is frozen: its workspace is not what the log says (2 files changed; files: README.md,"
+                        + " <!channel> & co.txt); unfreeze it with --adopt or --reset"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 1);
+        assertThat(slack.posted.get(0)).startsWith("C0ALERTS:").contains("*DriftFound* in `main`")
+                .contains("files: README.md, &lt;!channel&gt; &amp; co.txt)").doesNotContain("<!channel>");
+    }
+
+    @Test
     void installationWideAlertsGoToEveryAlertChannel() {
         poster().on(new Alert(Alerts.ALL_DOMAINS, Alerts.CONTRACT_INVALID, null, "bad", List.of(), Instant.EPOCH,
                 "The edited execution contract is not valid"));
