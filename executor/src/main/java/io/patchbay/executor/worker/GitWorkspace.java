@@ -230,26 +230,16 @@ final class GitWorkspace implements AutoCloseable {
 
     /**
      * Brings the index's entries for those paths in line with the files (new, changed, deleted;
-     * ignored new files are left out, as {@code git add} leaves them) and writes it. Entries that
-     * an earlier write marked racily clean get their stat data back too where their file is
-     * unchanged, so that the next drift check need not read them again.
+     * ignored new files are left out, as {@code git add} leaves them), with their stat data, and
+     * writes it. Written this way, only the entries of files changed since the last write can be
+     * racily clean, so the next drift check reads those few again and no other file.
      */
     private DirCache stage(Collection<String> touched) throws IOException {
         DirCache index = repo.lockDirCache();
         try {
-            Set<String> paths = new TreeSet<>(touched);
-            Set<String> refresh = new TreeSet<>();
-            for (int i = 0; i < index.getEntryCount(); i++) {
-                DirCacheEntry e = index.getEntry(i);
-                if (e.isSmudged() && !paths.contains(e.getPathString())) {
-                    refresh.add(e.getPathString());
-                }
-            }
             DirCacheEditor editor = index.editor();
-            if (!paths.isEmpty() || !refresh.isEmpty()) {
-                var all = new TreeSet<>(paths);
-                all.addAll(refresh);
-                edit(index, editor, all, refresh);
+            if (!touched.isEmpty()) {
+                edit(index, editor, new TreeSet<>(touched));
             }
             editor.finish();
             index.write();
@@ -262,8 +252,7 @@ final class GitWorkspace implements AutoCloseable {
         }
     }
 
-    private void edit(DirCache index, DirCacheEditor editor, Set<String> paths, Set<String> refreshOnly)
-            throws IOException {
+    private void edit(DirCache index, DirCacheEditor editor, Set<String> paths) throws IOException {
         try (ObjectInserter ins = repo.newObjectInserter(); TreeWalk walk = new TreeWalk(repo)) {
             walk.setRecursive(true);
             walk.setFilter(PathFilterGroup.createFromStrings(paths));
@@ -287,12 +276,6 @@ final class GitWorkspace implements AutoCloseable {
                 }
                 Instant modified = f.getEntryLastModifiedInstant();
                 long length = f.getEntryLength();
-                if (refreshOnly.contains(path)) {
-                    if (entry != null && !f.isModified(entry, true, walk.getObjectReader())) {
-                        editor.add(stat(path, modified, length));
-                    }
-                    continue;
-                }
                 FileMode mode = f.getIndexFileMode(c);
                 ObjectId id;
                 if (mode == FileMode.GITLINK) {
@@ -315,16 +298,6 @@ final class GitWorkspace implements AutoCloseable {
             }
             ins.flush();
         }
-    }
-
-    private static DirCacheEditor.PathEdit stat(String path, Instant modified, long length) {
-        return new DirCacheEditor.PathEdit(path) {
-            @Override
-            public void apply(DirCacheEntry e) {
-                e.setLastModified(modified);
-                e.setLength(length);
-            }
-        };
     }
 
     // ---- rollback -----------------------------------------------------------------------------
