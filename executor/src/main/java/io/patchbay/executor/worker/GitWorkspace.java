@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * from the base to the new commit in one compare-and-set ref update, which is the commit point),
  * and no hook runs: the repository is opened through {@link HooklessFs} and no JGit command that
  * looks for hooks is used.
+ *
+ * <p>Over 300 lines because it is every git operation of a patch's run in one place (prepare,
+ * "applied?", commit, rollback, changed files): split, each part would need the others' rules.
  */
 final class GitWorkspace implements AutoCloseable {
 
