@@ -42,7 +42,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ol>
  *   <li>raw Kafka: one record produced ({@code acks=all}) and consumed, one at a time;</li>
  *   <li>patchbay: one patch submitted over HTTP until its Succeeded event is read, one at a time;</li>
- *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends.</li>
+ *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends;</li>
+ *   <li>the worker alone on a real-size tree beside a shell loop of git ({@link WorkerBench}); with
+ *       {@code --worker-only}, this one only.</li>
  * </ol>
  */
 public final class Bench {
@@ -51,10 +53,18 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opts = new java.util.HashMap<>(Map.of("--round-trips", 1000, "--patches", 200,
-                "--spool-files", 10_000));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!opts.containsKey(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
+                "--spool-files", 10_000, "--tree-files", 5000, "--tree-commits", 1000, "--tree-patches", 200));
+        boolean workerOnly = false;
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--worker-only")) {
+                // The worker against a real-size tree and its git floor only: no broker, done in seconds.
+                workerOnly = true;
+                i--;
+                continue;
+            }
+            if (!opts.containsKey(args[i]) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; known: --worker-only, "
+                        + opts.keySet());
             }
             opts.put(args[i], Integer.parseInt(args[i + 1]));
         }
@@ -62,6 +72,12 @@ public final class Bench {
         var report = new StringBuilder("# patchbay bench\n\n");
         report.append("Java ").append(System.getProperty("java.version")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
+        report.append(WorkerBench.run(dir.resolve("worker"), opts.get("--tree-files"), opts.get("--tree-commits"),
+                opts.get("--tree-patches")).markdown());
+        if (workerOnly) {
+            finish(report);
+            return;
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             Stats raw = rawRoundTrips(kafka.bootstrapServers(), opts.get("--round-trips"));
             Stats pb = patchbayRoundTrips(kafka.bootstrapServers(), dir.resolve("home"), opts.get("--patches"));
@@ -80,6 +96,10 @@ public final class Bench {
                     .append(String.format("| spool drain to Kafka (read, move, publish, receipt) | %.0f |%n", spoolRate))
                     .append(String.format("%nRatio spool / raw Kafka: %.2f%n", spoolRate / rawRate));
         }
+        finish(report);
+    }
+
+    private static void finish(StringBuilder report) throws java.io.IOException {
         System.out.println(report);
         Path out = Path.of("bench/target/bench-report.md");
         if (Files.isDirectory(out.getParent())) {

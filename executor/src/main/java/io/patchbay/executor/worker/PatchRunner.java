@@ -42,23 +42,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.diff.DiffEntry;
-import org.eclipse.jgit.diff.DiffFormatter;
-import org.eclipse.jgit.diff.Edit;
-import org.eclipse.jgit.diff.RawTextComparator;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.FooterKey;
-import org.eclipse.jgit.revwalk.FooterLine;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.util.io.DisabledOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -75,7 +63,6 @@ public final class PatchRunner {
     /** The commit trailer that marks a patch as applied. */
     public static final String TRAILER = "Patch-Id";
 
-    private static final FooterKey TRAILER_KEY = new FooterKey(TRAILER);
     private static final Pattern PERSON = Pattern.compile("^\\s*(.*?)\\s*<([^<>\\s]+@[^<>\\s]+)>\\s*$");
     private static final Pattern UNSAFE_NAME = Pattern.compile("[^A-Za-z0-9._-]");
 
@@ -198,6 +185,8 @@ public final class PatchRunner {
         private final List<GateResult> gates = new ArrayList<>();
         private final List<Summary.CommandRun> commands = new ArrayList<>();
         private final Set<String> diffPaths = new LinkedHashSet<>();
+        /** True while the diff is being written: an unexpected error there leaves the touched paths unknown. */
+        private boolean diffUnsettled;
         private long deadline;
         private DomainPolicy policy;
         private Path tree;
@@ -222,7 +211,7 @@ public final class PatchRunner {
             }
             deadline = t0 + policy.limits().patchTimeoutDuration().toNanos();
             tree = home.resolve(policy.workspace()).normalize();
-            try (Git git = Workspaces.open(tree)) {
+            try (GitWorkspace git = GitWorkspace.open(tree)) {
                 return execute(git);
             } catch (IOException e) {
                 log.error("cannot open the working tree of domain {} at {}", order.domain(), tree, e);
@@ -231,28 +220,28 @@ public final class PatchRunner {
             }
         }
 
-        private WorkResult execute(Git git) throws InterruptedException {
-            Repository repo = git.getRepository();
+        private WorkResult execute(GitWorkspace git) throws InterruptedException {
+            Repository repo = git.repository();
             try {
-                base = repo.resolve(Constants.HEAD);
+                base = git.head();
                 if (base == null) {
                     return failed(new Failure(FailureClass.PRECONDITION,
                             "the working tree " + tree + " has no commit to start from", null));
                 }
-                removeStaleLocks(repo);
+                git.removeStaleLocks();
                 marker = new RunMarker(repo);
                 if (marker.present()) {
                     // A run was killed after it began to change the tree: start from the last commit, exactly.
                     log.warn("domain {}: cleaning up after an interrupted run ({})", order.domain(), marker.describe());
-                    cleanTo(git, base);
+                    git.cleanTo(base);
                     marker.clear();
                 }
-                RevCommit applied = findApplied(repo, base, order.patchId());
+                RevCommit applied = git.findApplied(base, order.expectedHead(), order.patchId());
                 if (applied != null) {
-                    return alreadyApplied(repo, applied);
+                    return alreadyApplied(git, applied);
                 }
                 // Anything else that differs was done by someone else: it stays, and the patch waits.
-                Optional<TreeVerifier.Drift> drift = TreeVerifier.check(git, order.expectedHead());
+                Optional<TreeVerifier.Drift> drift = git.drift(order.expectedHead());
                 if (drift.isPresent()) {
                     return drifted(drift.get());
                 }
@@ -274,7 +263,9 @@ public final class PatchRunner {
                 marker.write(order.patchId(), order.attempt(), base.name());
                 TreeGuard guard = new TreeGuard(tree);
                 stopIfCancelled(APPLYING_DIFF);
+                diffUnsettled = true;
                 applyDiff(guard);
+                diffUnsettled = false;
                 stopIfCancelled(WRITING_FILES);
                 writeFiles(guard);
                 runCommands();
@@ -289,6 +280,8 @@ public final class PatchRunner {
             } catch (Stopped s) {
                 return stopped(git);
             } catch (Failure f) {
+                // A diff that fails as the patch's fault was refused before it wrote anything.
+                diffUnsettled = false;
                 // A killed gate or command fails like any other: the cancel, not the exit code, says why.
                 if (cancellation.cancelled()) {
                     return stopped(git);
@@ -520,17 +513,10 @@ public final class PatchRunner {
                     out);
         }
 
-        private WorkResult commit(Git git) throws GitAPIException, IOException {
-            git.add().addFilepattern(".").setAll(true).call();
-            RevCommit c = git.commit()
-                    .setMessage(message())
-                    .setAuthor(author())
-                    .setCommitter(new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC))
-                    .setAllowEmpty(true)
-                    .setNoVerify(true)
-                    .setSign(false)
-                    .call();
-            List<Summary.ChangedFile> changed = changedFiles(git.getRepository(), c);
+        private WorkResult commit(GitWorkspace git) throws GitAPIException, IOException {
+            RevCommit c = git.commit(base, touched(), message(), author(),
+                    new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC));
+            List<Summary.ChangedFile> changed = git.changedFiles(c);
             log.info("patch {} committed as {} ({} file(s))", order.patchId(), c.name(), changed.size());
             long ms = elapsedMs();
             Rubric.Score score = score(true, changed, ms);
@@ -545,10 +531,10 @@ public final class PatchRunner {
 
         // ---- results ----------------------------------------------------------------------
 
-        private WorkResult alreadyApplied(Repository repo, RevCommit applied) throws IOException {
+        private WorkResult alreadyApplied(GitWorkspace git, RevCommit applied) throws IOException {
             log.info("patch {} is already applied as {}; reporting success without applying it again",
                     order.patchId(), applied.name());
-            List<Summary.ChangedFile> changed = changedFiles(repo, applied);
+            List<Summary.ChangedFile> changed = git.changedFiles(applied);
             Path file = home.resolve(summaryPath(order.domain(), order.patchId()));
             String text;
             String path;
@@ -576,7 +562,7 @@ public final class PatchRunner {
         }
 
         /** The run was cancelled: the tree goes back to its base and the patch is reported as stopped. */
-        private WorkResult stopped(Git git) {
+        private WorkResult stopped(GitWorkspace git) {
             rollback(git);
             String where = step.startsWith("before") ? step : "during " + step;
             String reason = "stopped " + where + "; the working tree is back at " + base.name();
@@ -664,10 +650,13 @@ public final class PatchRunner {
             }
         }
 
-        private void rollback(Git git) {
+        private void rollback(GitWorkspace git) {
             try {
-                cleanTo(git, base);
-                removeIgnoredLeftovers(git.getRepository());
+                var paths = new LinkedHashSet<>(patch.touchedPaths());
+                paths.addAll(diffPaths);
+                // Only the paths the patch names and its diff wrote changed, unless a process ran or the diff
+                // broke off unexpectedly: then the whole tree goes back (files git ignores stay).
+                git.rollback(base, paths, launcher != null || diffUnsettled);
                 if (marker != null) {
                     marker.clearQuietly();
                 }
@@ -677,28 +666,17 @@ public final class PatchRunner {
             }
         }
 
-        /** Files the patch wrote that git ignores survive a clean: remove those that were not there before. */
-        private void removeIgnoredLeftovers(Repository repo) throws IOException {
-            TreeGuard guard = new TreeGuard(tree);
-            RevCommit baseCommit = repo.parseCommit(base);
+        /**
+         * The paths that may differ from the base, for a commit of those alone; null when a command or
+         * command gate ran, since a process may change any file: that patch's commit scans the whole tree.
+         */
+        private Set<String> touched() {
+            if (launcher != null) {
+                return null;
+            }
             var paths = new LinkedHashSet<>(patch.touchedPaths());
             paths.addAll(diffPaths);
-            for (String p : paths) {
-                try (TreeWalk tracked = TreeWalk.forPath(repo, p, baseCommit.getTree())) {
-                    if (tracked != null) {
-                        continue;
-                    }
-                }
-                try {
-                    Path target = guard.forDelete(p);
-                    if (Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                            || Files.isSymbolicLink(target)) {
-                        Files.delete(target);
-                    }
-                } catch (TreeGuard.Escape e) {
-                    log.debug("not removing {}: {}", p, e.getMessage());
-                }
-            }
+            return paths;
         }
 
         /**
@@ -760,69 +738,5 @@ public final class PatchRunner {
     @FunctionalInterface
     private interface GuardedCall<T> {
         T get() throws TreeGuard.Escape, IOException;
-    }
-
-    // ---- git --------------------------------------------------------------------------------
-
-    /** The commit in HEAD's history whose {@code Patch-Id:} trailer names the patch, or null. */
-    static RevCommit findApplied(Repository repo, ObjectId head, String patchId) throws IOException {
-        try (RevWalk walk = new RevWalk(repo)) {
-            walk.markStart(walk.parseCommit(head));
-            for (RevCommit c : walk) {
-                for (FooterLine f : c.getFooterLines()) {
-                    if (f.matches(TRAILER_KEY) && patchId.equals(f.getValue().strip())) {
-                        return c;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * A worker killed in the middle of a git operation leaves lock files behind, and every later
-     * operation would then fail. This worker is the only writer of the tree and runs one order at
-     * a time per domain, so a lock present before an order starts is stale.
-     */
-    private static void removeStaleLocks(Repository repo) throws IOException {
-        Path gitDir = repo.getDirectory().toPath();
-        List<Path> locks;
-        try (var files = Files.walk(gitDir, 6)) {
-            locks = files.filter(f -> f.getFileName().toString().endsWith(".lock"))
-                    .filter(f -> !f.startsWith(gitDir.resolve("objects")))
-                    .toList();
-        }
-        for (Path lock : locks) {
-            log.warn("removing the stale git lock {} left by an interrupted run", lock);
-            Files.deleteIfExists(lock);
-        }
-    }
-
-    private static void cleanTo(Git git, ObjectId commit) throws GitAPIException {
-        git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
-        // Ignored files (build caches and the like) stay: gates may depend on them.
-        git.clean().setCleanDirectories(true).setForce(true).call();
-    }
-
-    private static List<Summary.ChangedFile> changedFiles(Repository repo, RevCommit c) throws IOException {
-        var out = new ArrayList<Summary.ChangedFile>();
-        try (RevWalk walk = new RevWalk(repo); DiffFormatter df = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
-            RevCommit commit = walk.parseCommit(c);
-            df.setRepository(repo);
-            df.setDiffComparator(RawTextComparator.DEFAULT);
-            df.setDetectRenames(true);
-            var parentTree = commit.getParentCount() == 0 ? null : walk.parseCommit(commit.getParent(0)).getTree();
-            for (DiffEntry e : df.scan(parentTree, commit.getTree())) {
-                int added = 0;
-                int removed = 0;
-                for (Edit edit : df.toFileHeader(e).toEditList()) {
-                    added += edit.getLengthB();
-                    removed += edit.getLengthA();
-                }
-                String path = e.getChangeType() == DiffEntry.ChangeType.DELETE ? e.getOldPath() : e.getNewPath();
-                out.add(new Summary.ChangedFile(path, e.getChangeType().name().toLowerCase(), added, removed));
-            }
-        }
-        return out;
     }
 }
