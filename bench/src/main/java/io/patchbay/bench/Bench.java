@@ -50,8 +50,15 @@ public final class Bench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> opts = new java.util.HashMap<>(Map.of("--round-trips", 1000, "--patches", 200,
-                "--spool-files", 10_000));
+        List<String> flags = List.of("--quick", "--write-readme");
+        boolean quick = List.of(args).contains("--quick");
+        boolean writeReadme = List.of(args).contains("--write-readme");
+        args = Stream.of(args).filter(a -> !flags.contains(a)).toArray(String[]::new);
+        Map<String, Integer> opts = new java.util.HashMap<>(quick
+                ? Map.of("--round-trips", 100, "--patches", 20, "--spool-files", 1000, "--events", 50_000,
+                        "--burst", 50, "--inbox-requests", 10, "--health-requests", 300, "--slack-events", 200)
+                : Map.of("--round-trips", 1000, "--patches", 200, "--spool-files", 10_000, "--events", 1_000_000,
+                        "--burst", 300, "--inbox-requests", 50, "--health-requests", 2000, "--slack-events", 1000));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!opts.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -70,6 +77,10 @@ public final class Bench {
                     .append(pb.row("patchbay HTTP 202 → Succeeded event")).append('\n')
                     .append(String.format("%nRatio patchbay / raw Kafka: p50 %.0f×, p99 %.0f×%n%n", pb.p50() / raw.p50(),
                             pb.p99() / raw.p99()));
+            List<Figure> figures = new ArrayList<>();
+            figures.add(Figure.ofTimes("P2", "one at a time, HTTP 202 → Succeeded event, p50", pb.p50(), raw.p50(),
+                    "raw produce → consume p50", "ms"));
+            figures.addAll(Measures.run(kafka.bootstrapServers(), dir, opts));
 
             int files = opts.get("--spool-files");
             double rawRate = rawSyncSends(kafka.bootstrapServers(), files);
@@ -79,6 +90,13 @@ public final class Bench {
                     .append(String.format("| raw Kafka, synchronous sends of the same bodies | %.0f |%n", rawRate))
                     .append(String.format("| spool drain to Kafka (read, move, publish, receipt) | %.0f |%n", spoolRate))
                     .append(String.format("%nRatio spool / raw Kafka: %.2f%n", spoolRate / rawRate));
+            figures.add(Figure.ofRates("P6", "spool backlog of " + files + " files drained", spoolRate, rawRate,
+                    "raw synchronous sends", "files/s"));
+            String table = Figure.table(figures);
+            report.append("\n## Pace beside the floor\n\n").append(table);
+            if (writeReadme) {
+                ReadmeTable.write(Path.of("README.md"), Measures.caption(quick) + table);
+            }
         }
         System.out.println(report);
         Path out = Path.of("bench/target/bench-report.md");
