@@ -56,7 +56,7 @@ public final class Bench {
         args = Stream.of(args).filter(a -> !flags.contains(a)).toArray(String[]::new);
         Map<String, Integer> opts = new java.util.HashMap<>(quick
                 ? Map.of("--round-trips", 100, "--patches", 20, "--spool-files", 1000, "--events", 50_000,
-                        "--burst", 50, "--inbox-requests", 10, "--health-requests", 300, "--slack-events", 200)
+                        "--burst", 30, "--inbox-requests", 10, "--health-requests", 300, "--slack-events", 200)
                 : Map.of("--round-trips", 1000, "--patches", 200, "--spool-files", 10_000, "--events", 1_000_000,
                         "--burst", 300, "--inbox-requests", 50, "--health-requests", 2000, "--slack-events", 1000));
         for (int i = 0; i + 1 < args.length; i += 2) {

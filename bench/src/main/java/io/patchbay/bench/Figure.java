@@ -15,8 +15,12 @@ record Figure(String id, String measure, String patchbay, String floor, double r
     }
 
     static Figure ofRates(String id, String measure, double pbRate, double floorRate, String floorName, String unit) {
-        return new Figure(id, measure, String.format("%.0f %s", pbRate, unit),
-                String.format("%.0f %s (%s)", floorRate, unit, floorName), floorRate / pbRate);
+        return new Figure(id, measure, rate(pbRate) + " " + unit, rate(floorRate) + " " + unit + " (" + floorName + ")",
+                floorRate / pbRate);
+    }
+
+    private static String rate(double r) {
+        return String.format(r < 100 ? "%.1f" : "%.0f", r);
     }
 
     /** A measure that could not be taken: the reason stands in the table instead of a figure. */

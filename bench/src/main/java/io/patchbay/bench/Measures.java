@@ -17,6 +17,7 @@ final class Measures {
 
     static List<Figure> run(String bootstrap, Path dir, Map<String, Integer> opts) {
         List<Figure> figures = new ArrayList<>();
+        long t0 = System.nanoTime();
         try {
             figures.addAll(Burst.run(bootstrap, dir.resolve("burst"), opts.get("--burst")).figures());
         } catch (Exception e) {
@@ -45,6 +46,7 @@ final class Measures {
         } catch (Exception e) {
             figures.add(Figure.failed("P1", "inbox under " + InboxLoad.CLIENTS + " clients", e));
         }
+        System.err.printf("the measures beyond one at a time took %.0f s%n", (System.nanoTime() - t0) / 1e9);
         return figures;
     }
 

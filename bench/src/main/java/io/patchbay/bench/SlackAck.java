@@ -54,12 +54,31 @@ final class SlackAck {
                 "xoxb-bench", "PATCHBAY_SLACK_API_URL", "http://127.0.0.1:" + fake.getAddress().getPort() + "/api/");
         try (BenchNode node = BenchNode.start(bootstrap, home, null, EnumSet.of(Role.INGEST), env)) {
             URI url = URI.create(node.base() + "/slack/events");
+            awaitStarted(url);
             Stats signed = time(url, n, SECRET, 200);
             Stats refused = time(url, n, "not-the-secret", 401);
             return new Result(signed, refused);
         } finally {
             fake.stop(0);
         }
+    }
+
+    /** The Slack app answers 503 until Bolt has heard back from {@code auth.test}. */
+    private static void awaitStarted(URI url) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (send(url, SECRET, "warm-up").statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static HttpResponse<String> send(URI url, String secret, String n) throws Exception {
+        String body = callback(n);
+        long ts = Instant.now().getEpochSecond();
+        return BenchNode.HTTP.send(HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/json")
+                .header("X-Slack-Request-Timestamp", String.valueOf(ts))
+                .header("X-Slack-Signature", sign(secret, ts, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Stats time(URI url, int n, String secret, int expected) throws Exception {
