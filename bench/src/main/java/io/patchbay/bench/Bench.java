@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>patchbay: one patch submitted over HTTP until its Succeeded event is read, one at a time;</li>
  *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends;</li>
  *   <li>the worker alone on a real-size tree beside a shell loop of git ({@link WorkerBench}); with
- *       {@code --worker-only}, this one only.</li>
+ *       {@code --worker-only}, this one only;</li>
+ *   <li>the measures of {@link Measures} (P1, P2b, P3, P4, P5, P7), each beside its floor.</li>
  * </ol>
  */
 public final class Bench {
@@ -52,18 +53,22 @@ public final class Bench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> opts = new java.util.HashMap<>(Map.of("--round-trips", 1000, "--patches", 200,
-                "--spool-files", 10_000, "--tree-files", 5000, "--tree-commits", 1000, "--tree-patches", 200));
-        boolean workerOnly = false;
+        List<String> flags = List.of("--quick", "--write-readme", "--worker-only");
+        boolean quick = List.of(args).contains("--quick");
+        boolean writeReadme = List.of(args).contains("--write-readme");
+        // The worker against a real-size tree and its git floor only: no broker, done in seconds.
+        boolean workerOnly = List.of(args).contains("--worker-only");
+        args = Stream.of(args).filter(a -> !flags.contains(a)).toArray(String[]::new);
+        Map<String, Integer> opts = new java.util.HashMap<>(quick
+                ? Map.of("--round-trips", 100, "--patches", 20, "--spool-files", 1000, "--events", 50_000,
+                        "--burst", 30, "--inbox-requests", 10, "--health-requests", 300, "--slack-events", 200)
+                : Map.of("--round-trips", 1000, "--patches", 200, "--spool-files", 10_000, "--events", 1_000_000,
+                        "--burst", 300, "--inbox-requests", 50, "--health-requests", 2000, "--slack-events", 1000));
+        opts.putAll(quick ? Map.of("--tree-files", 1000, "--tree-commits", 100, "--tree-patches", 50)
+                : Map.of("--tree-files", 5000, "--tree-commits", 1000, "--tree-patches", 200));
         for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--worker-only")) {
-                // The worker against a real-size tree and its git floor only: no broker, done in seconds.
-                workerOnly = true;
-                i--;
-                continue;
-            }
             if (!opts.containsKey(args[i]) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; known: --worker-only, "
+                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + flags + " "
                         + opts.keySet());
             }
             opts.put(args[i], Integer.parseInt(args[i + 1]));
@@ -86,6 +91,10 @@ public final class Bench {
                     .append(pb.row("patchbay HTTP 202 → Succeeded event")).append('\n')
                     .append(String.format("%nRatio patchbay / raw Kafka: p50 %.0f×, p99 %.0f×%n%n", pb.p50() / raw.p50(),
                             pb.p99() / raw.p99()));
+            List<Figure> figures = new ArrayList<>();
+            figures.add(Figure.ofTimes("P2", "one at a time, HTTP 202 → Succeeded event, p50", pb.p50(), raw.p50(),
+                    "raw produce → consume p50", "ms"));
+            figures.addAll(Measures.run(kafka.bootstrapServers(), dir, opts));
 
             int files = opts.get("--spool-files");
             double rawRate = rawSyncSends(kafka.bootstrapServers(), files);
@@ -95,6 +104,13 @@ public final class Bench {
                     .append(String.format("| raw Kafka, synchronous sends of the same bodies | %.0f |%n", rawRate))
                     .append(String.format("| spool drain to Kafka (read, move, publish, receipt) | %.0f |%n", spoolRate))
                     .append(String.format("%nRatio spool / raw Kafka: %.2f%n", spoolRate / rawRate));
+            figures.add(Figure.ofRates("P6", "spool backlog of " + files + " files drained", spoolRate, rawRate,
+                    "raw synchronous sends", "files/s"));
+            String table = Figure.table(figures);
+            report.append("\n## Pace beside the floor\n\n").append(table);
+            if (writeReadme) {
+                ReadmeTable.write(Path.of("README.md"), Measures.caption(quick) + table);
+            }
         }
         finish(report);
     }
