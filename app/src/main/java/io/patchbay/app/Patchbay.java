@@ -2,6 +2,7 @@ package io.patchbay.app;
 
 import io.javalin.Javalin;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.http.Problem;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
@@ -236,6 +237,7 @@ public final class Patchbay implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.httpPort();
+            HttpProblems.install(cfg);
             if (inbox != null) {
                 inbox.addRoutes(cfg.routes);
                 operator.addRoutes(cfg.routes);
@@ -251,9 +253,9 @@ public final class Patchbay implements AutoCloseable {
                     if (summary.isPresent()) {
                         ctx.contentType("text/markdown; charset=utf-8").result(summary.get());
                     } else {
-                        ctx.status(404).contentType("application/problem+json").result(Json.canonical(Map.of(
-                                "type", "about:blank", "title", "No summary", "status", 404,
-                                "detail", "patch " + ctx.pathParam("id") + " has no summary yet")));
+                        ctx.status(404).contentType(Problem.CONTENT_TYPE).result(Problem.typed("no-summary", 404,
+                                "No summary", "patch " + ctx.pathParam("id") + " has no summary yet").at(ctx.path())
+                                .json());
                     }
                 });
             }

@@ -3,7 +3,7 @@ package io.patchbay.health;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.patchbay.contracts.Json;
-import java.util.LinkedHashMap;
+import io.patchbay.contracts.http.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +12,7 @@ final class Responses {
 
     private static final Logger log = LoggerFactory.getLogger(Responses.class);
     static final String JSON = "application/json";
-    static final String PROBLEM = "application/problem+json";
+    static final String PROBLEM = Problem.CONTENT_TYPE;
 
     private Responses() {}
 
@@ -46,9 +46,7 @@ final class Responses {
             } catch (Refusal r) {
                 problem(ctx, r.status, r.type, r.title, r.getMessage());
             } catch (Exception e) {
-                log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                problem(ctx, 500, "internal-error", "Internal error",
-                        "the request could not be answered; the server log has the cause");
+                send(ctx, Problem.unexpected(ctx.method().name(), ctx.path(), e, log));
             }
         };
     }
@@ -59,12 +57,11 @@ final class Responses {
     }
 
     static void problem(Context ctx, int status, String type, String title, String detail) {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("type", "urn:patchbay:problem:" + type);
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        ctx.status(status).contentType(PROBLEM).result(Json.canonical(body));
+        send(ctx, Problem.typed(type, status, title, detail));
+    }
+
+    private static void send(Context ctx, Problem problem) {
+        ctx.status(problem.status()).contentType(PROBLEM).result(problem.at(ctx.path()).json());
     }
 
     static String blankToNull(String s) {

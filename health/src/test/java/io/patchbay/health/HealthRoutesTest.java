@@ -359,7 +359,9 @@ class HealthRoutesTest {
 
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(contentType(response)).startsWith("application/problem+json");
-        assertThat(body(response).get("detail").asText()).doesNotContain("store closed");
+        assertThat(body(response).get("detail").asText()).doesNotContain("store closed")
+                .contains(body(response).get("errorId").asText());
+        assertThat(body(response).get("instance").asText()).isEqualTo("/v1/domains");
     }
 
     @Test

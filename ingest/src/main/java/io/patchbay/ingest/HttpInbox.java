@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.http.Problem;
 import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
@@ -183,19 +184,35 @@ public final class HttpInbox implements AutoCloseable {
     /** The body of a 202. */
     record Accepted(String id, String domain, String title, String status, String statusUrl, String summaryUrl) {}
 
-    /** An answer before it is written: kept whole so that an idempotent replay is the same answer. */
-    private record Reply(HttpStatus status, String contentType, String body, Map<String, String> headers) {
+    /**
+     * An answer before it is written: kept whole so that an idempotent replay is the same answer. A
+     * refusal keeps its {@link Problem}, which takes the request's path when it is sent.
+     */
+    private record Reply(HttpStatus status, String contentType, String body, Map<String, String> headers,
+            Problem problem) {
+
+        Reply(HttpStatus status, String contentType, String body, Map<String, String> headers) {
+            this(status, contentType, body, headers, null);
+        }
 
         static Reply problem(HttpStatus status, String detail, List<String> errors, Map<String, String> headers) {
-            return new Reply(status, Problem.CONTENT_TYPE, Problem.of(status, detail, errors).json(), headers);
+            Problem p = Problem.of(status.getCode(), status.getMessage(), detail)
+                    .with("errors", errors == null || errors.isEmpty() ? null : List.copyOf(errors));
+            return new Reply(status, Problem.CONTENT_TYPE, null, headers, p);
         }
 
         static Reply problem(HttpStatus status, String detail) {
             return problem(status, detail, null, Map.of());
         }
 
+        /** A 403 naming the scope the token lacks, so a client can ask for it. */
+        static Reply lacksScope(Scope scope, String detail) {
+            Reply r = problem(HttpStatus.FORBIDDEN, detail);
+            return new Reply(r.status, r.contentType, null, r.headers, r.problem.with("scope", scope.label()));
+        }
+
         void send(Context ctx) {
-            ctx.status(status).contentType(contentType).result(body);
+            ctx.status(status).contentType(contentType).result(problem == null ? body : problem.at(ctx.path()).json());
             headers.forEach(ctx::header);
         }
     }
@@ -213,7 +230,7 @@ public final class HttpInbox implements AutoCloseable {
         }
         if (!tokens.get(tokenName).has(Scope.SUBMIT)) {
             log.info("refused a submission from token {}, which lacks the scope submit", tokenName);
-            return Reply.problem(HttpStatus.FORBIDDEN, "token '" + tokenName + "' lacks the scope 'submit', which is "
+            return Reply.lacksScope(Scope.SUBMIT, "token '" + tokenName + "' lacks the scope 'submit', which is "
                     + "needed to submit a patch or ask for a dry run; add it to the token's scopes");
         }
         OptionalLong wait = limits.acquire(tokenName);

@@ -1,6 +1,7 @@
 package io.patchbay.ingest;
 
 import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.topic.KafkaErrors;
 import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +134,13 @@ public final class KafkaCommandPublisher implements CommandPublisher {
     }
 
     private static PublishException failure(Command command, Throwable cause) {
-        boolean retriable = !(cause instanceof RecordTooLargeException || cause instanceof SerializationException);
+        KafkaErrors.Kind kind = KafkaErrors.classify(cause);
+        if (kind == KafkaErrors.Kind.CLIENT_FATAL) {
+            // Not the command's fault: it may be taken once the producer or the broker's ACLs are fixed.
+            log.error("the command producer can send no more ({}); ingest needs a restart or a configuration fix",
+                    cause.toString());
+        }
+        boolean retriable = !kind.recordsFault();
         return new PublishException("Kafka did not take patch " + command.patchId() + ": "
                 + cause.getClass().getSimpleName() + ": " + cause.getMessage(), retriable, cause);
     }

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.http.Problem;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.policy.Durations;
@@ -176,9 +177,10 @@ public final class OperatorRoutes {
         InboxToken token = authenticated(ctx);
         if (token != null && !token.has(scope)) {
             log.info("refused token {} the right to {}: it lacks the scope {}", token.name(), what, scope.label());
-            problem(ctx, HttpStatus.FORBIDDEN, "token '" + token.name() + "' lacks the scope '" + scope.label()
-                    + "', which is needed to " + what + "; add it to the token's scopes in var/secrets/tokens.yml"
-                    + " or " + InboxTokens.ENV);
+            send(ctx, Problem.of(HttpStatus.FORBIDDEN.getCode(), HttpStatus.FORBIDDEN.getMessage(), "token '"
+                    + token.name() + "' lacks the scope '" + scope.label() + "', which is needed to " + what
+                    + "; add it to the token's scopes in var/secrets/tokens.yml or " + InboxTokens.ENV)
+                    .with("scope", scope.label()));
             return null;
         }
         return token;
@@ -264,6 +266,10 @@ public final class OperatorRoutes {
     }
 
     private static void problem(Context ctx, HttpStatus status, String detail) {
-        ctx.status(status).contentType(Problem.CONTENT_TYPE).result(Problem.of(status, detail, null).json());
+        send(ctx, Problem.of(status.getCode(), status.getMessage(), detail));
+    }
+
+    private static void send(Context ctx, Problem problem) {
+        ctx.status(problem.status()).contentType(Problem.CONTENT_TYPE).result(problem.at(ctx.path()).json());
     }
 }

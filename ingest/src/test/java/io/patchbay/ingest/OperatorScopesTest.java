@@ -84,6 +84,10 @@ class OperatorScopesTest {
                             t -> assertThat(t).contains("application/problem+json"));
                     assertThat(Json.mapper().readTree(r.body()).path("detail").asText())
                             .contains("lacks the scope '" + route.getValue().label() + "'");
+                    assertThat(Json.mapper().readTree(r.body()).path("scope").asText())
+                            .isEqualTo(route.getValue().label());
+                    assertThat(Json.mapper().readTree(r.body()).path("instance").asText())
+                            .isEqualTo(URI.create(route.getKey()).getPath());
                     assertThat(producer.history()).hasSize(before);
                 }
             }

@@ -2,6 +2,7 @@ package io.patchbay.executor.worker;
 
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
+import io.patchbay.contracts.topic.KafkaErrors;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.executor.sandbox.Bubblewrap;
@@ -255,7 +256,7 @@ public final class Worker implements AutoCloseable {
         try {
             consumer = consumerFactory.get();
             consumer.subscribe(List.of(Topics.WORK), new Rebalance());
-            while (!stopping) {
+            while (!stopping && !failed) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
                 for (ConsumerRecord<String, byte[]> r : records) {
                     accept(consumer, r);
@@ -264,7 +265,11 @@ public final class Worker implements AutoCloseable {
                 startWaiting();
                 pauseFull(consumer);
             }
-            drain(consumer);
+            if (failed) {
+                log.error("the worker's poll loop stopped; no more orders are taken");
+            } else {
+                drain(consumer);
+            }
         } catch (RuntimeException e) {
             failed = true;
             log.error("the worker's poll loop failed; no more orders are taken", e);
@@ -323,7 +328,7 @@ public final class Worker implements AutoCloseable {
             if (c.acknowledged()) {
                 lane.unfinished.remove(f.offset());
                 commitFinished(consumer, f.partition, lane);
-            } else if (!stopping) {
+            } else if (!stopping && !failed) {
                 // The result did not reach Kafka: run the order again, which finds its commit if it landed.
                 log.warn("result of order {}@{} not acknowledged; running it again", f.partition, f.offset());
                 lane.waiting.computeIfAbsent(f.domain, d -> new ArrayDeque<>()).addFirst(f.record);
@@ -335,6 +340,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void startWaiting() {
+        if (failed) {
+            return;
+        }
         for (Map.Entry<TopicPartition, Lane> e : lanes.entrySet()) {
             Lane lane = e.getValue();
             for (Map.Entry<String, Deque<ConsumerRecord<String, byte[]>>> w : lane.waiting.entrySet()) {
@@ -431,7 +439,12 @@ public final class Worker implements AutoCloseable {
             lane.committed = next;
         } catch (KafkaException e) {
             // The order is redelivered and then found applied: no harm beyond a second look.
-            log.warn("cannot commit {}@{}: {}", tp, next, e.getMessage());
+            KafkaErrors.Kind kind = KafkaErrors.classify(e);
+            if (kind == KafkaErrors.Kind.CLIENT_FATAL) {
+                log.error("cannot commit {}@{} ({}): {}", tp, next, kind, e.getMessage());
+            } else {
+                log.warn("cannot commit {}@{} ({}): {}", tp, next, kind, e.getMessage());
+            }
         }
     }
 
@@ -500,7 +513,16 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
             log.info("order {} stopped by shutdown; it will be redelivered", describe(order));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.error("the result of order {} was not acknowledged", describe(order), e);
+            KafkaErrors.Kind kind = KafkaErrors.classify(e);
+            log.error("the result of order {} was not acknowledged ({})", describe(order), kind, e);
+            if (!kind.retriable()) {
+                // Running the order again would only fail the same way, for ever: a producer that can send
+                // nothing more, or a result Kafka never takes. Stop taking orders; the order stays
+                // uncommitted, so it is redelivered once the worker is restarted or another one takes over.
+                failed = true;
+                log.error("the worker stops: its results cannot reach Kafka ({}); restart it once that is fixed",
+                        e.toString());
+            }
         } finally {
             completions.add(new Completion(f, acknowledged));
             MDC.remove("patchId");
@@ -521,8 +543,8 @@ public final class Worker implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.RESULTS, r.domain(), r), (meta, e) -> {
             if (e != null) {
                 // Progress is informative: the terminal result still decides the order.
-                log.warn("progress {} of patch {} not sent: {}", r.getClass().getSimpleName(), r.patchId(),
-                        e.getMessage());
+                log.warn("progress {} of patch {} not sent ({}): {}", r.getClass().getSimpleName(), r.patchId(),
+                        KafkaErrors.classify(e), e.getMessage());
             }
         });
     }

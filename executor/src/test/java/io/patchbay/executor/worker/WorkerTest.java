@@ -242,6 +242,19 @@ class WorkerTest {
     }
 
     @Test
+    void resultKafkaWillNeverTakeStopsTheWorkerInsteadOfRunningTheOrderForEver() {
+        start(P0);
+        add(P0, 0, "main", order("main", "p1"));
+        await().until(() -> producer.history().size() == 2);
+
+        producer.completeNext();
+        producer.errorNext(new org.apache.kafka.common.errors.ProducerFencedException("a newer producer"));
+
+        await().until(() -> !worker.isRunning() && consumer.closed());
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("p1");
+    }
+
+    @Test
     void unreadableOrderIsSkippedAndCommitted() {
         start(P0);
         add(P0, 0, "main", "not an order".getBytes(StandardCharsets.UTF_8));
