@@ -506,8 +506,19 @@ public final class Worker implements AutoCloseable {
                                 FailureClass.ofUnexpected(e, false), "the worker crashed: " + e, null, List.of(), null,
                                 null, 0);
             }
-            producer.send(new ProducerRecord<>(Topics.RESULTS, order.domain(), terminal))
-                    .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                producer.send(new ProducerRecord<>(Topics.RESULTS, order.domain(), terminal))
+                        .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (KafkaErrors.classify(e) != KafkaErrors.Kind.RECORD) {
+                    throw e;
+                }
+                // Kafka will never take this record: send the same outcome without its texts instead.
+                log.warn("the result of order {} is too large for a record ({}); sending it without its texts",
+                        describe(order), e.getCause() == null ? e : e.getCause().toString());
+                producer.send(new ProducerRecord<>(Topics.RESULTS, order.domain(), ResultSlimmer.slim(terminal)))
+                        .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
             acknowledged = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

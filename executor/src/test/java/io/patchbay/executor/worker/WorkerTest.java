@@ -255,6 +255,47 @@ class WorkerTest {
     }
 
     @Test
+    void aResultTooLargeForARecordIsSentWithoutItsTextsAndTheWorkerGoesOn() {
+        start(P0);
+        add(P0, 0, "main", order("main", "p1"));
+        await().until(() -> producer.history().size() == 2);
+
+        producer.completeNext();
+        producer.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+
+        await().until(() -> producer.history().size() == 3);
+        WorkResult slim = producer.history().get(2).value();
+        assertThat(slim.patchId()).isEqualTo("p1");
+        assertThat(slim.getClass()).isEqualTo(producer.history().get(1).value().getClass());
+        add(P0, 1, "main", order("main", "p2"));
+        await().until(() -> {
+            acknowledgeAll();
+            return Long.valueOf(2).equals(consumer.committedOffset(P0));
+        });
+        assertThat(worker.isRunning()).isTrue();
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("p1", "p2");
+    }
+
+    @Test
+    void aSlimResultKeepsTheOutcomeAndLeavesOutTheTexts() {
+        var gate = new io.patchbay.contracts.work.GateResult("unit", true, 0, 5, "x".repeat(10_000));
+        var full = new WorkResult.Succeeded("main", "p1", 1, Instant.now(), "abc", List.of("a", "b"), List.of(gate),
+                "var/summaries/main/p1.md", "y".repeat(100_000), 7, false, 0.5);
+
+        var slim = (WorkResult.Succeeded) ResultSlimmer.slim(full);
+
+        assertThat(slim.commitId()).isEqualTo("abc");
+        assertThat(slim.changedFiles()).containsExactly("a", "b");
+        assertThat(slim.gates()).singleElement().satisfies(g -> {
+            assertThat(g.name()).isEqualTo("unit");
+            assertThat(g.passed()).isTrue();
+            assertThat(g.outputTail()).isEmpty();
+        });
+        assertThat(slim.summary()).contains("var/summaries/main/p1.md").hasSizeLessThan(200);
+        assertThat(slim.score()).isEqualTo(0.5);
+    }
+
+    @Test
     void unreadableOrderIsSkippedAndCommitted() {
         start(P0);
         add(P0, 0, "main", "not an order".getBytes(StandardCharsets.UTF_8));
