@@ -54,11 +54,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The commit is written as {@code git commit} writes it (tree from the index, then HEAD moved
  * from the base to the new commit in one compare-and-set ref update, which is the commit point),
- * and no hook runs: the repository is opened through {@link HooklessFs} and no JGit command that
- * looks for hooks is used.
+ * and no hook runs: the repository is opened through {@link HooklessFs}, and a patch's run uses no
+ * JGit command that looks for hooks (the keeper's adopt does, and finds none through that file system).
  *
  * <p>Over 300 lines because it is every git operation of a patch's run in one place (prepare,
- * "applied?", commit, rollback, changed files): split, each part would need the others' rules.
+ * "applied?", commit, rollback, changed files), and the workspace keeper's reset and adopt beside
+ * them: split, each part would need the others' rules.
  */
 final class GitWorkspace implements AutoCloseable {
 
@@ -135,6 +136,23 @@ final class GitWorkspace implements AutoCloseable {
     /** Whether the tree is what the log says ({@link TreeVerifier}). */
     Optional<TreeVerifier.Drift> drift(String expectedHead) throws IOException, GitAPIException {
         return TreeVerifier.check(git, expectedHead);
+    }
+
+    // ---- the workspace keeper's adopt -----------------------------------------------------------
+
+    /** The tree's uncommitted changes by kind ({@link TreeVerifier#describeChanges}), or null when it is clean. */
+    String uncommittedChanges() throws GitAPIException {
+        return TreeVerifier.describeChanges(git.status().call());
+    }
+
+    /**
+     * Commits the tree as it is, every change and untracked file included (ignored ones not). An
+     * operator's adopt is rare and whole-tree by nature, so it goes through JGit's own add and commit.
+     */
+    RevCommit commitAll(String message, PersonIdent who) throws GitAPIException {
+        git.add().addFilepattern(".").setAll(true).call();
+        return git.commit().setMessage(message).setAuthor(who).setCommitter(who).setAllowEmpty(true)
+                .setNoVerify(true).setSign(false).call();
     }
 
     // ---- already applied? ---------------------------------------------------------------------

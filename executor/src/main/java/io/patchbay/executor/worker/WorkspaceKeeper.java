@@ -11,11 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.ResetCommand;
-import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
@@ -30,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@code reset}: the tree as found is first saved on a ref by {@link TreeSaver}, then hard reset to
  * the recorded commit, untracked files removed). Every answer says
  * where the tree ended up; anything that goes wrong is answered as drift, since the tree is then
- * not known to be as recorded.
+ * not known to be as recorded. The git work is {@link GitWorkspace}'s, as for a patch's run.
  */
 public final class WorkspaceKeeper {
 
@@ -58,12 +54,12 @@ public final class WorkspaceKeeper {
         Path tree = null;
         try {
             tree = Workspaces.pathOf(contract.get(), home, order.domain());
-            try (Git git = Workspaces.open(tree)) {
+            try (GitWorkspace git = GitWorkspace.open(tree)) {
                 return switch (task.action()) {
                     case WorkspaceTask.VERIFY -> verify(order, git);
                     case WorkspaceTask.ADOPT -> adopt(order, git);
                     case WorkspaceTask.RESET -> reset(order, git);
-                    default -> drift(order, head(git.getRepository()), "the worker does not know the workspace task '"
+                    default -> drift(order, git.head(), "the worker does not know the workspace task '"
                             + task.action() + "'");
                 };
             }
@@ -80,32 +76,23 @@ public final class WorkspaceKeeper {
                 task.expectedCommit(), null, "cannot " + task.action() + " the working tree: " + e.getMessage());
     }
 
-    private WorkResult verify(WorkOrder order, Git git) throws IOException, GitAPIException {
-        Optional<TreeVerifier.Drift> drift = TreeVerifier.check(git, order.workspace().expectedCommit());
+    private WorkResult verify(WorkOrder order, GitWorkspace git) throws IOException, GitAPIException {
+        Optional<TreeVerifier.Drift> drift = git.drift(order.workspace().expectedCommit());
         if (drift.isEmpty()) {
-            return verified(order, git.getRepository(), head(git.getRepository()), null);
+            return verified(order, git.repository(), git.head(), null);
         }
         return drift(order, drift.get());
     }
 
-    private WorkResult adopt(WorkOrder order, Git git) throws IOException, GitAPIException {
-        Status status = git.status().call();
-        if (!status.isClean()) {
-            String changes = TreeVerifier.describeChanges(status);
-            git.add().addFilepattern(".").setAll(true).call();
+    private WorkResult adopt(WorkOrder order, GitWorkspace git) throws IOException, GitAPIException {
+        String changes = git.uncommittedChanges();
+        if (changes != null) {
             PersonIdent patchbay = new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC);
-            RevCommit c = git.commit()
-                    .setMessage("Adopt changes made outside patchbay\n\n" + changes + ".\n\n" + TRAILER + ": "
-                            + order.workspace().by() + "\n")
-                    .setAuthor(patchbay)
-                    .setCommitter(patchbay)
-                    .setAllowEmpty(true)
-                    .setNoVerify(true)
-                    .setSign(false)
-                    .call();
+            RevCommit c = git.commitAll("Adopt changes made outside patchbay\n\n" + changes + ".\n\n" + TRAILER
+                    + ": " + order.workspace().by() + "\n", patchbay);
             log.info("domain {}: adopted the working tree as {} for {}", order.domain(), c.name(), order.workspace().by());
         }
-        new RunMarker(git.getRepository()).clear();
+        new RunMarker(git.repository()).clear();
         return verify(order, git, "adopt", null);
     }
 
@@ -113,16 +100,16 @@ public final class WorkspaceKeeper {
      * Saves what the reset would discard (uncommitted files, and commits HEAD moved on by) to a ref
      * named in the answer, and only then resets: an edit is never lost, only put aside.
      */
-    private WorkResult reset(WorkOrder order, Git git) throws IOException, GitAPIException {
-        Repository repo = git.getRepository();
+    private WorkResult reset(WorkOrder order, GitWorkspace git) throws IOException, GitAPIException {
+        Repository repo = git.repository();
         WorkspaceTask task = order.workspace();
         String expected = task.expectedCommit();
-        ObjectId target = expected == null ? head(repo) : TreeVerifier.commit(repo, expected);
+        ObjectId target = expected == null ? git.head() : TreeVerifier.commit(repo, expected);
         if (target == null) {
-            return drift(order, head(repo), expected == null ? "cannot reset: the working tree has no commit"
+            return drift(order, git.head(), expected == null ? "cannot reset: the working tree has no commit"
                     : "cannot reset: the recorded commit " + expected + " is not in the repository");
         }
-        Optional<TreeVerifier.Drift> found = TreeVerifier.check(git, target.name());
+        Optional<TreeVerifier.Drift> found = git.drift(target.name());
         String saved;
         if (found.isPresent()) {
             PersonIdent patchbay = new PersonIdent(Workspaces.PATCHBAY, clock.instant(), ZoneOffset.UTC);
@@ -134,25 +121,24 @@ public final class WorkspaceKeeper {
             // A redelivered reset finds the tree already reset: the ref its first run saved still stands.
             saved = TreeSaver.existing(repo, order.domain(), task.check());
         }
-        git.reset().setMode(ResetCommand.ResetType.HARD).setRef(target.name()).call();
         // Ignored files (build caches) stay, as they do when a failed patch is rolled back.
-        git.clean().setCleanDirectories(true).setForce(true).call();
+        git.cleanTo(target);
         new RunMarker(repo).clear();
         log.info("domain {}: reset the working tree to {} for {}", order.domain(), target.name(), task.by());
         return verify(order, git, "reset", saved);
     }
 
     /** After an adopt or reset: the tree must now be clean; its HEAD is what the log expects from now on. */
-    private WorkResult verify(WorkOrder order, Git git, String what, String savedRef)
+    private WorkResult verify(WorkOrder order, GitWorkspace git, String what, String savedRef)
             throws IOException, GitAPIException {
-        ObjectId head = head(git.getRepository());
-        String dirty = TreeVerifier.describeChanges(git.status().call());
+        ObjectId head = git.head();
+        String dirty = git.uncommittedChanges();
         if (head == null || dirty != null) {
             return drift(order, head, what + " left the working tree unclean: "
                     + (head == null ? "it has no commit" : dirty)
                     + (savedRef == null ? "" : "; the tree as found is saved as " + savedRef));
         }
-        return verified(order, git.getRepository(), head, savedRef);
+        return verified(order, git.repository(), head, savedRef);
     }
 
     private WorkResult verified(WorkOrder order, Repository repo, ObjectId head, String savedRef) throws IOException {
@@ -175,9 +161,5 @@ public final class WorkspaceKeeper {
         log.warn("domain {}: {} found drift: {}", order.domain(), task.action(), drift.detail());
         return new WorkResult.DriftFound(order.domain(), task.check(), task.action(), clock.instant(),
                 drift.expectedCommit(), drift.actualCommit(), drift.detail(), drift.files());
-    }
-
-    private static ObjectId head(Repository repo) throws IOException {
-        return repo.resolve(Constants.HEAD);
     }
 }
