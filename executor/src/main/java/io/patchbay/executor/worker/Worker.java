@@ -60,6 +60,10 @@ import org.slf4j.MDC;
  * <p>Orders of one domain run one after another; domains run in parallel even when they share a
  * partition. An offset commit covers everything before it, so a partition's offset advances only
  * past orders that have all finished.
+ *
+ * <p>It is longer than the house's classes because the poll loop, the per-partition lanes, the
+ * domain threads and the offset commits share one consumer, which is not thread-safe: they are
+ * kept in the one class that owns it, and only the poll thread touches it.
  */
 public final class Worker implements AutoCloseable {
 
