@@ -14,6 +14,10 @@ import java.util.zip.Inflater;
  * modes, binary data), traditional {@code ---}/{@code +++} headers with or without timestamps, and
  * anything else around them (mail headers, commit messages, {@code Index:} lines) skipped. Hunk
  * lines are kept byte for byte.
+ *
+ * <p>It is long because it follows git's own parser ({@code apply.c}) rule by rule, so that a diff
+ * means here exactly what it means to {@code git apply}; split up, the rules that decide together
+ * what a header says would have to be read across files.
  */
 final class DiffParser {
 

@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  * File names in diff headers, read by the rules of {@code git apply}: C-style quoting, stripping
  * leading path components, timestamps after the name, and the epoch timestamp that GNU diff
  * writes for a file that does not exist on one side.
+ *
+ * <p>Its length is git's: each rule mirrors one of {@code apply.c}'s name functions, kept side by
+ * side so they can be compared with git's and with each other.
  */
 final class Names {
 
