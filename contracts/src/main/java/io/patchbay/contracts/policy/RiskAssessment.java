@@ -23,9 +23,14 @@ public record RiskAssessment(Risk level, String rule) {
     public static final String DEFAULT = "default";
 
     public static RiskAssessment of(Patch patch, DomainPolicy policy) {
+        return of(patch, policy, patch.touchedPaths());
+    }
+
+    /** As {@link #of(Patch, DomainPolicy)}, with the paths the caller already read from the patch. */
+    public static RiskAssessment of(Patch patch, DomainPolicy policy, List<String> touchedPaths) {
         Risk best = null;
         RiskRule setBy = null;
-        Facts facts = new Facts(patch, policy);
+        Facts facts = new Facts(patch, policy, touchedPaths);
         for (RiskRule rule : policy.risk().rules()) {
             if (rule.level() != null && (best == null || rule.level().compareTo(best) > 0) && facts.match(rule)) {
                 best = rule.level();
@@ -72,9 +77,10 @@ public record RiskAssessment(Risk level, String rule) {
         private List<List<String>> commands;
         private Long changedLines;
 
-        Facts(Patch patch, DomainPolicy policy) {
+        Facts(Patch patch, DomainPolicy policy, List<String> paths) {
             this.patch = patch;
             this.policy = policy;
+            this.paths = List.copyOf(paths);
         }
 
         boolean match(RiskRule rule) {
@@ -94,9 +100,6 @@ public record RiskAssessment(Risk level, String rule) {
         }
 
         private List<String> paths() {
-            if (paths == null) {
-                paths = patch.touchedPaths();
-            }
             return paths;
         }
 

@@ -51,8 +51,10 @@ public final class Verdicts {
         checkSubmitter(patch.domain(), policy, submitter, out);
         // The diff as the worker reads it, binary sizes bounded by the domain, before anything else reads it.
         BinaryLimit.diffViolation(patch, policy).ifPresent(out::add);
-        checkSize(patch, policy, out);
-        for (String path : patch.touchedPaths()) {
+        // Read once: every check below judges these same paths.
+        List<String> touched = patch.touchedPaths();
+        checkSize(patch, touched, policy, out);
+        for (String path : touched) {
             checkPath(path, policy, out);
         }
         for (List<String> argv : patch.commands()) {
@@ -61,7 +63,7 @@ public final class Verdicts {
         for (Gate gate : patch.gates()) {
             checkGate(gate, policy, out);
         }
-        RiskAssessment risk = RiskAssessment.of(patch, policy);
+        RiskAssessment risk = RiskAssessment.of(patch, policy, touched);
         String label = risk.level().label();
         DomainPolicy.Level level = policy.risk().level(risk.level());
         if (!level.allowed()) {
@@ -99,7 +101,7 @@ public final class Verdicts {
         }
     }
 
-    private static void checkSize(Patch patch, DomainPolicy policy, List<Violation> out) {
+    private static void checkSize(Patch patch, List<String> touched, DomainPolicy policy, List<Violation> out) {
         if (patch.isEmpty()) {
             out.add(new Violation("PATCH_EMPTY", null, "The patch changes nothing: it has no diff, no files and no commands."));
         }
@@ -108,7 +110,7 @@ public final class Verdicts {
             out.add(new Violation("PATCH_TOO_LARGE", null, "The patch is " + bytes + " bytes; the domain allows at most "
                     + policy.limits().patchBytes() + "."));
         }
-        int files = patch.touchedPaths().size();
+        int files = touched.size();
         if (files > policy.limits().files()) {
             out.add(new Violation("TOO_MANY_FILES", null, "The patch touches " + files + " files; the domain allows at most "
                     + policy.limits().files() + "."));
