@@ -38,7 +38,30 @@ public final class Main implements Runnable {
             action.getCommandSpec().usageMessage().description(description);
             line.addSubcommand(name, action);
         });
+        for (String name : new String[] {"submit", "status"}) {
+            line.getSubcommands().get(name).getCommandSpec().usageMessage()
+                    .exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.table());
+        }
+        line.setExecutionExceptionHandler(Main::exitCodeOf);
         return line;
+    }
+
+    /**
+     * The exit code of what went wrong outside the patch, said in one line: patchbay not answering is
+     * not a bug of the command, so it gets no stack trace. Anything else keeps picocli's handling.
+     */
+    private static int exitCodeOf(Exception e, CommandLine line, CommandLine.ParseResult parsed) throws Exception {
+        int code;
+        if (e instanceof ApiClient.Unreachable) {
+            code = ExitCodes.UNAVAILABLE;
+        } else if (e instanceof ApiClient.NoToken) {
+            code = ExitCodes.USAGE;
+        } else {
+            throw e;
+        }
+        line.getErr().println("patchbay " + line.getCommandName() + ": " + e.getMessage());
+        line.getErr().flush();
+        return code;
     }
 
     @Override

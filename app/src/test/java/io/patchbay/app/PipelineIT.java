@@ -218,14 +218,15 @@ class PipelineIT {
                 {"domain":"main","title":"Holds the domain","files":[{"path":"hold.txt","content":"x"}],
                  "gates":[{"name":"wait","run":["sleep","4"]}]}
                 """);
-        AuditCommandTest.Run slow = AuditCommandTest.cli("submit", slowFile.toString(), "--url", url, "--token-file", tokenFile);
+        AuditCommandTest.Run slow = AuditCommandTest.cli("submit", slowFile.toString(), "--json", "--url", url,
+                "--token-file", tokenFile);
         assertThat(slow.code()).as(slow.out()).isZero();
         String slowId = Json.mapper().readTree(slow.out()).path("id").asText();
         awaitStatus(slowId, "Running");
 
         Path diff = home.resolve("later.diff");
         Files.writeString(diff, "--- /dev/null\n+++ b/later.txt\n@@ -0,0 +1 @@\n+later\n");
-        AuditCommandTest.Run queued = AuditCommandTest.cli("submit", diff.toString(), "--domain", "main", "--url", url,
+        AuditCommandTest.Run queued = AuditCommandTest.cli("submit", diff.toString(), "--domain", "main", "--json", "--url", url,
                 "--token-file", tokenFile);
         assertThat(queued.code()).as(queued.out()).isZero();
         String queuedId = Json.mapper().readTree(queued.out()).path("id").asText();
@@ -238,10 +239,10 @@ class PipelineIT {
         awaitStatus(slowId, "Succeeded");
         assertThat(workspace("main").resolve("later.txt")).doesNotExist();
 
-        AuditCommandTest.Run status = AuditCommandTest.cli("status", queuedId, "--url", url);
+        AuditCommandTest.Run status = AuditCommandTest.cli("status", queuedId, "--json", "--url", url);
         assertThat(status.code()).isZero();
         assertThat(status.out()).contains("\"status\":\"Cancelled\"").contains("superseded");
-        assertThat(AuditCommandTest.cli("status", "no-such-patch", "--url", url).code()).isEqualTo(1);
+        assertThat(AuditCommandTest.cli("status", "no-such-patch", "--url", url).code()).isEqualTo(ExitCodes.REFUSED);
     }
 
     @Test
