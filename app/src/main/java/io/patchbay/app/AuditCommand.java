@@ -40,12 +40,18 @@ final class AuditCommand implements Runnable {
         @Option(names = "--timeout", description = "How long reading the log from Kafka may take (default: ${DEFAULT-VALUE}).")
         Duration timeout = Duration.ofSeconds(60);
 
-        List<Event> events() throws Exception {
-            return file != null ? EventLog.readJsonLines(file) : EventLog.read(bootstrap, timeout);
+        /** The log, saying on {@code err} how far reading has come and, at the end, how many events it read. */
+        List<Event> events(PrintWriter err) throws Exception {
+            Progress progress = Progress.toStderr("read", err);
+            List<Event> events = file != null ? EventLog.readJsonLines(file, progress::at)
+                    : EventLog.read(bootstrap, timeout, progress::at);
+            progress.done(events.size());
+            return events;
         }
     }
 
-    @Command(name = "verify", description = "Read the whole event log and name the first event that was edited, dropped or reordered.")
+    @Command(name = "verify", description = {"Read the whole event log and name the first event that was edited, dropped or reordered.",
+            "Progress goes to stderr (a line every 50,000 events or 5 s, or one rewritten line on a terminal); the result to stdout."})
     static final class Verify implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Source source = new Source();
@@ -56,7 +62,7 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            List<Event> events = source.events();
+            List<Event> events = source.events(spec.commandLine().getErr());
             for (int i = 0; i < events.size(); i++) {
                 if (events.get(i) == null) {
                     out.printf("BROKEN at position %d: the record cannot be read as an event%n", i);
@@ -64,13 +70,15 @@ final class AuditCommand implements Runnable {
                     return 1;
                 }
             }
-            Optional<HashChain.Break> broken = HashChain.verify(events);
+            Progress checking = Progress.toStderr("verified", spec.commandLine().getErr());
+            Optional<HashChain.Break> broken = HashChain.verify(events, checked -> checking.at(checked, events.size()));
             if (broken.isPresent()) {
                 HashChain.Break b = broken.get();
                 out.printf("BROKEN at position %d: %s%n", b.position(), b.reason());
                 out.flush();
                 return 1;
             }
+            checking.done(events.size());
             Map<String, Event> heads = new LinkedHashMap<>();
             events.forEach(e -> heads.put(e.domain(), e));
             List<String> lines = new ArrayList<>();
@@ -95,7 +103,7 @@ final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<Event> events = source.events();
+            List<Event> events = source.events(spec.commandLine().getErr());
             EventLog.writeJsonLines(events, to);
             spec.commandLine().getOut().printf("wrote %d events to %s%n", events.size(), to);
             spec.commandLine().getOut().flush();

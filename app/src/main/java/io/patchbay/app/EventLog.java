@@ -31,8 +31,18 @@ final class EventLog {
 
     /** Every committed event on {@code patchbay.events}, read from the beginning to the current end. */
     static List<Event> read(String bootstrapServers, Duration timeout) throws TimeoutException {
+        return read(bootstrapServers, timeout, (done, total) -> { });
+    }
+
+    /** Reports how many records are read so far of how many there are to read. */
+    interface Listener {
+        void at(long done, long total);
+    }
+
+    /** As {@link #read(String, Duration)}, telling {@code progress} as records arrive. */
+    static List<Event> read(String bootstrapServers, Duration timeout, Listener progress) throws TimeoutException {
         // An unreadable record is itself a finding of the audit: keep its place with a null.
-        return readTopic(bootstrapServers, Topics.EVENTS, EventLog::decode, timeout);
+        return readTopic(bootstrapServers, Topics.EVENTS, EventLog::decode, timeout, progress);
     }
 
     /**
@@ -41,6 +51,11 @@ final class EventLog {
      */
     static <V> List<V> readTopic(String bootstrapServers, String topic, Function<byte[], V> decode, Duration timeout)
             throws TimeoutException {
+        return readTopic(bootstrapServers, topic, decode, timeout, (done, total) -> { });
+    }
+
+    static <V> List<V> readTopic(String bootstrapServers, String topic, Function<byte[], V> decode, Duration timeout,
+            Listener progress) throws TimeoutException {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -54,6 +69,9 @@ final class EventLog {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(parts, timeout);
+            // Transaction markers take offsets too: the total is an upper bound, reached at the end.
+            long total = parts.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -61,6 +79,7 @@ final class EventLog {
                     throw new TimeoutException(topic + " was not read to its end within " + timeout);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                progress.at(records.size(), total);
             }
             records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
                     .thenComparingLong(ConsumerRecord::offset));
@@ -92,11 +111,18 @@ final class EventLog {
     }
 
     static List<Event> readJsonLines(Path file) throws IOException {
+        return readJsonLines(file, (done, total) -> { });
+    }
+
+    static List<Event> readJsonLines(Path file, Listener progress) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<Event> events = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (!line.isBlank()) {
                 events.add(decode(line.getBytes(StandardCharsets.UTF_8)));
             }
+            progress.at(i + 1, lines.size());
         }
         return events;
     }

@@ -351,8 +351,18 @@ public final class Patchbay implements AutoCloseable {
 
     /** What a person needs to know after start-up. */
     public String banner() {
+        return banner(null, false);
+    }
+
+    /**
+     * What a person needs to know after start-up, with how long start-up took ({@code null} when
+     * unknown) and whether {@code /health/ready} answered 200 by then.
+     */
+    public String banner(Duration startup, boolean ready) {
         var b = new StringBuilder();
-        b.append("\npatchbay is up (").append(String.join(", ", config.roles().stream()
+        b.append("\npatchbay is up").append(ready ? " and ready" : "")
+                .append(startup == null ? "" : String.format(java.util.Locale.ROOT, " in %.1f s", startup.toMillis() / 1000.0))
+                .append(" (").append(String.join(", ", config.roles().stream()
                 .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList())).append(")\n");
         String base = "http://" + ("0.0.0.0".equals(config.host()) ? "localhost" : config.host()) + ":" + httpPort();
         if (config.runs(Role.INGEST)) {

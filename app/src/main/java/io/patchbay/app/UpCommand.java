@@ -57,6 +57,7 @@ class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long began = System.nanoTime();
         if (!mayEmbedKafka() && (kafkaBootstrap == null || kafkaBootstrap.isBlank())) {
             System.err.println("patchbay: a single service runs against a Kafka cluster: give --kafka-bootstrap or set PATCHBAY_KAFKA_BOOTSTRAP");
             return 2;
@@ -80,9 +81,25 @@ class UpCommand implements Callable<Integer> {
             patchbay.close();
             stopped.countDown();
         }, "patchbay-shutdown"));
-        System.out.println(patchbay.banner());
+        announce(patchbay, began, System.out::println, System.err);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Hands the banner over once patchbay is ready, naming how long start-up took: where this process
+     * serves {@code /health/ready} (it runs the watchdog), once that answers 200; elsewhere at once.
+     *
+     * @param began {@link System#nanoTime()} when start-up began
+     * @param progress where to say what start-up still waits for
+     */
+    static void announce(Patchbay patchbay, long began, java.util.function.Consumer<String> banner,
+            java.io.PrintStream progress) throws InterruptedException {
+        boolean servesReadiness = patchbay.config().runs(Role.WATCHDOG) && patchbay.httpPort() > 0;
+        if (servesReadiness) {
+            new Readiness(patchbay.config().host(), patchbay.httpPort(), progress).await();
+        }
+        banner.accept(patchbay.banner(java.time.Duration.ofNanos(System.nanoTime() - began), servesReadiness));
     }
 
     private static String env(String name, String fallback) {

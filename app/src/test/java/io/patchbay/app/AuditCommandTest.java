@@ -21,19 +21,24 @@ class AuditCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out) {}
+    record Run(int code, String out, String err) {}
 
     static Run cli(String... args) {
         var out = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).execute(args);
-        return new Run(code, out.toString());
+        var err = new StringWriter();
+        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
     }
 
     private static List<Event> log() {
+        return log(6);
+    }
+
+    private static List<Event> log(int size) {
         var events = new ArrayList<Event>();
         String[] heads = {HashChain.GENESIS, HashChain.GENESIS};
         String[] domains = {"main", "ops"};
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < size; i++) {
             int d = i % 2;
             Event e = HashChain.seal(new Event(domains[d], i / 2 + 1, "p" + i, Instant.EPOCH.plusSeconds(i),
                     new EventBody.Queued(1), null, null), heads[d]);
@@ -95,5 +100,30 @@ class AuditCommandTest {
         Run run = cli("audit", "verify", "--file", file.toString());
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("position 4").contains("cannot be read");
+    }
+
+    @Test
+    void longLogReportsProgressOnStderrAndTheFinalCount() throws Exception {
+        int size = 2 * (int) Progress.EVERY_EVENTS + 1;
+        Run run = cli("audit", "verify", "--file", copy(log(size)).toString());
+
+        assertThat(run.code()).as(run.err()).isZero();
+        String total = String.format(java.util.Locale.ROOT, "%,d", size);
+        List<String> errLines = run.err().lines().toList();
+        assertThat(errLines.stream().filter(l -> l.matches("patchbay audit: read [\\d,]+ of " + total + " events \\(\\d+%\\)")))
+                .as(run.err()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(errLines.stream().filter(l -> l.matches("patchbay audit: verified [\\d,]+ of " + total
+                + " events \\(\\d+%\\)"))).as(run.err()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(errLines).anyMatch(l -> l.startsWith("patchbay audit: read " + total + " events in "))
+                .anyMatch(l -> l.startsWith("patchbay audit: verified " + total + " events in "));
+        assertThat(run.out()).startsWith("OK: " + size + " events in 2 domains").doesNotContain("patchbay audit:");
+    }
+
+    @Test
+    void shortLogStillSaysHowManyEventsItRead() throws Exception {
+        Run run = cli("audit", "verify", "--file", copy(log()).toString());
+
+        assertThat(run.err()).contains("patchbay audit: read 6 events in ").contains("patchbay audit: verified 6 events in ")
+                .doesNotContain(" of 6 events");
     }
 }

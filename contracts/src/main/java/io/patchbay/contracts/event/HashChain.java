@@ -37,8 +37,14 @@ public final class HashChain {
      * event's hash (dropped or reordered), or whose seq is not one more than the previous one.
      */
     public static Optional<Break> verify(List<Event> events) {
+        return verify(events, checked -> { });
+    }
+
+    /** As {@link #verify(List)}, telling {@code progress} how many events have been checked so far before each next one. */
+    public static Optional<Break> verify(List<Event> events, java.util.function.IntConsumer progress) {
         Map<String, Event> last = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
+            progress.accept(i);
             Event e = events.get(i);
             Event prev = last.get(e.domain());
             String expectedPrev = prev == null ? GENESIS : prev.hash();
