@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
 /** How the client commands reach a running patchbay: its URL and a submit token. */
 final class ApiClient {
 
-    @Option(names = "--url", description = "patchbay's HTTP address (default: \\$PATCHBAY_URL or http://127.0.0.1:8080).")
+    @Option(names = "--url", description = "patchbay's HTTP address (default: $PATCHBAY_URL or http://127.0.0.1:8080).")
     String url = Optional.ofNullable(System.getenv("PATCHBAY_URL")).orElse("http://127.0.0.1:8080");
 
-    @Option(names = "--token-file", description = "File holding the bearer token (default: var/secrets/submit-token; \\$PATCHBAY_TOKEN wins).")
+    @Option(names = "--token-file", description = "File holding the bearer token (default: var/secrets/submit-token; $PATCHBAY_TOKEN wins).")
     Path tokenFile = Path.of("var/secrets/submit-token");
 
     /** An answer; {@code retryAfter} is the Retry-After header, null without one. */

@@ -34,7 +34,7 @@ final class AuditCommand implements Runnable {
         @Option(names = "--file", description = "Read a copy of the log (JSON lines, as written by 'audit export').")
         Path file;
 
-        @Option(names = "--kafka-bootstrap", description = "Read the log from this cluster (default: \\$PATCHBAY_KAFKA_BOOTSTRAP or 127.0.0.1:9092).")
+        @Option(names = "--kafka-bootstrap", description = "Read the log from this cluster (default: $PATCHBAY_KAFKA_BOOTSTRAP or 127.0.0.1:9092).")
         String bootstrap = Optional.ofNullable(System.getenv("PATCHBAY_KAFKA_BOOTSTRAP")).orElse("127.0.0.1:9092");
 
         @Option(names = "--timeout", description = "How long reading the log from Kafka may take (default: ${DEFAULT-VALUE}).")

@@ -133,7 +133,7 @@ final class ClientCommands {
         return outcome.exitCode();
     }
 
-    @Command(name = "submit", description = {
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = {
             "Submit a patch file (.json, .yaml, .diff, .patch) to a running patchbay.",
             "With --wait, print its timeline as events arrive and exit with its outcome, so that a CI job can use "
                     + "it as a step (exit codes below)."})
@@ -186,7 +186,7 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "status", description = {
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {
             "Show a patch's status and timeline, or without an id patchbay's health and every domain's figures.",
             "With --follow, print the timeline as events arrive and exit with the patch's outcome (exit codes below)."})
     static final class Status implements Callable<Integer> {

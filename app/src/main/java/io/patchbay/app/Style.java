@@ -36,13 +36,14 @@ record Style(boolean colour) {
         return paint(code, status.label());
     }
 
-    /** A status as a word, coloured by what it means; a word that is no status stays plain. */
-    String status(String label) {
-        try {
-            return status(PatchStatus.of(label));
-        } catch (IllegalArgumentException e) {
-            return label;
-        }
+    /** An event type of a timeline, coloured when it ends a patch or makes it wait for someone. */
+    String event(String type) {
+        return switch (type) {
+            case "Succeeded" -> paint("32", type);
+            case "Failed", "Rejected", "RejectedByApprover", "Quarantined" -> paint("31", type);
+            case "Cancelled", "Discarded", "AwaitingApproval", "HeldForWindow", "RetryScheduled" -> paint("33", type);
+            default -> type;
+        };
     }
 
     String health(String state) {

@@ -59,7 +59,7 @@ final class TimelineFormat {
         String type = e.type() == null ? "?" : e.type();
         String padded = type + " ".repeat(Math.max(1, TYPE_WIDTH - type.length() + 1));
         String detail = e.detail() == null ? "" : e.detail();
-        return "  " + style.dim(time) + "  " + pad(after, 9) + "  " + style.status(type) + padded.substring(type.length())
+        return "  " + style.dim(time) + "  " + pad(after, 9) + "  " + style.event(type) + padded.substring(type.length())
                 + detail;
     }
 
@@ -78,7 +78,8 @@ final class TimelineFormat {
                 line.append(" · commit ").append(v.commitId(), 0, Math.min(12, v.commitId().length()));
             }
             lines.add(line.toString());
-            if (v.reason() != null && status != PatchStatus.SUCCEEDED) {
+            String lastDetail = v.timeline().isEmpty() ? "" : String.valueOf(v.timeline().get(v.timeline().size() - 1).detail());
+            if (v.reason() != null && status != PatchStatus.SUCCEEDED && !lastDetail.contains(v.reason())) {
                 lines.add("  " + style.bad("why: ") + v.reason());
             }
             if (v.summaryPath() != null) {

@@ -27,7 +27,7 @@ class UpCommand implements Callable<Integer> {
         return true;
     }
 
-    @Option(names = "--home", description = "Folder holding var/ (default: \\$PATCHBAY_HOME or the current folder).")
+    @Option(names = "--home", description = "Folder holding var/ (default: $PATCHBAY_HOME or the current folder).")
     Path home = Path.of(env("PATCHBAY_HOME", "."));
 
     @Option(names = "--host", description = "Address to bind the HTTP server (default: ${DEFAULT-VALUE}).")
@@ -49,7 +49,7 @@ class UpCommand implements Callable<Integer> {
     int partitions = Integer.parseInt(env("PATCHBAY_PARTITIONS", "3"));
 
     @Option(names = "--max-record-bytes", description = "The largest Kafka record patchbay writes; every size limit "
-            + "derives from it (default: \\$PATCHBAY_MAX_RECORD_BYTES or 8 MiB).")
+            + "derives from it (default: $PATCHBAY_MAX_RECORD_BYTES or 8 MiB).")
     Integer maxRecordBytes;
 
     @Option(names = "--replication-factor", description = "Replicas per topic when creating topics (default: ${DEFAULT-VALUE}).")

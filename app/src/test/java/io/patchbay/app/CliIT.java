@@ -152,7 +152,8 @@ class CliIT {
                 "[{\"name\":\"danger\",\"run\":[\"rm\",\"-rf\",\".\"]}]").toString(), "--wait");
 
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCodes.REJECTED);
-        assertThat(run.out()).contains("Rejected after").contains("why: ");
+        assertThat(run.out()).contains("Rejected after")
+                .contains("The command 'rm -rf .' is not in the domain's command allowlist.");
     }
 
     @Test

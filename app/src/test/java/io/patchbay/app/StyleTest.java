@@ -26,8 +26,16 @@ class StyleTest {
 
     @Test
     void plainStyleAddsNoEscapes() {
-        assertThat(Style.PLAIN.status("Failed")).isEqualTo("Failed");
+        assertThat(Style.PLAIN.event("Failed")).isEqualTo("Failed");
         assertThat(new Style(true).health("degraded")).isEqualTo("\u001b[1;33mdegraded\u001b[0m");
-        assertThat(new Style(true).status("NotAStatus")).isEqualTo("NotAStatus");
+    }
+
+    @Test
+    void eventsAreColouredByWhatTheyMeanForThePatch() {
+        Style colour = new Style(true);
+        assertThat(colour.event("Succeeded")).isEqualTo("\u001b[32mSucceeded\u001b[0m");
+        assertThat(colour.event("RejectedByApprover")).isEqualTo("\u001b[31mRejectedByApprover\u001b[0m");
+        assertThat(colour.event("AwaitingApproval")).isEqualTo("\u001b[33mAwaitingApproval\u001b[0m");
+        assertThat(colour.event("Started")).isEqualTo("Started");
     }
 }

@@ -59,6 +59,14 @@ class TimelineFormatTest {
     }
 
     @Test
+    void reasonTheLastEventAlreadySaysIsNotRepeated() {
+        PatchView v = view(PatchStatus.REJECTED, "secrets/x is denied", null,
+                at(1, "Submitted", 0, "submitted"), at(2, "Rejected", 90, "rejected by contract 7: secrets/x is denied"));
+
+        assertThat(new TimelineFormat(Style.PLAIN, BERLIN).ending(v, T0)).containsExactly("Rejected after 90 ms");
+    }
+
+    @Test
     void patchStillRunningSaysForHowLongSoFar() {
         PatchView v = view(PatchStatus.RUNNING, null, null, at(1, "Submitted", 0, "submitted"),
                 at(2, "Started", 500, "attempt 1 started"));
@@ -73,7 +81,7 @@ class TimelineFormatTest {
         String plain = new TimelineFormat(Style.PLAIN, BERLIN).entry(e, T0);
         String coloured = new TimelineFormat(new Style(true), BERLIN).entry(e, T0);
 
-        assertThat(coloured).contains("\u001b[1;31mFailed\u001b[0m");
+        assertThat(coloured).contains("\u001b[31mFailed\u001b[0m");
         assertThat(coloured.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(plain);
     }
 
