@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * changes (a patch waiting for approval or a long gate costs a request every 2 s). patchbay's
  * moments of not answering are waited out: a 503 (views rebalancing, with its Retry-After), a
  * refused connection, and for a grace period a 404, since the views trail the event log by a
- * moment after a submission. Each new timeline entry goes to the listener once, in order.
+ * moment after a submission. A patchbay never reached ends following at once. Each new timeline
+ * entry goes to the listener once, in order.
  */
 final class PatchFollower {
 
@@ -82,6 +83,10 @@ final class PatchFollower {
             try {
                 reply = source.get("/v1/patches/" + id);
             } catch (ApiClient.Unreachable e) {
+                if (last == null && !submitted) {
+                    // Never reached: a wrong --url, or patchbay is down; waiting would only hide that.
+                    return new Outcome(ExitCodes.UNAVAILABLE, null, e.getMessage());
+                }
                 trouble = e.getMessage();
                 troubleCode = ExitCodes.UNAVAILABLE;
             } catch (IOException e) {

@@ -272,4 +272,23 @@ class CliIT {
         assertThat(unreachable.code()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(unreachable.err()).contains("patchbay does not answer at http://127.0.0.1:" + closed);
     }
+
+    @Test
+    void auditVerifyOfTheLiveLogSaysHowManyEventsItReadAndVerified() throws Exception {
+        String id = idIn(cli("submit", writes("main", "audited.md", null).toString(), "--wait").out());
+        int events = client.events().size();
+        assertThat(client.eventTypesOf(id)).contains("Succeeded");
+
+        AuditCommandTest.Run run = AuditCommandTest.cli("audit", "verify", "--kafka-bootstrap", patchbay.bootstrapServers());
+
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).containsPattern("OK: (\\d+) events in \\d+ domains; every chain verifies");
+        Matcher ok = Pattern.compile("OK: (\\d+) events").matcher(run.out());
+        assertThat(ok.find()).isTrue();
+        int verified = Integer.parseInt(ok.group(1));
+        assertThat(verified).as("the log only grows").isGreaterThanOrEqualTo(events);
+        assertThat(run.err()).contains("patchbay audit: read " + String.format(java.util.Locale.ROOT, "%,d", verified)
+                + " events in ").contains("patchbay audit: verified " + String.format(java.util.Locale.ROOT, "%,d",
+                verified) + " events in ");
+    }
 }

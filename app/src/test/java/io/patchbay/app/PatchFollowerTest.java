@@ -149,6 +149,17 @@ class PatchFollowerTest {
     }
 
     @Test
+    void patchbayNeverReachedEndsAtOnce() throws Exception {
+        answers.add(REFUSED);
+
+        PatchFollower.Outcome outcome = follow(false, null);
+
+        assertThat(outcome.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(outcome.problem()).isEqualTo("patchbay does not answer");
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
     void timeoutEndsTheWaitAtItsDeadlineWithTheLastStatus() throws Exception {
         answers.add(view(PatchStatus.RUNNING, 5));
 
