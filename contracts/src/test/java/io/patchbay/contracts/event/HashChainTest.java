@@ -68,4 +68,16 @@ class HashChainTest {
         assertThat(a.hash()).isNotEqualTo(b.hash());
         assertThat(a.type()).isEqualTo("Approved");
     }
+
+    @Test
+    void progressCountsTheEventsCheckedUpToTheBreak() {
+        var log = new ArrayList<>(chain("main", 5));
+        log.remove(3);
+        var counts = new ArrayList<Integer>();
+
+        var brk = HashChain.verify(log, counts::add).orElseThrow();
+
+        assertThat(brk.position()).isEqualTo(3);
+        assertThat(counts).containsExactly(0, 1, 2, 3);
+    }
 }
