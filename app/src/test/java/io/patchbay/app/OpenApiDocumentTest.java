@@ -11,6 +11,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.javalin.Javalin;
 import io.patchbay.contracts.Json;
+import io.patchbay.contracts.http.Problem;
 import io.patchbay.contracts.schema.SchemaCheck;
 import io.patchbay.ingest.OperatorRoutes;
 import java.io.IOException;
@@ -97,6 +98,30 @@ class OpenApiDocumentTest {
         assertThat(messages(schema.validate(example))).isEmpty();
         assertThat(messages(schema.validate(Json.mapper().readTree("{\"domain\":\"main\",\"file\":[]}"))))
                 .anyMatch(m -> m.contains("file"));
+    }
+
+    @Test
+    void describesEveryErrorAsAProblemButTheReportsThatAreNot() {
+        // The health reports keep their own body with their 503, a failed dry run its report, and Slack reads Bolt's answers.
+        var ownBodies = List.of("GET /health 503", "GET /health/ready 503", "POST /slack/events 401",
+                "POST /slack/events 503");
+        var notProblems = new ArrayList<String>();
+        for (RouteAgreement.Route op : RouteAgreement.operationsOf(DOCUMENT)) {
+            JsonNode responses = DOCUMENT.path("paths").path(op.path()).path(op.method().toLowerCase(java.util.Locale.ROOT))
+                    .path("responses");
+            responses.properties().forEach(r -> {
+                JsonNode response = r.getValue().has("$ref") ? DOCUMENT.at(r.getValue().get("$ref").asText().substring(1))
+                        : r.getValue();
+                String named = op + " " + r.getKey();
+                if (r.getKey().matches("[45]\\d\\d") && !ownBodies.contains(named)
+                        && !response.path("content").has(Problem.CONTENT_TYPE)) {
+                    notProblems.add(named);
+                }
+            });
+        }
+        assertThat(notProblems).isEmpty();
+        assertThat(DOCUMENT.at("/paths/~1v1~1patches/post/responses/422/content").has("application/json"))
+                .as("a dry run that would not pass answers with its report").isTrue();
     }
 
     @Test
