@@ -21,7 +21,7 @@ import java.util.Map;
 final class OpenApiDocument {
 
     static final String PATH = "/openapi.json";
-    static final String SOURCE = "/openapi/patchbay.openapi.yaml";
+    static final String SOURCE = "/openapi/patchbay.openapi.yml";
 
     private final JsonNode document;
     private final byte[] json;

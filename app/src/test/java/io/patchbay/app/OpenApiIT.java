@@ -116,6 +116,20 @@ class OpenApiIT {
         assertThat(problems).isEmpty();
     }
 
+    @Test
+    void aPathNoRouteServesAndAMethodAPathDoesNotAnswerAreDescribedProblems() throws Exception {
+        Schema problem = schemaOf(document.at("/components/schemas/Problem"));
+        PatchbayClient.Reply unknown = client.get("/v1/nothing-here");
+        PatchbayClient.Reply wrongMethod = client.send(HttpRequest.newBuilder(URI.create(client.base() + "/health"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        for (PatchbayClient.Reply reply : List.of(unknown, wrongMethod)) {
+            assertThat(reply.header("Content-Type")).startsWith(Problem.CONTENT_TYPE);
+            assertThat(OpenApiDocumentTest.messages(problem.validate(reply.json()))).as(reply.body()).isEmpty();
+        }
+    }
+
     /** What is wrong with one answer to the operation, in sentences naming it. */
     private static List<String> check(Route op, String query, boolean withToken) throws Exception {
         String path = op.path().replace("{domain}", "main")
