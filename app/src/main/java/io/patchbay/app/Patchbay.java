@@ -238,6 +238,7 @@ public final class Patchbay implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.httpPort();
             HttpProblems.install(cfg);
+            OpenApiDocument.load().addRoute(cfg.routes);
             if (inbox != null) {
                 inbox.addRoutes(cfg.routes);
                 operator.addRoutes(cfg.routes);
@@ -326,6 +327,11 @@ public final class Patchbay implements AutoCloseable {
     /** The HTTP port, or -1 when this process serves no HTTP (an executor alone). */
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    /** The HTTP server, whose routes tests hold against the OpenAPI document; null when none is served. */
+    Javalin http() {
+        return http;
     }
 
     public String bootstrapServers() {
