@@ -53,7 +53,7 @@ final class Approvals {
             return;
         }
         decisions.enqueue(tx, approved);
-        decisions.dispatchNextIfIdle(tx, p.domain());
+        decisions.dispatchNext(tx, p.domain());
     }
 
     private Optional<String> approvalRefusal(PatchRecord p, Submitter by) {
@@ -103,7 +103,7 @@ final class Approvals {
         tx.put(p.with(PatchStatus.REJECTED));
         log.info("patch {} rejected by {}: {}", p.patchId(), r.by(), r.reason());
         // It may have been the head of the queue, held for its window: the next patch may go now.
-        decisions.dispatchNextIfIdle(tx, p.domain());
+        decisions.dispatchNext(tx, p.domain());
     }
 
     private static String reason(PatchRecord p) {

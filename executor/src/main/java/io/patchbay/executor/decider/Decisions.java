@@ -48,10 +48,20 @@ final class Decisions {
     private final Approvals approvals;
     private final Cancels cancels;
     private final SandboxStatus sandbox;
+    private final int window;
 
-    Decisions(Supplier<ExecutionContract> contract, SandboxStatus sandbox) {
+    /**
+     * @param window how many run orders of one domain may be out at once: the one that holds the
+     *     domain and those dispatched behind it (1: one at a time, each order sent when the one
+     *     before it ended)
+     */
+    Decisions(Supplier<ExecutionContract> contract, SandboxStatus sandbox, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("the dispatch window must be at least 1, was " + window);
+        }
         this.contract = contract;
         this.sandbox = sandbox;
+        this.window = window;
         this.workspaces = new WorkspaceDecisions(contract);
         this.approvals = new Approvals(this);
         this.cancels = new Cancels(this);
@@ -137,7 +147,7 @@ final class Decisions {
             return;
         }
         enqueue(tx, record);
-        dispatchNextIfIdle(tx, domain);
+        dispatchNext(tx, domain);
     }
 
     void enqueue(Transition tx, PatchRecord record) {
@@ -156,7 +166,7 @@ final class Decisions {
         tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.Released(by));
         enqueue(tx, p);
-        dispatchNextIfIdle(tx, p.domain());
+        dispatchNext(tx, p.domain());
     }
 
     private void discard(Transition tx, PatchRecord p, Command.Discard c) {
@@ -179,7 +189,8 @@ final class Decisions {
         DomainState.Slot slot = d.current();
         if (slot != null && slot.patchId().equals(p.patchId()) && slot.waitingForRetry()) {
             tx.update(p.domain(), s -> s.withCurrent(slot.dispatched()));
-            dispatch(tx, p, slot.attempt());
+            dispatch(tx, p, slot.attempt(), null);
+            dispatchNext(tx, p.domain());
         } else if (p.status() == PatchStatus.QUARANTINED) {
             release(tx, p, r.by(), r);
         } else {
@@ -260,6 +271,13 @@ final class Decisions {
         try {
             DomainState d = tx.domain(domain);
             if (d.current() == null || !d.current().runs(result.patchId(), result.attempt())) {
+                DomainState.Slot behind = d.pipelinedSlot(result.patchId());
+                if (behind != null && behind.attempt() == result.attempt()) {
+                    // The worker runs a window in order and reports in order: this cannot come before its turn.
+                    log.warn("ignoring {} of patch {} attempt {}: it was dispatched behind {} which has not ended",
+                            result.getClass().getSimpleName(), result.patchId(), result.attempt(), d.current());
+                    return;
+                }
                 log.debug("ignoring {} of patch {} attempt {}: not the running attempt of domain {} (running: {})",
                         result.getClass().getSimpleName(), result.patchId(), result.attempt(), domain, d.current());
                 return;
@@ -288,6 +306,11 @@ final class Decisions {
                 cancels.stopped(tx, p, slot, c);
             } else if (result instanceof WorkResult.TreeDrifted t) {
                 driftedBeforeStart(tx, p, slot, t);
+            } else if (result instanceof WorkResult.NotStarted n) {
+                notStarted(tx, p, slot, n);
+            } else {
+                throw new IllegalArgumentException("no decision handles a " + result.getClass().getSimpleName()
+                        + " result");
             }
         } finally {
             MDC.remove("patchId");
@@ -323,6 +346,8 @@ final class Decisions {
             tx.update(domain, s -> s.withCurrent(next));
             tx.event(domain, p.patchId(), new EventBody.RetryScheduled(next.attempt(), next.notBefore(), reason));
             tx.put(p.with(PatchStatus.RETRY_WAIT));
+            // The orders behind it must not run before the retry does.
+            recallPipelined(tx, domain);
             log.warn("patch {} attempt {} failed ({}); attempt {} ({} of {}) at {}", p.patchId(), f.attempt(), reason,
                     next.attempt(), made + 1, retry.maxAttempts(), next.notBefore());
         } else if (quarantined) {
@@ -353,17 +378,85 @@ final class Decisions {
                     "stopped before it started", List.of(), null, null, 0));
             return;
         }
-        tx.update(domain, s -> s.withCurrent(null).requeuedFirst(p.patchId()));
-        tx.event(domain, p.patchId(), new EventBody.Queued(1));
-        tx.put(p.with(PatchStatus.QUEUED));
+        requeueFirst(tx, p);
         log.info("patch {} attempt {} did not start: the working tree drifted; it waits at the head of the queue",
                 p.patchId(), t.attempt());
     }
 
+    /**
+     * The worker did not start the order that holds the domain: the patch it was to follow is not
+     * HEAD (the log and the tree disagree on what landed last). Nothing changed, so the patch goes
+     * back to the head of its queue and is dispatched again as the first of a window, with the
+     * commit the log expects, where the drift check says what is wrong.
+     */
+    private void notStarted(Transition tx, PatchRecord p, DomainState.Slot slot, WorkResult.NotStarted n) {
+        if (slot.cancel() != null) {
+            cancels.stopped(tx, p, slot, new WorkResult.Cancelled(p.domain(), p.patchId(), n.attempt(), n.at(),
+                    "stopped before it started", List.of(), null, null, 0));
+            return;
+        }
+        log.warn("patch {} attempt {} was not started by the worker: {}", p.patchId(), n.attempt(), n.reason());
+        requeueFirst(tx, p);
+        dispatchNext(tx, p.domain());
+    }
+
+    /** The patch holding the domain goes back to the head of the queue, ahead of the orders recalled behind it. */
+    private void requeueFirst(Transition tx, PatchRecord p) {
+        String domain = p.domain();
+        recallPipelined(tx, domain);
+        tx.update(domain, s -> s.withCurrent(null).requeuedFirst(p.patchId()));
+        tx.event(domain, p.patchId(), new EventBody.Queued(1));
+        tx.put(p.with(PatchStatus.QUEUED));
+    }
+
+    /**
+     * Ends the attempt that holds the domain. On success the first order dispatched behind it holds
+     * the domain now; on anything else those orders are void (the worker will not start them, since
+     * the patch before them did not land) and go back to the queue, in order.
+     */
     void finish(Transition tx, PatchRecord p, PatchStatus status) {
-        tx.update(p.domain(), s -> s.withCurrent(null));
+        String domain = p.domain();
+        if (status == PatchStatus.SUCCEEDED) {
+            tx.update(domain, DomainState::promoted);
+        } else {
+            recallPipelined(tx, domain);
+            tx.update(domain, s -> s.withCurrent(null));
+        }
         tx.put(p.with(status));
-        dispatchNextIfIdle(tx, p.domain());
+        dispatchNext(tx, domain);
+    }
+
+    /**
+     * Puts the orders dispatched behind the domain's current one back at the head of the queue, in
+     * their order, as if never dispatched; a new dispatch makes a new attempt, so a late answer to
+     * the void one is recognised and ignored. One somebody asked to cancel ends as cancelled: it
+     * never started.
+     */
+    private void recallPipelined(Transition tx, String domain) {
+        List<DomainState.Slot> recalled = tx.domain(domain).pipelined();
+        if (recalled.isEmpty()) {
+            return;
+        }
+        tx.update(domain, DomainState::withoutPipelined);
+        int position = 0;
+        for (int i = recalled.size() - 1; i >= 0; i--) {
+            String id = recalled.get(i).patchId();
+            if (recalled.get(i).cancel() == null) {
+                tx.update(domain, s -> s.requeuedFirst(id));
+            }
+        }
+        for (DomainState.Slot slot : recalled) {
+            PatchRecord q = tx.patch(domain, slot.patchId());
+            if (slot.cancel() != null) {
+                tx.event(domain, q.patchId(), new EventBody.Cancelled(slot.cancel().by(), slot.cancel().reason()));
+                tx.put(q.with(PatchStatus.CANCELLED));
+                continue;
+            }
+            tx.event(domain, q.patchId(), new EventBody.Queued(++position));
+            tx.put(q.with(PatchStatus.QUEUED));
+        }
+        log.info("domain {}: {} order(s) dispatched behind the patch that did not land go back to the queue", domain,
+                recalled.size());
     }
 
     // ---- time -------------------------------------------------------------------------------
@@ -390,9 +483,10 @@ final class Decisions {
         if (slot != null && slot.waitingForRetry() && !tx.now().isBefore(slot.notBefore())) {
             PatchRecord p = tx.patch(domain, slot.patchId());
             tx.update(domain, s -> s.withCurrent(slot.dispatched()));
-            dispatch(tx, p, slot.attempt());
+            dispatch(tx, p, slot.attempt(), null);
+            dispatchNext(tx, domain);
         } else if (d.windowHold() != null) {
-            dispatchNextIfIdle(tx, domain);
+            dispatchNext(tx, domain);
         }
     }
 
@@ -422,39 +516,78 @@ final class Decisions {
     /** The wall clock for freeze-verify: a due check of an idle domain, or a task that went unanswered. */
     void onWorkspaceTick(Transition tx, String domain) {
         if (workspaces.onTick(tx, domain)) {
-            dispatchNextIfIdle(tx, domain);
+            dispatchNext(tx, domain);
         }
     }
 
     /** The worker's answer to a verify, adopt or reset; patches resume when the tree is as the log says. */
     void onWorkspaceAnswer(Transition tx, String domain, WorkResult.WorkspaceAnswer answer) {
         if (workspaces.onAnswer(tx, domain, answer)) {
-            dispatchNextIfIdle(tx, domain);
+            dispatchNext(tx, domain);
         }
     }
 
     // ---- dispatch ---------------------------------------------------------------------------
 
-    void dispatchNextIfIdle(Transition tx, String domain) {
-        DomainState d = tx.domain(domain);
-        if (d.current() != null || d.queue().isEmpty() || workspaces.holdsDispatch(tx, domain)) {
+    /**
+     * Dispatches what the domain's window allows: the queue's head when nothing holds the domain,
+     * then, while the order before it runs, the next patches up to the window, each to start only
+     * after the one before it landed. A retry waiting for its backoff, a cancel on its way, a
+     * frozen tree or a closed change window stop the filling.
+     */
+    void dispatchNext(Transition tx, String domain) {
+        if (tx.domain(domain).current() == null && !dispatchHead(tx, domain, null)) {
             return;
+        }
+        while (true) {
+            DomainState d = tx.domain(domain);
+            DomainState.Slot first = d.current();
+            if (first == null || first.waitingForRetry() || first.cancel() != null
+                    || d.pipelined().size() + 1 >= window) {
+                return;
+            }
+            String after = d.pipelined().isEmpty() ? first.patchId() : d.pipelined().get(d.pipelined().size() - 1)
+                    .patchId();
+            if (!dispatchHead(tx, domain, after)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Dispatches the queue's head unless something holds it.
+     *
+     * @param after the patch the order follows in the window; null for the order that holds the domain
+     * @return whether it was dispatched
+     */
+    private boolean dispatchHead(Transition tx, String domain, String after) {
+        DomainState d = tx.domain(domain);
+        if (d.queue().isEmpty() || workspaces.holdsDispatch(tx, domain)) {
+            return false;
         }
         String next = d.queue().get(0);
         PatchRecord p = tx.patch(domain, next);
         if (ChangeWindows.holds(tx, p, policy(domain).orElse(null))) {
-            return;
+            return false;
         }
         int attempt = p.attempts() + 1;
-        tx.update(domain, s -> s.without(next).withCurrent(new DomainState.Slot(next, attempt, null, attempt)));
-        dispatch(tx, p, attempt);
+        DomainState.Slot slot = new DomainState.Slot(next, attempt, null, attempt);
+        if (after == null) {
+            tx.update(domain, s -> s.without(next).withCurrent(slot));
+        } else {
+            tx.update(domain, s -> s.without(next).pipelinedAlso(slot));
+        }
+        dispatch(tx, p, attempt, after);
+        return true;
     }
 
-    private void dispatch(Transition tx, PatchRecord p, int attempt) {
-        tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt));
+    private void dispatch(Transition tx, PatchRecord p, int attempt, String after) {
+        tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt, after));
         tx.put(p.with(PatchStatus.DISPATCHED).withAttempts(attempt));
-        tx.order(new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now())
-                .withExpectedHead(workspaces.expectedHead(tx, p.domain())));
-        log.info("dispatched patch {} attempt {} in domain {}", p.patchId(), attempt, p.domain());
+        WorkOrder order = new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now());
+        // The first of a window knows the commit the log last recorded; a later one knows only its predecessor.
+        tx.order(after == null ? order.withExpectedHead(workspaces.expectedHead(tx, p.domain())) : order.after(after));
+        log.info("dispatched patch {} attempt {} in domain {}{}", p.patchId(), attempt, p.domain(),
+                after == null ? "" : " after " + after);
     }
 }

@@ -10,11 +10,17 @@ import java.util.TreeMap;
 
 /**
  * What the decider keeps per domain: the head of the hash chain, the patches waiting their turn
- * (oldest first), the one patch that holds the domain (dispatched or waiting for a retry), the
- * change-window hold of the queue's head, and when each quarantined patch was quarantined.
+ * (oldest first), the patch that holds the domain (dispatched or waiting for a retry), the patches
+ * already dispatched behind it, the change-window hold of the queue's head, and when each
+ * quarantined patch was quarantined.
+ *
+ * <p>{@code pipelined} is the rest of the dispatch window: orders sent to the worker while
+ * {@code current} still runs, each to start only once the one before it landed (the worker checks
+ * that against HEAD). They are in dispatch order, only ever behind a dispatched {@code current}, and
+ * go back to the queue, in order, as soon as {@code current} ends in anything but success.
  */
 public record DomainState(String domain, long lastSeq, String headHash, List<String> queue, Slot current,
-        WindowHold windowHold, Map<String, Instant> quarantinedAt) {
+        WindowHold windowHold, Map<String, Instant> quarantinedAt, List<Slot> pipelined) {
 
     /**
      * The patch that holds the domain. {@code notBefore} is null while attempt {@code attempt} is
@@ -67,12 +73,56 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
 
     public DomainState {
         queue = queue == null ? List.of() : List.copyOf(queue);
+        pipelined = pipelined == null ? List.of() : List.copyOf(pipelined);
         headHash = headHash == null ? HashChain.GENESIS : headHash;
         quarantinedAt = quarantinedAt == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(quarantinedAt));
     }
 
     public DomainState(String domain, long lastSeq, String headHash, List<String> queue, Slot current) {
-        this(domain, lastSeq, headHash, queue, current, null, null);
+        this(domain, lastSeq, headHash, queue, current, null, null, null);
+    }
+
+    /** The slots dispatched and not yet ended, oldest first: {@code current} and those behind it. */
+    List<Slot> dispatchedSlots() {
+        var all = new ArrayList<Slot>();
+        if (current != null) {
+            all.add(current);
+        }
+        all.addAll(pipelined);
+        return all;
+    }
+
+    /** The pipelined slot of the patch, or null. */
+    Slot pipelinedSlot(String patchId) {
+        return pipelined.stream().filter(s -> s.holds(patchId)).findFirst().orElse(null);
+    }
+
+    /** One more order behind the others. */
+    DomainState pipelinedAlso(Slot slot) {
+        var p = new ArrayList<>(pipelined);
+        p.add(slot);
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, quarantinedAt, p);
+    }
+
+    /** The pipelined slot of the same patch replaced by {@code slot} (a cancel recorded on it). */
+    DomainState withPipelined(Slot slot) {
+        var p = new ArrayList<Slot>();
+        for (Slot s : pipelined) {
+            p.add(s.holds(slot.patchId()) ? slot : s);
+        }
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, quarantinedAt, p);
+    }
+
+    /** {@code current} ended in success: the first pipelined order, already dispatched, holds the domain now. */
+    DomainState promoted() {
+        Slot next = pipelined.isEmpty() ? null : pipelined.get(0);
+        List<Slot> rest = pipelined.isEmpty() ? List.of() : pipelined.subList(1, pipelined.size());
+        return new DomainState(domain, lastSeq, headHash, queue, next, windowHold, quarantinedAt, rest);
+    }
+
+    /** The pipelined orders are void: none of them starts, since the one before them did not land. */
+    DomainState withoutPipelined() {
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, quarantinedAt, List.of());
     }
 
     static DomainState fresh(String domain) {
@@ -80,17 +130,17 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
     }
 
     DomainState chained(long seq, String hash) {
-        return new DomainState(domain, seq, hash, queue, current, windowHold, quarantinedAt);
+        return new DomainState(domain, seq, hash, queue, current, windowHold, quarantinedAt, pipelined);
     }
 
     DomainState withCurrent(Slot slot) {
-        return new DomainState(domain, lastSeq, headHash, queue, slot, windowHold, quarantinedAt);
+        return new DomainState(domain, lastSeq, headHash, queue, slot, windowHold, quarantinedAt, pipelined);
     }
 
     DomainState enqueue(String patchId) {
         var q = new ArrayList<>(queue);
         q.add(patchId);
-        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt);
+        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt, pipelined);
     }
 
     /** Puts the patch back at the head of the queue: it was dispatched but never started. */
@@ -98,7 +148,7 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
         var q = new ArrayList<>(queue);
         q.remove(patchId);
         q.add(0, patchId);
-        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt);
+        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt, pipelined);
     }
 
     /** Takes the patch out of the queue, and out of the window hold when it was the one held. */
@@ -106,22 +156,22 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
         var q = new ArrayList<>(queue);
         q.remove(patchId);
         WindowHold hold = windowHold != null && windowHold.patchId().equals(patchId) ? null : windowHold;
-        return new DomainState(domain, lastSeq, headHash, q, current, hold, quarantinedAt);
+        return new DomainState(domain, lastSeq, headHash, q, current, hold, quarantinedAt, pipelined);
     }
 
     DomainState withWindowHold(WindowHold hold) {
-        return new DomainState(domain, lastSeq, headHash, queue, current, hold, quarantinedAt);
+        return new DomainState(domain, lastSeq, headHash, queue, current, hold, quarantinedAt, pipelined);
     }
 
     DomainState quarantined(String patchId, Instant at) {
         var m = new TreeMap<>(quarantinedAt);
         m.put(patchId, at);
-        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, m);
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, m, pipelined);
     }
 
     DomainState unquarantined(String patchId) {
         var m = new TreeMap<>(quarantinedAt);
         m.remove(patchId);
-        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, m);
+        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, m, pipelined);
     }
 }
