@@ -35,13 +35,11 @@ final class Cancels {
         if (p.status() == PatchStatus.AWAITING_APPROVAL) {
             end(tx, p, c);
         } else if (d.queue().contains(p.patchId())) {
-            tx.update(domain, s -> s.without(p.patchId()));
             end(tx, p, c);
             // It may have been the head, held for its change window.
             decisions.dispatchNext(tx, domain);
         } else if (slot != null && slot.waitingForRetry()) {
             // Nothing is in flight: the last attempt failed and was rolled back.
-            tx.update(domain, s -> s.withCurrent(null));
             end(tx, p, c);
             decisions.dispatchNext(tx, domain);
         } else if (slot != null) {
@@ -56,7 +54,6 @@ final class Cancels {
 
     private void end(Transition tx, PatchRecord p, Command.Cancel c) {
         tx.event(p.domain(), p.patchId(), new EventBody.Cancelled(c.by(), c.reason()));
-        tx.put(p.with(PatchStatus.CANCELLED));
         log.info("patch {} cancelled by {} before it ran", p.patchId(), c.by());
     }
 
@@ -67,7 +64,6 @@ final class Cancels {
                     + " was already requested by " + slot.cancel().by() + "; the worker is stopping it");
             return;
         }
-        tx.update(p.domain(), s -> s.withCurrent(slot.cancelling(new DomainState.CancelRequest(c.by(), c.reason()))));
         tx.event(p.domain(), p.patchId(), new EventBody.CancelRequested(slot.attempt(), c.by(), c.reason()));
         tx.order(WorkOrder.cancel(p.domain(), p.patchId(), slot.attempt(), tx.now()));
         log.info("asked the worker to stop patch {} attempt {} for {}", p.patchId(), slot.attempt(), c.by());
@@ -84,7 +80,6 @@ final class Cancels {
                     + " was already requested by " + slot.cancel().by() + "; it stops as soon as it starts");
             return;
         }
-        tx.update(p.domain(), s -> s.withPipelined(slot.cancelling(new DomainState.CancelRequest(c.by(), c.reason()))));
         tx.event(p.domain(), p.patchId(), new EventBody.CancelRequested(slot.attempt(), c.by(), c.reason()));
         tx.order(WorkOrder.cancel(p.domain(), p.patchId(), slot.attempt(), tx.now()));
         log.info("asked the worker to stop patch {} attempt {} for {} before it starts", p.patchId(), slot.attempt(),

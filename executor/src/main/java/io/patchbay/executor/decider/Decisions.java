@@ -28,8 +28,10 @@ import org.slf4j.MDC;
 /**
  * The decider's state machine: what a command, a worker's result or the passing of time means for
  * a domain. Pure logic over a {@link Transition}; it reads no file and starts no process, so a
- * replay of the inputs gives the same events. Approvals, change windows and cancels have their own
- * classes; this one routes the inputs and owns the queue, dispatch, retries and quarantine.
+ * replay of the inputs gives the same events. Decisions only emit events (and work orders): what
+ * an event does to the domain and the patch is {@link Evolve}'s, applied as it is emitted, so the
+ * stores are the fold of the chain. Approvals, change windows and cancels have their own classes;
+ * this one routes the inputs and owns the queue, dispatch, retries and quarantine.
  */
 final class Decisions {
 
@@ -106,6 +108,10 @@ final class Decisions {
                 approvals.approve(tx, p, a);
             } else if (command instanceof Command.Reject r) {
                 approvals.reject(tx, p, r);
+            } else {
+                // Command is sealed: a new kind must get its decision here, or it fails loudly instead of vanishing.
+                throw new IllegalArgumentException("no decision handles a " + command.getClass().getSimpleName()
+                        + " command");
             }
         } finally {
             MDC.remove("patchId");
@@ -128,20 +134,18 @@ final class Decisions {
             return;
         }
         tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
-        PatchRecord record = new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.SUBMITTED, 0, tx.now());
         Verdict verdict = Verdicts.judge(patch, s.by(), contract.get(), tx.now())
                 .plus(SandboxRequirement.violations(patch, contract.get().domain(domain).orElse(null), sandbox));
         if (!verdict.allowed()) {
             tx.event(domain, id, new EventBody.Rejected(verdict.violations(), verdict.contractVersion(),
                     verdict.contractHash()));
-            tx.put(record.with(PatchStatus.REJECTED));
             log.info("patch {} rejected by contract {}: {} violation(s)", id, verdict.contractVersion(),
                     verdict.violations().size());
             return;
         }
         tx.event(domain, id, new EventBody.Accepted(verdict.contractVersion(), verdict.contractHash(), verdict.risk(),
                 verdict.riskRule()));
-        record = record.withRisk(verdict.risk(), verdict.riskRule());
+        PatchRecord record = tx.patch(domain, id);
         if (verdict.needsApproval()) {
             approvals.await(tx, record, verdict.approvalsNeeded());
             return;
@@ -150,11 +154,10 @@ final class Decisions {
         dispatchNext(tx, domain);
     }
 
+    /** The patch joins the tail of its domain's queue. */
     void enqueue(Transition tx, PatchRecord record) {
-        tx.update(record.domain(), d -> d.enqueue(record.patchId()));
-        int position = tx.domain(record.domain()).queue().size();
+        int position = tx.domain(record.domain()).queue().size() + 1;
         tx.event(record.domain(), record.patchId(), new EventBody.Queued(position));
-        tx.put(record.with(PatchStatus.QUEUED));
     }
 
     private void release(Transition tx, PatchRecord p, Submitter by, Command command) {
@@ -163,7 +166,6 @@ final class Decisions {
                     + "; only a quarantined patch can be released");
             return;
         }
-        tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.Released(by));
         enqueue(tx, p);
         dispatchNext(tx, p.domain());
@@ -179,16 +181,13 @@ final class Decisions {
     }
 
     private void discard(Transition tx, PatchRecord p, Submitter by) {
-        tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.Discarded(by));
-        tx.put(p.with(PatchStatus.DISCARDED));
     }
 
     private void retryNow(Transition tx, PatchRecord p, Command.Retry r) {
         DomainState d = tx.domain(p.domain());
         DomainState.Slot slot = d.current();
         if (slot != null && slot.patchId().equals(p.patchId()) && slot.waitingForRetry()) {
-            tx.update(p.domain(), s -> s.withCurrent(slot.dispatched()));
             dispatch(tx, p, slot.attempt(), null);
             dispatchNext(tx, p.domain());
         } else if (p.status() == PatchStatus.QUARANTINED) {
@@ -233,8 +232,6 @@ final class Decisions {
         }
         tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
         tx.event(domain, id, new EventBody.Rejected(List.of(new Violation(INTERNAL_ERROR, null, reason)), version, hash));
-        String contentId = carryContent ? submitted.withId(id).contentId() : "undecidable:" + id;
-        tx.put(new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.REJECTED, 0, tx.now()));
         log.error("patch {} in domain {} rejected: {}", id, domain, reason);
     }
 
@@ -290,7 +287,6 @@ final class Decisions {
                     return;
                 }
                 tx.event(domain, p.patchId(), new EventBody.Started(s.attempt(), s.worker(), s.baseCommit()));
-                tx.put(p.with(PatchStatus.RUNNING));
             } else if (result instanceof WorkResult.GateFinished g) {
                 tx.event(domain, p.patchId(), new EventBody.GateFinished(g.attempt(), g.gate()));
             } else if (result instanceof WorkResult.Succeeded s) {
@@ -343,9 +339,7 @@ final class Decisions {
         if (retried) {
             Duration backoff = retry.backoffBefore(made);
             DomainState.Slot next = slot.next(tx.now().plus(backoff));
-            tx.update(domain, s -> s.withCurrent(next));
             tx.event(domain, p.patchId(), new EventBody.RetryScheduled(next.attempt(), next.notBefore(), reason));
-            tx.put(p.with(PatchStatus.RETRY_WAIT));
             // The orders behind it must not run before the retry does.
             recallPipelined(tx, domain);
             log.warn("patch {} attempt {} failed ({}); attempt {} ({} of {}) at {}", p.patchId(), f.attempt(), reason,
@@ -353,7 +347,6 @@ final class Decisions {
         } else if (quarantined) {
             String why = made > 1 ? "gave up after " + made + " attempts: " + reason : reason;
             tx.event(domain, p.patchId(), new EventBody.Quarantined(why, made));
-            tx.update(domain, s -> s.quarantined(p.patchId(), tx.now()));
             log.warn("patch {} quarantined after {} attempt(s): {}", p.patchId(), made, reason);
             finish(tx, p, PatchStatus.QUARANTINED);
         } else {
@@ -404,9 +397,7 @@ final class Decisions {
     private void requeueFirst(Transition tx, PatchRecord p) {
         String domain = p.domain();
         recallPipelined(tx, domain);
-        tx.update(domain, s -> s.withCurrent(null).requeuedFirst(p.patchId()));
         tx.event(domain, p.patchId(), new EventBody.Queued(1));
-        tx.put(p.with(PatchStatus.QUEUED));
     }
 
     /**
@@ -415,15 +406,11 @@ final class Decisions {
      * the patch before them did not land) and go back to the queue, in order.
      */
     void finish(Transition tx, PatchRecord p, PatchStatus status) {
-        String domain = p.domain();
-        if (status == PatchStatus.SUCCEEDED) {
-            tx.update(domain, DomainState::promoted);
-        } else {
-            recallPipelined(tx, domain);
-            tx.update(domain, s -> s.withCurrent(null));
+        // The terminal event has ended it already (see Evolve); what is left is the window behind it.
+        if (status != PatchStatus.SUCCEEDED) {
+            recallPipelined(tx, p.domain());
         }
-        tx.put(p.with(status));
-        dispatchNext(tx, domain);
+        dispatchNext(tx, p.domain());
     }
 
     /**
@@ -437,23 +424,13 @@ final class Decisions {
         if (recalled.isEmpty()) {
             return;
         }
-        tx.update(domain, DomainState::withoutPipelined);
         int position = 0;
-        for (int i = recalled.size() - 1; i >= 0; i--) {
-            String id = recalled.get(i).patchId();
-            if (recalled.get(i).cancel() == null) {
-                tx.update(domain, s -> s.requeuedFirst(id));
-            }
-        }
         for (DomainState.Slot slot : recalled) {
-            PatchRecord q = tx.patch(domain, slot.patchId());
             if (slot.cancel() != null) {
-                tx.event(domain, q.patchId(), new EventBody.Cancelled(slot.cancel().by(), slot.cancel().reason()));
-                tx.put(q.with(PatchStatus.CANCELLED));
-                continue;
+                tx.event(domain, slot.patchId(), new EventBody.Cancelled(slot.cancel().by(), slot.cancel().reason()));
+            } else {
+                tx.event(domain, slot.patchId(), new EventBody.Queued(++position));
             }
-            tx.event(domain, q.patchId(), new EventBody.Queued(++position));
-            tx.put(q.with(PatchStatus.QUEUED));
         }
         log.info("domain {}: {} order(s) dispatched behind the patch that did not land go back to the queue", domain,
                 recalled.size());
@@ -482,7 +459,6 @@ final class Decisions {
         DomainState.Slot slot = d.current();
         if (slot != null && slot.waitingForRetry() && !tx.now().isBefore(slot.notBefore())) {
             PatchRecord p = tx.patch(domain, slot.patchId());
-            tx.update(domain, s -> s.withCurrent(slot.dispatched()));
             dispatch(tx, p, slot.attempt(), null);
             dispatchNext(tx, domain);
         } else if (d.windowHold() != null) {
@@ -502,7 +478,7 @@ final class Decisions {
             }
             PatchRecord p = tx.patch(domain, e.getKey());
             if (p == null || p.status() != PatchStatus.QUARANTINED) {
-                tx.update(domain, s -> s.unquarantined(e.getKey()));
+                // Cannot happen in a fold of the chain (Released and Discarded take it out); nothing to discard.
                 continue;
             }
             log.info("patch {} was quarantined at {} and nobody acted on it within {}; discarding it", p.patchId(),
@@ -570,20 +546,12 @@ final class Decisions {
         if (ChangeWindows.holds(tx, p, policy(domain).orElse(null))) {
             return false;
         }
-        int attempt = p.attempts() + 1;
-        DomainState.Slot slot = new DomainState.Slot(next, attempt, null, attempt);
-        if (after == null) {
-            tx.update(domain, s -> s.without(next).withCurrent(slot));
-        } else {
-            tx.update(domain, s -> s.without(next).pipelinedAlso(slot));
-        }
-        dispatch(tx, p, attempt, after);
+        dispatch(tx, p, p.attempts() + 1, after);
         return true;
     }
 
     private void dispatch(Transition tx, PatchRecord p, int attempt, String after) {
         tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt, after));
-        tx.put(p.with(PatchStatus.DISPATCHED).withAttempts(attempt));
         WorkOrder order = new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now());
         // The first of a window knows the commit the log last recorded; a later one knows only its predecessor.
         tx.order(after == null ? order.withExpectedHead(workspaces.expectedHead(tx, p.domain())) : order.after(after));

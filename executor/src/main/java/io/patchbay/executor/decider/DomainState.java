@@ -39,10 +39,6 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
             return new Slot(patchId, attempt + 1, at, firstAttempt, null);
         }
 
-        Slot dispatched() {
-            return new Slot(patchId, attempt, null, firstAttempt, null);
-        }
-
         Slot cancelling(CancelRequest request) {
             return new Slot(patchId, attempt, notBefore, firstAttempt, request);
         }
@@ -82,35 +78,57 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
         this(domain, lastSeq, headHash, queue, current, null, null, null);
     }
 
-    /** The slots dispatched and not yet ended, oldest first: {@code current} and those behind it. */
-    List<Slot> dispatchedSlots() {
-        var all = new ArrayList<Slot>();
-        if (current != null) {
-            all.add(current);
-        }
-        all.addAll(pipelined);
-        return all;
-    }
-
     /** The pipelined slot of the patch, or null. */
     Slot pipelinedSlot(String patchId) {
         return pipelined.stream().filter(s -> s.holds(patchId)).findFirst().orElse(null);
     }
 
-    /** One more order behind the others. */
-    DomainState pipelinedAlso(Slot slot) {
-        var p = new ArrayList<>(pipelined);
-        p.add(slot);
+    /**
+     * The patch is handed to the worker: out of the queue (and its window hold), as the order that
+     * holds the domain ({@code after} null; a retry keeps counting its attempts) or behind the others.
+     */
+    DomainState dispatched(String patchId, int attempt, String after) {
+        DomainState d = without(patchId);
+        if (after != null) {
+            var p = new ArrayList<>(d.pipelined);
+            p.add(new Slot(patchId, attempt, null, attempt));
+            return new DomainState(domain, lastSeq, headHash, d.queue, d.current, d.windowHold, quarantinedAt, p);
+        }
+        int first = d.current != null && d.current.holds(patchId) ? d.current.firstAttempt() : attempt;
+        return d.withCurrent(new Slot(patchId, attempt, null, first));
+    }
+
+    /** Somebody asked to stop the patch's dispatched attempt, running or behind the one that runs. */
+    DomainState cancelling(String patchId, CancelRequest request) {
+        if (current != null && current.holds(patchId)) {
+            return withCurrent(current.cancelling(request));
+        }
+        var p = new ArrayList<Slot>();
+        for (Slot s : pipelined) {
+            p.add(s.holds(patchId) ? s.cancelling(request) : s);
+        }
         return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, quarantinedAt, p);
     }
 
-    /** The pipelined slot of the same patch replaced by {@code slot} (a cancel recorded on it). */
-    DomainState withPipelined(Slot slot) {
+    /** The patch at {@code position} in the queue (from 1; past the tail means the tail). */
+    DomainState queuedAt(String patchId, int position) {
+        var q = new ArrayList<>(queue);
+        q.remove(patchId);
+        q.add(Math.max(0, Math.min(position - 1, q.size())), patchId);
+        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt, pipelined);
+    }
+
+    /** The patch holds no place in the domain any more: not queued, held, dispatched or running. */
+    DomainState forget(String patchId) {
+        Slot cur = current != null && current.holds(patchId) ? null : current;
         var p = new ArrayList<Slot>();
         for (Slot s : pipelined) {
-            p.add(s.holds(slot.patchId()) ? slot : s);
+            if (!s.holds(patchId)) {
+                p.add(s);
+            }
         }
-        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, quarantinedAt, p);
+        DomainState d = without(patchId);
+        return new DomainState(domain, lastSeq, headHash, d.queue, cur, d.windowHold, quarantinedAt, p);
     }
 
     /** {@code current} ended in success: the first pipelined order, already dispatched, holds the domain now. */
@@ -118,11 +136,6 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
         Slot next = pipelined.isEmpty() ? null : pipelined.get(0);
         List<Slot> rest = pipelined.isEmpty() ? List.of() : pipelined.subList(1, pipelined.size());
         return new DomainState(domain, lastSeq, headHash, queue, next, windowHold, quarantinedAt, rest);
-    }
-
-    /** The pipelined orders are void: none of them starts, since the one before them did not land. */
-    DomainState withoutPipelined() {
-        return new DomainState(domain, lastSeq, headHash, queue, current, windowHold, quarantinedAt, List.of());
     }
 
     static DomainState fresh(String domain) {
@@ -135,20 +148,6 @@ public record DomainState(String domain, long lastSeq, String headHash, List<Str
 
     DomainState withCurrent(Slot slot) {
         return new DomainState(domain, lastSeq, headHash, queue, slot, windowHold, quarantinedAt, pipelined);
-    }
-
-    DomainState enqueue(String patchId) {
-        var q = new ArrayList<>(queue);
-        q.add(patchId);
-        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt, pipelined);
-    }
-
-    /** Puts the patch back at the head of the queue: it was dispatched but never started. */
-    DomainState requeuedFirst(String patchId) {
-        var q = new ArrayList<>(queue);
-        q.remove(patchId);
-        q.add(0, patchId);
-        return new DomainState(domain, lastSeq, headHash, q, current, windowHold, quarantinedAt, pipelined);
     }
 
     /** Takes the patch out of the queue, and out of the window hold when it was the one held. */
