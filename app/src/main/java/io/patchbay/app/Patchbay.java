@@ -151,7 +151,8 @@ public final class Patchbay implements AutoCloseable {
             sandbox = bubblewrap.probe();
             SandboxReport.log(contract.get(), sandbox);
             Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits), contract::get,
+                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits,
+                    DeciderConfig.windowFrom(System.getenv())), contract::get,
                     Clock.systemUTC());
             decider.start();
             running.push(() -> decider.close(Duration.ofSeconds(5)));

@@ -43,8 +43,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>raw Kafka: one record produced ({@code acks=all}) and consumed, one at a time;</li>
  *   <li>patchbay: one patch submitted over HTTP until its Succeeded event is read, one at a time;</li>
  *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends;</li>
- *   <li>the worker alone on a real-size tree beside a shell loop of git ({@link WorkerBench}); with
- *       {@code --worker-only}, this one only;</li>
+ *   <li>the worker alone on a real-size tree beside a shell loop of git ({@link WorkerBench}), and on a
+ *       real repository's own history when {@value HistoryBench#ENV} names one ({@link HistoryBench});
+ *       with {@code --worker-only}, these only;</li>
  *   <li>the measures of {@link Measures} (P1, P2b, P3, P4, P5, P7), each beside its floor.</li>
  * </ol>
  */
@@ -79,6 +80,11 @@ public final class Bench {
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
         report.append(WorkerBench.run(dir.resolve("worker"), opts.get("--tree-files"), opts.get("--tree-commits"),
                 opts.get("--tree-patches")).markdown());
+        String history = System.getenv(HistoryBench.ENV);
+        if (history != null && !history.isBlank()) {
+            // A real repository's own history on its real tree; the machine has one only if someone put it there.
+            report.append(HistoryBench.run(Path.of(history), dir.resolve("history"), quick ? 100 : 400).markdown());
+        }
         if (workerOnly) {
             finish(report);
             return;

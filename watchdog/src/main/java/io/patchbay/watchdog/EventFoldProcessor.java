@@ -178,7 +178,14 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
         }
         boolean wasInFlight = DomainFigures.inFlight(from);
         boolean isInFlight = DomainFigures.inFlight(to);
+        if (e.body() instanceof EventBody.Dispatched dispatched && dispatched.after() != null) {
+            // Dispatched behind another patch, it waits its turn at the worker: its run time counts from Started.
+            isInFlight = false;
+        }
         track(stores.inFlightSince(), key, at, wasInFlight, isInFlight);
+        if (e.body() instanceof EventBody.Started && stores.inFlightSince().get(key) == null) {
+            stores.inFlightSince().put(key, at);
+        }
         if (wasInFlight && !isInFlight) {
             stores.sla().delete(StoreKeys.stuck(e.domain(), e.patchId()));
         }

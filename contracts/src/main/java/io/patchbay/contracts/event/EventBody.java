@@ -76,7 +76,16 @@ public sealed interface EventBody {
     /** Waiting for its turn in the domain; {@code position} counts from 1 for the next to run. */
     record Queued(int position) implements EventBody {}
 
-    record Dispatched(int attempt) implements EventBody {}
+    /**
+     * Handed to the worker. {@code after} is null for the order that holds the domain, else the
+     * patch it waits behind at the worker (it starts once that one landed).
+     */
+    record Dispatched(int attempt, String after) implements EventBody {
+
+        public Dispatched(int attempt) {
+            this(attempt, null);
+        }
+    }
 
     record Started(int attempt, String worker, String baseCommit) implements EventBody {}
 

@@ -20,6 +20,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = WorkResult.DriftFound.class, name = "DriftFound"),
     @JsonSubTypes.Type(value = WorkResult.Cancelled.class, name = "Cancelled"),
     @JsonSubTypes.Type(value = WorkResult.TreeDrifted.class, name = "TreeDrifted"),
+    @JsonSubTypes.Type(value = WorkResult.NotStarted.class, name = "NotStarted"),
 })
 public sealed interface WorkResult {
 
@@ -155,6 +156,14 @@ public sealed interface WorkResult {
      */
     record TreeDrifted(String domain, String patchId, int attempt, Instant at, String expectedCommit,
             String actualCommit, List<String> files, String detail) implements WorkResult {}
+
+    /**
+     * A pipelined order was not started: the patch it was to follow ({@code after}) is not what HEAD
+     * is at, so it did not land. Nothing changed; the decider has usually put the patch back in its
+     * queue already, and then ignores this answer.
+     */
+    record NotStarted(String domain, String patchId, int attempt, Instant at, String after, String headCommit,
+            String reason) implements WorkResult {}
 
     /**
      * A cancel order stopped the attempt before it committed: its processes were killed and the

@@ -31,7 +31,6 @@ final class Approvals {
     void await(Transition tx, PatchRecord record, int needed) {
         PatchRecord waiting = record.needingApprovals(needed).with(PatchStatus.AWAITING_APPROVAL);
         tx.event(record.domain(), record.patchId(), new EventBody.AwaitingApproval(reason(waiting), needed));
-        tx.put(waiting);
         log.info("patch {} waits for {} approval(s)", record.patchId(), needed);
     }
 
@@ -49,11 +48,10 @@ final class Approvals {
             // Approved alone reads as "ready" in the views: say again what the patch still waits for.
             tx.event(p.domain(), p.patchId(), new EventBody.AwaitingApproval(reason(approved),
                     approved.approvalsMissing()));
-            tx.put(approved);
             return;
         }
-        decisions.enqueue(tx, approved);
-        decisions.dispatchNextIfIdle(tx, p.domain());
+        decisions.enqueue(tx, tx.patch(p.domain(), p.patchId()));
+        decisions.dispatchNext(tx, p.domain());
     }
 
     private Optional<String> approvalRefusal(PatchRecord p, Submitter by) {
@@ -98,12 +96,10 @@ final class Approvals {
             decisions.refuse(tx, p.domain(), p.patchId(), r, refusal.get());
             return;
         }
-        tx.update(p.domain(), s -> s.without(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.RejectedByApprover(r.by(), r.reason()));
-        tx.put(p.with(PatchStatus.REJECTED));
         log.info("patch {} rejected by {}: {}", p.patchId(), r.by(), r.reason());
         // It may have been the head of the queue, held for its window: the next patch may go now.
-        decisions.dispatchNextIfIdle(tx, p.domain());
+        decisions.dispatchNext(tx, p.domain());
     }
 
     private static String reason(PatchRecord p) {

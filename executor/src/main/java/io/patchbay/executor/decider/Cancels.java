@@ -31,20 +31,21 @@ final class Cancels {
         String domain = p.domain();
         DomainState d = tx.domain(domain);
         DomainState.Slot slot = d.current() != null && d.current().holds(p.patchId()) ? d.current() : null;
+        DomainState.Slot behind = d.pipelinedSlot(p.patchId());
         if (p.status() == PatchStatus.AWAITING_APPROVAL) {
             end(tx, p, c);
         } else if (d.queue().contains(p.patchId())) {
-            tx.update(domain, s -> s.without(p.patchId()));
             end(tx, p, c);
             // It may have been the head, held for its change window.
-            decisions.dispatchNextIfIdle(tx, domain);
+            decisions.dispatchNext(tx, domain);
         } else if (slot != null && slot.waitingForRetry()) {
             // Nothing is in flight: the last attempt failed and was rolled back.
-            tx.update(domain, s -> s.withCurrent(null));
             end(tx, p, c);
-            decisions.dispatchNextIfIdle(tx, domain);
+            decisions.dispatchNext(tx, domain);
         } else if (slot != null) {
             request(tx, p, slot, c);
+        } else if (behind != null) {
+            requestBehind(tx, p, behind, c);
         } else {
             decisions.refuse(tx, domain, p.patchId(), c, "patch '" + p.patchId() + "' cannot be cancelled: it is already "
                     + p.status().label());
@@ -53,7 +54,6 @@ final class Cancels {
 
     private void end(Transition tx, PatchRecord p, Command.Cancel c) {
         tx.event(p.domain(), p.patchId(), new EventBody.Cancelled(c.by(), c.reason()));
-        tx.put(p.with(PatchStatus.CANCELLED));
         log.info("patch {} cancelled by {} before it ran", p.patchId(), c.by());
     }
 
@@ -64,10 +64,26 @@ final class Cancels {
                     + " was already requested by " + slot.cancel().by() + "; the worker is stopping it");
             return;
         }
-        tx.update(p.domain(), s -> s.withCurrent(slot.cancelling(new DomainState.CancelRequest(c.by(), c.reason()))));
         tx.event(p.domain(), p.patchId(), new EventBody.CancelRequested(slot.attempt(), c.by(), c.reason()));
         tx.order(WorkOrder.cancel(p.domain(), p.patchId(), slot.attempt(), tx.now()));
         log.info("asked the worker to stop patch {} attempt {} for {}", p.patchId(), slot.attempt(), c.by());
+    }
+
+    /**
+     * Asks the worker to stop an attempt dispatched behind the running one. The worker stops it as
+     * soon as it starts; if the one before it does not land, it never starts and ends cancelled
+     * when the window is recalled.
+     */
+    private void requestBehind(Transition tx, PatchRecord p, DomainState.Slot slot, Command.Cancel c) {
+        if (slot.cancel() != null) {
+            decisions.refuse(tx, p.domain(), p.patchId(), c, "a cancel of attempt " + slot.attempt()
+                    + " was already requested by " + slot.cancel().by() + "; it stops as soon as it starts");
+            return;
+        }
+        tx.event(p.domain(), p.patchId(), new EventBody.CancelRequested(slot.attempt(), c.by(), c.reason()));
+        tx.order(WorkOrder.cancel(p.domain(), p.patchId(), slot.attempt(), tx.now()));
+        log.info("asked the worker to stop patch {} attempt {} for {} before it starts", p.patchId(), slot.attempt(),
+                c.by());
     }
 
     /** The worker stopped the attempt and rolled its tree back. */

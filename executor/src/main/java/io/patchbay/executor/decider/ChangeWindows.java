@@ -38,17 +38,15 @@ final class ChangeWindows {
         Optional<Instant> runAt = policy == null ? Optional.of(tx.now()) : Holds.mayRunAt(policy, risk, tx.now());
         if (runAt.isPresent() && !runAt.get().isAfter(tx.now())) {
             if (current != null) {
-                tx.update(domain, s -> s.withWindowHold(null));
+                // The hold goes with the Dispatched event that follows (see Evolve).
                 log.info("the change window of patch {} is open; it runs now", head.patchId());
             }
             return false;
         }
         DomainState.WindowHold hold = new DomainState.WindowHold(head.patchId(), runAt.orElse(null));
         if (!hold.equals(current)) {
-            tx.update(domain, s -> s.withWindowHold(hold));
             tx.event(domain, head.patchId(), new EventBody.HeldForWindow(hold.until(),
                     reason(policy, risk, hold.until()) + " (risk " + head.riskExplained() + ")"));
-            tx.put(head.with(PatchStatus.HELD_FOR_WINDOW));
             log.info("patch {} waits for its change window until {}", head.patchId(), hold.until());
         }
         return true;

@@ -58,7 +58,8 @@ public final class Decider implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("the decider is already started");
         }
-        streams = new KafkaStreams(DeciderTopology.build(contract, clock, config.sandbox(), config.recordLimits()),
+        streams = new KafkaStreams(DeciderTopology.build(contract, clock, config.sandbox(), config.recordLimits(),
+                config.dispatchWindow()),
                 streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Replacing the thread would replay the same input into the same failure; stop and let health see it.

@@ -13,7 +13,9 @@ import java.util.Objects;
  * partitions back at once instead of waiting for the dead member's session to expire. {@code sandbox}
  * is what the executor found at start-up about its command sandbox (null: available); the decider
  * rejects patches that need a sandbox it does not have. The record limits size its producer, its
- * fetches and the changelog and repartition topics Streams creates.
+ * fetches and the changelog and repartition topics Streams creates. {@code dispatchWindow} is how
+ * many run orders of one domain may be out at the worker at once (0: the default,
+ * {@link DeciderTopology#DEFAULT_WINDOW}).
  */
 public record DeciderConfig(
         String bootstrapServers,
@@ -23,9 +25,35 @@ public record DeciderConfig(
         int streamThreads,
         String instanceId,
         SandboxStatus sandbox,
-        RecordLimits recordLimits) {
+        RecordLimits recordLimits,
+        int dispatchWindow) {
 
     public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
+
+    /** The environment variable that sets {@code dispatchWindow}. */
+    public static final String WINDOW_ENV = "PATCHBAY_DISPATCH_WINDOW";
+
+    /**
+     * The dispatch window from {@value #WINDOW_ENV}: 0 (the default) when unset.
+     *
+     * @throws IllegalArgumentException naming the variable when it is not a whole number from 1 to 1024
+     */
+    public static int windowFrom(java.util.Map<String, String> env) {
+        String raw = env.get(WINDOW_ENV);
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(raw.strip());
+            if (n >= 1 && n <= 1024) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(WINDOW_ENV + " must be a whole number from 1 to 1024 (how many patches of "
+                + "one domain may be handed to the worker at once), was '" + raw + "'");
+    }
 
     public DeciderConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -42,6 +70,17 @@ public record DeciderConfig(
         }
         sandbox = sandbox == null ? SandboxStatus.AVAILABLE : sandbox;
         recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
+        if (dispatchWindow < 0) {
+            throw new IllegalArgumentException("dispatchWindow must be at least 1 (or 0 for the default), was "
+                    + dispatchWindow);
+        }
+        dispatchWindow = dispatchWindow == 0 ? DeciderTopology.DEFAULT_WINDOW : dispatchWindow;
+    }
+
+    public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            int streamThreads, String instanceId, SandboxStatus sandbox, RecordLimits recordLimits) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, sandbox,
+                recordLimits, 0);
     }
 
     /** With the sandbox taken as available (the worker still checks it before each command) and the default record limits. */

@@ -44,8 +44,9 @@ final class DeciderProcessor implements Processor<String, Object, String, Object
     private KeyValueStore<String, PatchRecord> patches;
     private KeyValueStore<String, WorkspaceState> workspaces;
 
-    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox, RecordLimits limits) {
-        this.decisions = new Decisions(contract, sandbox);
+    DeciderProcessor(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox, RecordLimits limits,
+            int window) {
+        this.decisions = new Decisions(contract, sandbox, window);
         this.clock = clock;
         this.sizes = new RecordSizes(limits);
     }

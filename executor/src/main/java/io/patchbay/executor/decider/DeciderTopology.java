@@ -27,6 +27,13 @@ public final class DeciderTopology {
     static final String EVENTS_SINK = "events";
     static final String WORK_SINK = "work";
 
+    /**
+     * How many run orders of one domain are out at once by default: enough that the worker goes
+     * from one patch to the next without waiting for the decider's commit in between, few enough
+     * that a failure recalls little.
+     */
+    public static final int DEFAULT_WINDOW = 16;
+
     private DeciderTopology() {}
 
     /**
@@ -56,10 +63,19 @@ public final class DeciderTopology {
     /** The decider with what the executor found about its sandbox and the record limits it writes within. */
     public static Topology build(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox,
             RecordLimits limits) {
+        return build(contract, clock, sandbox, limits, DEFAULT_WINDOW);
+    }
+
+    /**
+     * @param window how many run orders of one domain may be out at the worker at once; 1 dispatches
+     *     each patch only after the one before it ended
+     */
+    public static Topology build(Supplier<ExecutionContract> contract, Clock clock, SandboxStatus sandbox,
+            RecordLimits limits, int window) {
         Topology t = new Topology();
         t.addSource(COMMANDS_SOURCE, Topics.KEY.deserializer(), Topics.COMMAND.deserializer(), Topics.COMMANDS);
         t.addSource(RESULTS_SOURCE, Topics.KEY.deserializer(), Topics.WORK_RESULT.deserializer(), Topics.RESULTS);
-        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock, sandbox, limits), COMMANDS_SOURCE,
+        t.addProcessor(PROCESSOR, () -> new DeciderProcessor(contract, clock, sandbox, limits, window), COMMANDS_SOURCE,
                 RESULTS_SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOMAIN_STORE), Serdes.String(),
                 JsonSerde.of(DomainState.class)), PROCESSOR);

@@ -28,8 +28,10 @@ import org.slf4j.MDC;
 /**
  * The decider's state machine: what a command, a worker's result or the passing of time means for
  * a domain. Pure logic over a {@link Transition}; it reads no file and starts no process, so a
- * replay of the inputs gives the same events. Approvals, change windows and cancels have their own
- * classes; this one routes the inputs and owns the queue, dispatch, retries and quarantine.
+ * replay of the inputs gives the same events. Decisions only emit events (and work orders): what
+ * an event does to the domain and the patch is {@link Evolve}'s, applied as it is emitted, so the
+ * stores are the fold of the chain. Approvals, change windows and cancels have their own classes;
+ * this one routes the inputs and owns the queue, dispatch, retries and quarantine.
  */
 final class Decisions {
 
@@ -48,10 +50,20 @@ final class Decisions {
     private final Approvals approvals;
     private final Cancels cancels;
     private final SandboxStatus sandbox;
+    private final int window;
 
-    Decisions(Supplier<ExecutionContract> contract, SandboxStatus sandbox) {
+    /**
+     * @param window how many run orders of one domain may be out at once: the one that holds the
+     *     domain and those dispatched behind it (1: one at a time, each order sent when the one
+     *     before it ended)
+     */
+    Decisions(Supplier<ExecutionContract> contract, SandboxStatus sandbox, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("the dispatch window must be at least 1, was " + window);
+        }
         this.contract = contract;
         this.sandbox = sandbox;
+        this.window = window;
         this.workspaces = new WorkspaceDecisions(contract);
         this.approvals = new Approvals(this);
         this.cancels = new Cancels(this);
@@ -96,6 +108,10 @@ final class Decisions {
                 approvals.approve(tx, p, a);
             } else if (command instanceof Command.Reject r) {
                 approvals.reject(tx, p, r);
+            } else {
+                // Command is sealed: a new kind must get its decision here, or it fails loudly instead of vanishing.
+                throw new IllegalArgumentException("no decision handles a " + command.getClass().getSimpleName()
+                        + " command");
             }
         } finally {
             MDC.remove("patchId");
@@ -118,33 +134,30 @@ final class Decisions {
             return;
         }
         tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
-        PatchRecord record = new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.SUBMITTED, 0, tx.now());
         Verdict verdict = Verdicts.judge(patch, s.by(), contract.get(), tx.now())
                 .plus(SandboxRequirement.violations(patch, contract.get().domain(domain).orElse(null), sandbox));
         if (!verdict.allowed()) {
             tx.event(domain, id, new EventBody.Rejected(verdict.violations(), verdict.contractVersion(),
                     verdict.contractHash()));
-            tx.put(record.with(PatchStatus.REJECTED));
             log.info("patch {} rejected by contract {}: {} violation(s)", id, verdict.contractVersion(),
                     verdict.violations().size());
             return;
         }
         tx.event(domain, id, new EventBody.Accepted(verdict.contractVersion(), verdict.contractHash(), verdict.risk(),
                 verdict.riskRule()));
-        record = record.withRisk(verdict.risk(), verdict.riskRule());
+        PatchRecord record = tx.patch(domain, id);
         if (verdict.needsApproval()) {
             approvals.await(tx, record, verdict.approvalsNeeded());
             return;
         }
         enqueue(tx, record);
-        dispatchNextIfIdle(tx, domain);
+        dispatchNext(tx, domain);
     }
 
+    /** The patch joins the tail of its domain's queue. */
     void enqueue(Transition tx, PatchRecord record) {
-        tx.update(record.domain(), d -> d.enqueue(record.patchId()));
-        int position = tx.domain(record.domain()).queue().size();
+        int position = tx.domain(record.domain()).queue().size() + 1;
         tx.event(record.domain(), record.patchId(), new EventBody.Queued(position));
-        tx.put(record.with(PatchStatus.QUEUED));
     }
 
     private void release(Transition tx, PatchRecord p, Submitter by, Command command) {
@@ -153,10 +166,9 @@ final class Decisions {
                     + "; only a quarantined patch can be released");
             return;
         }
-        tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.Released(by));
         enqueue(tx, p);
-        dispatchNextIfIdle(tx, p.domain());
+        dispatchNext(tx, p.domain());
     }
 
     private void discard(Transition tx, PatchRecord p, Command.Discard c) {
@@ -169,17 +181,15 @@ final class Decisions {
     }
 
     private void discard(Transition tx, PatchRecord p, Submitter by) {
-        tx.update(p.domain(), s -> s.unquarantined(p.patchId()));
         tx.event(p.domain(), p.patchId(), new EventBody.Discarded(by));
-        tx.put(p.with(PatchStatus.DISCARDED));
     }
 
     private void retryNow(Transition tx, PatchRecord p, Command.Retry r) {
         DomainState d = tx.domain(p.domain());
         DomainState.Slot slot = d.current();
         if (slot != null && slot.patchId().equals(p.patchId()) && slot.waitingForRetry()) {
-            tx.update(p.domain(), s -> s.withCurrent(slot.dispatched()));
-            dispatch(tx, p, slot.attempt());
+            dispatch(tx, p, slot.attempt(), null);
+            dispatchNext(tx, p.domain());
         } else if (p.status() == PatchStatus.QUARANTINED) {
             release(tx, p, r.by(), r);
         } else {
@@ -222,8 +232,6 @@ final class Decisions {
         }
         tx.event(domain, id, new EventBody.Submitted(patch, s.by()));
         tx.event(domain, id, new EventBody.Rejected(List.of(new Violation(INTERNAL_ERROR, null, reason)), version, hash));
-        String contentId = carryContent ? submitted.withId(id).contentId() : "undecidable:" + id;
-        tx.put(new PatchRecord(domain, id, contentId, patch, s.by(), PatchStatus.REJECTED, 0, tx.now()));
         log.error("patch {} in domain {} rejected: {}", id, domain, reason);
     }
 
@@ -260,6 +268,13 @@ final class Decisions {
         try {
             DomainState d = tx.domain(domain);
             if (d.current() == null || !d.current().runs(result.patchId(), result.attempt())) {
+                DomainState.Slot behind = d.pipelinedSlot(result.patchId());
+                if (behind != null && behind.attempt() == result.attempt()) {
+                    // The worker runs a window in order and reports in order: this cannot come before its turn.
+                    log.warn("ignoring {} of patch {} attempt {}: it was dispatched behind {} which has not ended",
+                            result.getClass().getSimpleName(), result.patchId(), result.attempt(), d.current());
+                    return;
+                }
                 log.debug("ignoring {} of patch {} attempt {}: not the running attempt of domain {} (running: {})",
                         result.getClass().getSimpleName(), result.patchId(), result.attempt(), domain, d.current());
                 return;
@@ -272,7 +287,6 @@ final class Decisions {
                     return;
                 }
                 tx.event(domain, p.patchId(), new EventBody.Started(s.attempt(), s.worker(), s.baseCommit()));
-                tx.put(p.with(PatchStatus.RUNNING));
             } else if (result instanceof WorkResult.GateFinished g) {
                 tx.event(domain, p.patchId(), new EventBody.GateFinished(g.attempt(), g.gate()));
             } else if (result instanceof WorkResult.Succeeded s) {
@@ -288,6 +302,11 @@ final class Decisions {
                 cancels.stopped(tx, p, slot, c);
             } else if (result instanceof WorkResult.TreeDrifted t) {
                 driftedBeforeStart(tx, p, slot, t);
+            } else if (result instanceof WorkResult.NotStarted n) {
+                notStarted(tx, p, slot, n);
+            } else {
+                throw new IllegalArgumentException("no decision handles a " + result.getClass().getSimpleName()
+                        + " result");
             }
         } finally {
             MDC.remove("patchId");
@@ -320,15 +339,14 @@ final class Decisions {
         if (retried) {
             Duration backoff = retry.backoffBefore(made);
             DomainState.Slot next = slot.next(tx.now().plus(backoff));
-            tx.update(domain, s -> s.withCurrent(next));
             tx.event(domain, p.patchId(), new EventBody.RetryScheduled(next.attempt(), next.notBefore(), reason));
-            tx.put(p.with(PatchStatus.RETRY_WAIT));
+            // The orders behind it must not run before the retry does.
+            recallPipelined(tx, domain);
             log.warn("patch {} attempt {} failed ({}); attempt {} ({} of {}) at {}", p.patchId(), f.attempt(), reason,
                     next.attempt(), made + 1, retry.maxAttempts(), next.notBefore());
         } else if (quarantined) {
             String why = made > 1 ? "gave up after " + made + " attempts: " + reason : reason;
             tx.event(domain, p.patchId(), new EventBody.Quarantined(why, made));
-            tx.update(domain, s -> s.quarantined(p.patchId(), tx.now()));
             log.warn("patch {} quarantined after {} attempt(s): {}", p.patchId(), made, reason);
             finish(tx, p, PatchStatus.QUARANTINED);
         } else {
@@ -353,17 +371,69 @@ final class Decisions {
                     "stopped before it started", List.of(), null, null, 0));
             return;
         }
-        tx.update(domain, s -> s.withCurrent(null).requeuedFirst(p.patchId()));
-        tx.event(domain, p.patchId(), new EventBody.Queued(1));
-        tx.put(p.with(PatchStatus.QUEUED));
+        requeueFirst(tx, p);
         log.info("patch {} attempt {} did not start: the working tree drifted; it waits at the head of the queue",
                 p.patchId(), t.attempt());
     }
 
+    /**
+     * The worker did not start the order that holds the domain: the patch it was to follow is not
+     * HEAD (the log and the tree disagree on what landed last). Nothing changed, so the patch goes
+     * back to the head of its queue and is dispatched again as the first of a window, with the
+     * commit the log expects, where the drift check says what is wrong.
+     */
+    private void notStarted(Transition tx, PatchRecord p, DomainState.Slot slot, WorkResult.NotStarted n) {
+        if (slot.cancel() != null) {
+            cancels.stopped(tx, p, slot, new WorkResult.Cancelled(p.domain(), p.patchId(), n.attempt(), n.at(),
+                    "stopped before it started", List.of(), null, null, 0));
+            return;
+        }
+        log.warn("patch {} attempt {} was not started by the worker: {}", p.patchId(), n.attempt(), n.reason());
+        requeueFirst(tx, p);
+        dispatchNext(tx, p.domain());
+    }
+
+    /** The patch holding the domain goes back to the head of the queue, ahead of the orders recalled behind it. */
+    private void requeueFirst(Transition tx, PatchRecord p) {
+        String domain = p.domain();
+        recallPipelined(tx, domain);
+        tx.event(domain, p.patchId(), new EventBody.Queued(1));
+    }
+
+    /**
+     * Ends the attempt that holds the domain. On success the first order dispatched behind it holds
+     * the domain now; on anything else those orders are void (the worker will not start them, since
+     * the patch before them did not land) and go back to the queue, in order.
+     */
     void finish(Transition tx, PatchRecord p, PatchStatus status) {
-        tx.update(p.domain(), s -> s.withCurrent(null));
-        tx.put(p.with(status));
-        dispatchNextIfIdle(tx, p.domain());
+        // The terminal event has ended it already (see Evolve); what is left is the window behind it.
+        if (status != PatchStatus.SUCCEEDED) {
+            recallPipelined(tx, p.domain());
+        }
+        dispatchNext(tx, p.domain());
+    }
+
+    /**
+     * Puts the orders dispatched behind the domain's current one back at the head of the queue, in
+     * their order, as if never dispatched; a new dispatch makes a new attempt, so a late answer to
+     * the void one is recognised and ignored. One somebody asked to cancel ends as cancelled: it
+     * never started.
+     */
+    private void recallPipelined(Transition tx, String domain) {
+        List<DomainState.Slot> recalled = tx.domain(domain).pipelined();
+        if (recalled.isEmpty()) {
+            return;
+        }
+        int position = 0;
+        for (DomainState.Slot slot : recalled) {
+            if (slot.cancel() != null) {
+                tx.event(domain, slot.patchId(), new EventBody.Cancelled(slot.cancel().by(), slot.cancel().reason()));
+            } else {
+                tx.event(domain, slot.patchId(), new EventBody.Queued(++position));
+            }
+        }
+        log.info("domain {}: {} order(s) dispatched behind the patch that did not land go back to the queue", domain,
+                recalled.size());
     }
 
     // ---- time -------------------------------------------------------------------------------
@@ -389,10 +459,10 @@ final class Decisions {
         DomainState.Slot slot = d.current();
         if (slot != null && slot.waitingForRetry() && !tx.now().isBefore(slot.notBefore())) {
             PatchRecord p = tx.patch(domain, slot.patchId());
-            tx.update(domain, s -> s.withCurrent(slot.dispatched()));
-            dispatch(tx, p, slot.attempt());
+            dispatch(tx, p, slot.attempt(), null);
+            dispatchNext(tx, domain);
         } else if (d.windowHold() != null) {
-            dispatchNextIfIdle(tx, domain);
+            dispatchNext(tx, domain);
         }
     }
 
@@ -408,7 +478,7 @@ final class Decisions {
             }
             PatchRecord p = tx.patch(domain, e.getKey());
             if (p == null || p.status() != PatchStatus.QUARANTINED) {
-                tx.update(domain, s -> s.unquarantined(e.getKey()));
+                // Cannot happen in a fold of the chain (Released and Discarded take it out); nothing to discard.
                 continue;
             }
             log.info("patch {} was quarantined at {} and nobody acted on it within {}; discarding it", p.patchId(),
@@ -422,39 +492,70 @@ final class Decisions {
     /** The wall clock for freeze-verify: a due check of an idle domain, or a task that went unanswered. */
     void onWorkspaceTick(Transition tx, String domain) {
         if (workspaces.onTick(tx, domain)) {
-            dispatchNextIfIdle(tx, domain);
+            dispatchNext(tx, domain);
         }
     }
 
     /** The worker's answer to a verify, adopt or reset; patches resume when the tree is as the log says. */
     void onWorkspaceAnswer(Transition tx, String domain, WorkResult.WorkspaceAnswer answer) {
         if (workspaces.onAnswer(tx, domain, answer)) {
-            dispatchNextIfIdle(tx, domain);
+            dispatchNext(tx, domain);
         }
     }
 
     // ---- dispatch ---------------------------------------------------------------------------
 
-    void dispatchNextIfIdle(Transition tx, String domain) {
-        DomainState d = tx.domain(domain);
-        if (d.current() != null || d.queue().isEmpty() || workspaces.holdsDispatch(tx, domain)) {
+    /**
+     * Dispatches what the domain's window allows: the queue's head when nothing holds the domain,
+     * then, while the order before it runs, the next patches up to the window, each to start only
+     * after the one before it landed. A retry waiting for its backoff, a cancel on its way, a
+     * frozen tree or a closed change window stop the filling.
+     */
+    void dispatchNext(Transition tx, String domain) {
+        if (tx.domain(domain).current() == null && !dispatchHead(tx, domain, null)) {
             return;
+        }
+        while (true) {
+            DomainState d = tx.domain(domain);
+            DomainState.Slot first = d.current();
+            if (first == null || first.waitingForRetry() || first.cancel() != null
+                    || d.pipelined().size() + 1 >= window) {
+                return;
+            }
+            String after = d.pipelined().isEmpty() ? first.patchId() : d.pipelined().get(d.pipelined().size() - 1)
+                    .patchId();
+            if (!dispatchHead(tx, domain, after)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Dispatches the queue's head unless something holds it.
+     *
+     * @param after the patch the order follows in the window; null for the order that holds the domain
+     * @return whether it was dispatched
+     */
+    private boolean dispatchHead(Transition tx, String domain, String after) {
+        DomainState d = tx.domain(domain);
+        if (d.queue().isEmpty() || workspaces.holdsDispatch(tx, domain)) {
+            return false;
         }
         String next = d.queue().get(0);
         PatchRecord p = tx.patch(domain, next);
         if (ChangeWindows.holds(tx, p, policy(domain).orElse(null))) {
-            return;
+            return false;
         }
-        int attempt = p.attempts() + 1;
-        tx.update(domain, s -> s.without(next).withCurrent(new DomainState.Slot(next, attempt, null, attempt)));
-        dispatch(tx, p, attempt);
+        dispatch(tx, p, p.attempts() + 1, after);
+        return true;
     }
 
-    private void dispatch(Transition tx, PatchRecord p, int attempt) {
-        tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt));
-        tx.put(p.with(PatchStatus.DISPATCHED).withAttempts(attempt));
-        tx.order(new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now())
-                .withExpectedHead(workspaces.expectedHead(tx, p.domain())));
-        log.info("dispatched patch {} attempt {} in domain {}", p.patchId(), attempt, p.domain());
+    private void dispatch(Transition tx, PatchRecord p, int attempt, String after) {
+        tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt, after));
+        WorkOrder order = new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now());
+        // The first of a window knows the commit the log last recorded; a later one knows only its predecessor.
+        tx.order(after == null ? order.withExpectedHead(workspaces.expectedHead(tx, p.domain())) : order.after(after));
+        log.info("dispatched patch {} attempt {} in domain {}{}", p.patchId(), attempt, p.domain(),
+                after == null ? "" : " after " + after);
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * The changes one input makes, held back until the decision is complete. A decision that throws
@@ -57,17 +56,9 @@ final class Transition {
         return d == null ? DomainState.fresh(domain) : d;
     }
 
-    void update(String domain, UnaryOperator<DomainState> change) {
-        domains.put(domain, change.apply(domain(domain)));
-    }
-
     PatchRecord patch(String domain, String patchId) {
         String key = patchKey(domain, patchId);
         return patches.containsKey(key) ? patches.get(key) : state.patch(domain, patchId);
-    }
-
-    void put(PatchRecord record) {
-        patches.put(patchKey(record.domain(), record.patchId()), record);
     }
 
     /** The domain's working-tree state as this transition leaves it so far; null when none is kept. */
@@ -79,11 +70,20 @@ final class Transition {
         workspaces.put(w.domain(), w);
     }
 
-    /** Appends an event to the domain's chain: the next seq, sealed onto the current head. */
+    /**
+     * Appends an event to the domain's chain (the next seq, sealed onto the current head) and applies
+     * it to the domain and the patch ({@link Evolve}): the only way a decision changes either.
+     */
     Event event(String domain, String patchId, EventBody body) {
         DomainState d = domain(domain);
         Event sealed = HashChain.seal(new Event(domain, d.lastSeq() + 1, patchId, now, body, null, null), d.headHash());
-        domains.put(domain, d.chained(sealed.seq(), sealed.hash()));
+        domains.put(domain, Evolve.domain(d, sealed));
+        if (patchId != null) {
+            PatchRecord next = Evolve.patch(patch(domain, patchId), sealed);
+            if (next != null) {
+                patches.put(patchKey(domain, patchId), next);
+            }
+        }
         outputs.add(new Output(domain, sealed));
         return sealed;
     }

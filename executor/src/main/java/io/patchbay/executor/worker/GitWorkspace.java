@@ -191,6 +191,27 @@ final class GitWorkspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a pipelined order stands ({@link io.patchbay.contracts.work.WorkOrder#after()}): from
+     * HEAD's commit alone when it is this patch's (applied before a crash) or the one it follows
+     * (its turn); only when it is neither are the last commits looked through for this patch.
+     */
+    FollowCheck follows(ObjectId head, String patchId, String after) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit headCommit = walk.parseCommit(head);
+            if (carries(headCommit, patchId)) {
+                return new FollowCheck(headCommit, false);
+            }
+            if (carries(headCommit, after)) {
+                return new FollowCheck(null, true);
+            }
+        }
+        return new FollowCheck(findApplied(head, null, patchId), false);
+    }
+
+    /** {@code applied}: the commit that applied the patch, or null; {@code turn}: HEAD is the patch it follows. */
+    record FollowCheck(RevCommit applied, boolean turn) {}
+
     /** Whether the commit's message has a {@code Patch-Id:} trailer naming the patch. */
     static boolean carries(RevCommit c, String patchId) {
         for (FooterLine f : c.getFooterLines()) {

@@ -101,7 +101,8 @@ public final class PatchRunner {
 
     /**
      * Runs the order and returns its terminal result, {@link WorkResult.Succeeded} or {@link WorkResult.Failed}
-     * ({@link WorkResult.TreeDrifted} when someone else changed the tree: the patch did not start);
+     * ({@link WorkResult.TreeDrifted} when someone else changed the tree, {@link WorkResult.NotStarted}
+     * when the patch it was dispatched behind did not land: the patch did not start);
      * Started and GateFinished go to {@code progress} as they happen.
      *
      * @throws InterruptedException when the worker is shutting down; the tree is rolled back and nothing is reported
@@ -168,12 +169,24 @@ public final class PatchRunner {
                 git.cleanTo(base);
                 marker.clear();
             }
-            RevCommit applied = git.findApplied(base, order.expectedHead(), order.patchId());
+            String expectedHead = order.expectedHead();
+            RevCommit applied;
+            if (order.after() != null) {
+                // Dispatched behind another patch: it starts only on that patch's commit.
+                GitWorkspace.FollowCheck follows = git.follows(base, order.patchId(), order.after());
+                applied = follows.applied();
+                if (applied == null && !follows.turn()) {
+                    return report.notStarted(base.name());
+                }
+                expectedHead = base.name();
+            } else {
+                applied = git.findApplied(base, expectedHead, order.patchId());
+            }
             if (applied != null) {
                 return report.alreadyApplied(git, applied);
             }
             // Anything else that differs was done by someone else: it stays, and the patch waits.
-            Optional<TreeVerifier.Drift> drift = git.drift(order.expectedHead());
+            Optional<TreeVerifier.Drift> drift = git.drift(expectedHead);
             if (drift.isPresent()) {
                 return report.drifted(drift.get());
             }

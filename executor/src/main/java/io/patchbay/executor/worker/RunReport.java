@@ -93,6 +93,15 @@ final class RunReport {
     }
 
     /** The tree is not what the log says: nothing was touched, and the decider freezes the domain. */
+    /** A pipelined order whose predecessor is not HEAD: it did not land, so this one does not start. */
+    WorkResult notStarted(String head) {
+        String reason = "patch '" + order.after() + "', dispatched just before it, is not the last commit of the "
+                + "working tree (HEAD is " + head + "), so it did not land; nothing was changed";
+        log.info("patch {} attempt {} not started: {}", order.patchId(), order.attempt(), reason);
+        return new WorkResult.NotStarted(order.domain(), order.patchId(), order.attempt(), run.clock().instant(),
+                order.after(), head, reason);
+    }
+
     WorkResult drifted(TreeVerifier.Drift drift) {
         log.warn("patch {} attempt {} not started: the working tree of {} drifted: {}", order.patchId(),
                 order.attempt(), order.domain(), drift.detail());

@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -85,6 +86,8 @@ public final class Worker implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long stopDeadlineNanos;
     private volatile boolean failed;
+    /** The poll thread's consumer, for {@link #wakePollThread} only. */
+    private volatile Consumer<String, byte[]> activeConsumer;
 
     /** Scores finished patches with the rubric shipped with patchbay. */
     public Worker(WorkerConfig config, Supplier<ExecutionContract> contract, Clock clock) {
@@ -259,9 +262,16 @@ public final class Worker implements AutoCloseable {
         Consumer<String, byte[]> consumer = null;
         try {
             consumer = consumerFactory.get();
+            activeConsumer = consumer;
             consumer.subscribe(List.of(Topics.WORK), new Rebalance());
             while (!stopping && !failed) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(config.pollTimeout());
+                } catch (WakeupException e) {
+                    // A domain thread finished an order: start the next one now, not at the end of the poll.
+                    records = ConsumerRecords.empty();
+                }
                 for (ConsumerRecord<String, byte[]> r : records) {
                     accept(consumer, r);
                 }
@@ -279,6 +289,7 @@ public final class Worker implements AutoCloseable {
             log.error("the worker's poll loop failed; no more orders are taken", e);
         } finally {
             domainThreads.values().forEach(ExecutorService::shutdownNow);
+            activeConsumer = null;
             if (consumer != null) {
                 try {
                     consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
@@ -313,12 +324,18 @@ public final class Worker implements AutoCloseable {
         domainThreads.values().forEach(ExecutorService::shutdown);
         consumer.pause(consumer.assignment());
         while (lanes.values().stream().anyMatch(l -> !l.running.isEmpty()) && System.nanoTime() < stopDeadlineNanos) {
-            consumer.poll(config.pollTimeout());
+            try {
+                consumer.poll(config.pollTimeout());
+            } catch (WakeupException e) {
+                // An order finished: settle it now.
+            }
             settle(consumer);
         }
     }
 
+    /** Takes the finished orders in and commits each partition's offset once for all of them. */
     private void settle(Consumer<String, byte[]> consumer) {
+        Map<TopicPartition, Lane> finished = new HashMap<>();
         Completion c;
         while ((c = completions.poll()) != null) {
             InFlight f = c.order();
@@ -331,7 +348,7 @@ public final class Worker implements AutoCloseable {
             lane.running.remove(f.domain);
             if (c.acknowledged()) {
                 lane.unfinished.remove(f.offset());
-                commitFinished(consumer, f.partition, lane);
+                finished.put(f.partition, lane);
             } else if (!stopping && !failed) {
                 // The result did not reach Kafka: run the order again, which finds its commit if it landed.
                 log.warn("result of order {}@{} not acknowledged; running it again", f.partition, f.offset());
@@ -341,6 +358,7 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
+        finished.forEach((tp, lane) -> commitFinished(consumer, tp, lane));
     }
 
     private void startWaiting() {
@@ -439,7 +457,12 @@ public final class Worker implements AutoCloseable {
             return;
         }
         try {
-            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+            try {
+                consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+            } catch (WakeupException e) {
+                // The wake-up was meant for the poll; it is spent now, so the commit goes through.
+                consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+            }
             lane.committed = next;
         } catch (KafkaException e) {
             // The order is redelivered and then found applied: no harm beyond a second look.
@@ -540,7 +563,16 @@ public final class Worker implements AutoCloseable {
             }
         } finally {
             completions.add(new Completion(f, acknowledged));
+            wakePollThread();
             MDC.remove("patchId");
+        }
+    }
+
+    /** The only consumer call that is safe from another thread. */
+    private void wakePollThread() {
+        Consumer<String, byte[]> c = activeConsumer;
+        if (c != null) {
+            c.wakeup();
         }
     }
 

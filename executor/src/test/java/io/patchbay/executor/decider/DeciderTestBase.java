@@ -65,7 +65,8 @@ abstract class DeciderTestBase {
     @BeforeEach
     void start() {
         var props = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:1", stateDir));
-        driver = new TopologyTestDriver(DeciderTopology.build(contract::get, clock, sandbox()), props, T0);
+        driver = new TopologyTestDriver(DeciderTopology.build(contract::get, clock, sandbox(),
+                io.patchbay.contracts.topic.RecordLimits.DEFAULT, window()), props, T0);
         commands = driver.createInputTopic(Topics.COMMANDS, Topics.KEY.serializer(), Topics.COMMAND.serializer());
         results = driver.createInputTopic(Topics.RESULTS, Topics.KEY.serializer(), Topics.WORK_RESULT.serializer());
         events = driver.createOutputTopic(Topics.EVENTS, Topics.KEY.deserializer(), Topics.EVENT.deserializer());
@@ -77,6 +78,15 @@ abstract class DeciderTestBase {
         if (driver != null) {
             driver.close();
         }
+    }
+
+    /**
+     * How many orders of a domain are out at once. The tests of queue, retry, cancel and window
+     * semantics read one order at a time, as a window of 1 dispatches them; the pipeline's own tests
+     * widen it.
+     */
+    int window() {
+        return 1;
     }
 
     /** What the decider is told about the command sandbox; available unless a test says otherwise. */

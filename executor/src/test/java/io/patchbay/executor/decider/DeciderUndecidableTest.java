@@ -24,7 +24,8 @@ class DeciderUndecidableTest extends DeciderTestBase {
     private void restart(Supplier<ExecutionContract> supplier, RecordLimits limits) {
         driver.close();
         var props = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:1", stateDir.resolve("again")));
-        driver = new TopologyTestDriver(DeciderTopology.build(supplier, clock, limits), props, T0);
+        driver = new TopologyTestDriver(DeciderTopology.build(supplier, clock,
+                io.patchbay.executor.sandbox.SandboxStatus.AVAILABLE, limits, window()), props, T0);
         commands = driver.createInputTopic(Topics.COMMANDS, Topics.KEY.serializer(), Topics.COMMAND.serializer());
         results = driver.createInputTopic(Topics.RESULTS, Topics.KEY.serializer(), Topics.WORK_RESULT.serializer());
         events = driver.createOutputTopic(Topics.EVENTS, Topics.KEY.deserializer(), Topics.EVENT.deserializer());
