@@ -38,8 +38,9 @@ public final class Decider implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Under EOS a reader sees output only at commit: a short interval keeps each hop quick.
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        // Under EOS a reader sees output only at commit, and a patch crosses the decider twice (its order,
+        // then its outcome): a short interval keeps each hop quick. Under load a commit covers many records.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());

@@ -15,7 +15,7 @@ class DeciderConfigTest {
 
         assertThat(p).containsEntry("application.id", "patchbay-decider")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
-                .containsEntry("commit.interval.ms", 50)
+                .containsEntry("commit.interval.ms", 20)
                 .containsEntry("replication.factor", 3)
                 .containsEntry("num.stream.threads", 2)
                 .containsEntry("deserialization.exception.handler", LogAndContinueExceptionHandler.class);
