@@ -161,9 +161,25 @@ final class SlackIntake {
         String rootTs;
         try {
             rootTs = root.sent().get(ROOT_POST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("cannot post in {} to thread a /patch from {}: {}", s.channel(), s.user(), e.getMessage());
-            respond(s, "patchbay cannot post in this channel (invite the app to it), so nothing was submitted.");
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+            // No thread to answer in: nothing is submitted, and the thread's first message must not appear later.
+            if (!outbox.withdraw(root)) {
+                try {
+                    rootTs = root.sent().get(ROOT_POST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    submitInThread(s, c, rootTs);
+                    return;
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException again) {
+                    // fall through: it was not posted after all
+                } catch (InterruptedException again) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            log.warn("cannot post in {} to thread a /patch from {}: {}", s.channel(), s.user(), e.toString());
+            respond(s, e instanceof TimeoutException
+                    ? "Slack did not take patchbay's message in time (is Slack's Web API reachable?), so nothing was"
+                            + " submitted; please try again."
+                    : "patchbay cannot post in this channel (invite the app to it), so nothing was submitted.");
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -209,6 +209,37 @@ final class SlackOutbox implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Takes back a message that has not gone out: true when it never will, false when it is being
+     * sent or was already (its {@code sent} future then tells the ts).
+     */
+    boolean withdraw(Message message) {
+        synchronized (this) {
+            ArrayDeque<Pending> queue = queues.get(message.channel());
+            if (queue == null) {
+                return false;
+            }
+            Pending found = queue.stream().filter(p -> p.message == message).findFirst().orElse(null);
+            if (found == null || (found == queue.peek() && sending.contains(message.channel()))) {
+                return false;
+            }
+            queue.remove(found);
+            size--;
+            if (file != null) {
+                file.append(Entry.done(found.seq));
+            }
+            if (queue.isEmpty()) {
+                queues.remove(message.channel());
+                ScheduledFuture<?> timer = timers.remove(message.channel());
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+            }
+        }
+        message.sent().cancel(false);
+        return true;
+    }
+
     /** Messages waiting, for health figures. */
     synchronized int waiting() {
         return size;

@@ -20,14 +20,11 @@ import io.patchbay.contracts.view.Digest;
 import io.patchbay.ingest.CommandPublisher;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -48,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * the app runs without it; patchbay asks {@code auth.test} itself, in the background, to know
  * whether Slack can be reached ({@link #problem()}), and what it says waits in a durable outbox.
  * Who may do what is read from the execution contract in force at each request.
+ *
+ * <p>Why one class over ~300 lines: it is where Bolt's handlers, the work pool and the start and
+ * stop of every Slack part meet; the parts themselves (intake, approvals, notifier, outbox, probe,
+ * feeds) are classes of their own.
  */
 public final class SlackService implements AutoCloseable {
 
@@ -55,8 +56,6 @@ public final class SlackService implements AutoCloseable {
 
     public static final String EVENTS_PATH = "/slack/events";
     public static final String COMMAND = "/patch";
-    /** Between two checks of the Web API while it answers; while it does not, tries back off from 1 s to this. */
-    static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
 
     private final SlackSettings settings;
     private final SlackLink link;
@@ -69,11 +68,10 @@ public final class SlackService implements AutoCloseable {
     private final SlackApprovals approvals;
     private final SlackNotifier notifier;
     private final ThreadPoolExecutor work;
-    private final ScheduledExecutorService starter;
+    private final WebApiProbe probe;
     private final BoltJavalinAdapter adapter;
     private final SlackApi api;
     private volatile boolean closed;
-    private volatile boolean announced;
     private volatile SocketModeApp socketMode;
     private SlackFeed<io.patchbay.contracts.event.Event> feed;
     private SlackFeed<io.patchbay.contracts.view.Alert> alertFeed;
@@ -119,7 +117,7 @@ public final class SlackService implements AutoCloseable {
         this.alerts = new AlertPoster(permissions, outbox);
         outbox.onSent(notifier::sent);
         this.work = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), daemon("patchbay-slack"));
-        this.starter = Executors.newSingleThreadScheduledExecutor(daemon("patchbay-slack-start"));
+        this.probe = new WebApiProbe(api, link, this::connectSocketMode);
         this.adapter = new BoltJavalinAdapter(app, settings.signingSecret());
         routeHandlers();
     }
@@ -253,39 +251,7 @@ public final class SlackService implements AutoCloseable {
         log.info("Slack: {} is served{}; the Web API is checked in the background ({})", EVENTS_PATH,
                 settings.socketMode() ? ", and Socket Mode connects once Slack answers" : "", settings);
         finishUnfinished();
-        starter.execute(() -> probe(Duration.ofSeconds(1)));
-    }
-
-    /** Asks {@code auth.test}; again after {@link #PROBE_INTERVAL} while Slack answers, sooner (backing off) while not. */
-    private void probe(Duration backoff) {
-        if (closed) {
-            return;
-        }
-        Duration next;
-        try {
-            String who = api.checkAuth();
-            link.answered();
-            if (!announced) {
-                announced = true;
-                log.info("Slack's Web API answers: {}", who);
-            }
-            connectSocketMode();
-            next = PROBE_INTERVAL;
-            backoff = Duration.ofSeconds(1);
-        } catch (SlackCallException e) {
-            link.unreachable(e.getMessage());
-            next = backoff;
-            backoff = backoff.multipliedBy(2).compareTo(PROBE_INTERVAL) > 0 ? PROBE_INTERVAL : backoff.multipliedBy(2);
-        } catch (RuntimeException e) {
-            link.unreachable(e.toString());
-            next = backoff;
-        }
-        Duration after = backoff;
-        try {
-            starter.schedule(() -> probe(after), next.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closing
-        }
+        probe.start();
     }
 
     private void connectSocketMode() {
@@ -383,7 +349,7 @@ public final class SlackService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        starter.shutdownNow();
+        probe.close();
         SlackFeed<?> f;
         SlackFeed<?> a;
         synchronized (this) {

@@ -219,4 +219,29 @@ class SlackOutboxTest {
         outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
         assertThat(outbox.waiting()).isZero();
     }
+
+    @Test
+    void aWithdrawnMessageIsNeverSentNotEvenAfterARestart() {
+        slack.failure = SlackCallException.outage("chat.postMessage answered HTTP 503", null);
+        Path file = dir.resolve("outbox.jsonl");
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        var root = SlackOutbox.Message.post("C1", null, "root of a /patch", null);
+        var other = SlackOutbox.Message.post("C1", "t", "kept", null);
+        outbox.offer(root);
+        outbox.offer(other);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.withdraw(root));
+        assertThat(root.sent()).isCancelled();
+        assertThat(outbox.waiting()).isEqualTo(1);
+        outbox.close();
+
+        slack.failure = null;
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.waiting() == 0);
+        assertThat(slack.posted).containsExactly("C1:kept");
+        var sent = SlackOutbox.Message.post("C1", "t", "gone out", null);
+        outbox.offer(sent);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.sent().isDone());
+        assertThat(outbox.withdraw(sent)).isFalse();
+    }
 }
