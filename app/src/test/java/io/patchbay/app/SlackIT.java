@@ -38,6 +38,8 @@ class SlackIT {
     private static final String CHANNEL = "C0MAIN";
     private static final String ALICE = "U0ALICE";
     private static final String MALLORY = "U0MALLORY";
+    private static final String BAR = "U0BAR";
+    private static final String BAR_CHANNEL = "C0BAR";
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final AtomicInteger TS = new AtomicInteger(100);
 
@@ -269,5 +271,32 @@ class SlackIT {
             assertThat(StreamSupport.stream(git.log().call().spliterator(), false)
                     .filter(c -> c.getFullMessage().contains("Patch-Id: " + id))).hasSize(1);
         }
+    }
+
+    @Test
+    void aContractEditOpensSlackToANewUserAndChannelWithNothingElseToChange() throws Exception {
+        String before = nextTs();
+        deliver(SlackPayloads.eventCallback("EvBarBefore", SlackPayloads.message(BAR, BAR_CHANNEL, before,
+                "domain: main\n" + SlackPayloads.codeBlock(newFileDiff("slack/bar-before.txt", "too early")))), Map.of());
+        await().atMost(WAIT).until(() -> !threadReplies(before).isEmpty());
+        assertThat(threadReplies(before).get(0).field("text")).contains("may not submit").contains("submitters.slackUsers");
+
+        // Only the contract changes: U0BAR may submit to main, and channel C0BAR means main.
+        String edited = contract().replaceFirst("version: \"[^\"]*\"", "version: \"slack-bar\"")
+                .replaceFirst("slackUsers: \\[" + ALICE + "]", "slackUsers: [" + ALICE + ", " + BAR + "]")
+                .replaceFirst("slackChannels: \\{" + CHANNEL + ": main}", "slackChannels: {" + CHANNEL + ": main, "
+                        + BAR_CHANNEL + ": main}");
+        assertThat(edited).contains(BAR + "]").contains(BAR_CHANNEL + ": main").contains("slack-bar");
+        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), edited);
+        await().atMost(WAIT).until(() -> patchbay.contract().version().equals("slack-bar"));
+
+        String after = nextTs();
+        deliver(SlackPayloads.eventCallback("EvBarAfter", SlackPayloads.message(BAR, BAR_CHANNEL, after,
+                SlackPayloads.codeBlock(newFileDiff("slack/bar.txt", "from bar")))), Map.of());
+
+        String id = receivedId(after);
+        awaitStatus(id, "Succeeded");
+        assertThat(Files.readString(home.resolve("var/workspaces/main/slack/bar.txt"))).isEqualTo("from bar\n");
+        assertThat(Files.exists(home.resolve("var/secrets/slack.yml"))).isFalse();
     }
 }
