@@ -126,7 +126,9 @@ public final class SlackService implements AutoCloseable {
      * Bolt's checks that need no Web API: {@code ssl_check} and the request signature. Bolt's
      * single-team authorization is left out: it calls {@code auth.test} before every request until
      * one succeeds, and answers 500 while Slack cannot be reached. This app serves one workspace
-     * with one bot token, and its handlers only acknowledge, so the bot token is all it needs.
+     * with one bot token, and its handlers only acknowledge, so the bot token is all it needs. So
+     * is Bolt's self-event filter, which needs the bot's user id from {@code auth.test}: the
+     * handlers pass over messages from bots themselves.
      */
     private static java.util.List<Middleware> offlineMiddleware(SlackSettings settings) {
         String secret = settings.signingSecret() == null ? "---" : settings.signingSecret();
