@@ -95,7 +95,7 @@ public final class Patchbay implements AutoCloseable {
 
     /**
      * Starts everything, reading the secrets and settings that come from the environment
-     * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
+     * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*} or Bolt's {@code SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
      * {@code PATCHBAY_BWRAP}) from {@code env} instead of the process's own.
      */
     public static Patchbay start(PatchbayConfig config, Map<String, String> env) throws Exception {
@@ -203,10 +203,9 @@ public final class Patchbay implements AutoCloseable {
             Optional<SlackSettings> slackSettings =
                     SlackSettings.load(var.resolve("secrets/slack.yml"), env, var.resolve("slack"));
             if (slackSettings.isPresent()) {
-                slack = new SlackService(slackSettings.get().withRecordLimits(limits), publisher, Clock.systemUTC());
-                slack.routeChannelsBy(channel -> contract.get().domainOfSlackChannel(channel));
-                slack.identifyBy(() -> contract.get().people());
-                services.put("slack", slack::isRunning);
+                // Who may do what in Slack is the contract's, asked at each request, so a reload applies at once.
+                slack = new SlackService(slackSettings.get().withRecordLimits(limits), contract::get, publisher,
+                        Clock.systemUTC());
             }
         }
 
@@ -219,7 +218,12 @@ public final class Patchbay implements AutoCloseable {
             }
         }
         if (inbox != null || watchdog != null) {
-            startHttp(inbox, watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services));
+            HealthRoutes health = watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services);
+            if (health != null && slack != null) {
+                // Slack out of reach degrades patchbay; it never stops a patch, so it is never unhealthy.
+                health.degradedBy("slack", slack::problem);
+            }
+            startHttp(inbox, health);
         }
         if (slack != null) {
             SlackService s = slack;

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Slack channel in {@code patchbay up} on the real embedded broker: Bolt behind patchbay's own
- * HTTP server, signed requests as Slack sends them, replies going to a fake Slack on 127.0.0.1. And
- * the same patch arriving by HTTP, spool and Slack, which runs once.
+ * HTTP server, configured with Bolt's standard variables, its permissions said by the contract
+ * alone; signed requests as Slack sends them, replies going to a fake Slack on 127.0.0.1. And the
+ * same patch arriving by HTTP, spool and Slack, which runs once.
  */
 class SlackIT {
 
@@ -37,6 +38,8 @@ class SlackIT {
     private static final String CHANNEL = "C0MAIN";
     private static final String ALICE = "U0ALICE";
     private static final String MALLORY = "U0MALLORY";
+    private static final String BAR = "U0BAR";
+    private static final String BAR_CHANNEL = "C0BAR";
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final AtomicInteger TS = new AtomicInteger(100);
 
@@ -48,24 +51,28 @@ class SlackIT {
     static PatchbayClient client;
     static final SlackSigner signer = new SlackSigner(SECRET);
 
+    /**
+     * The contract alone opens main to Alice and routes the channel to main; there is no slack.yml,
+     * and Slack is configured with Bolt's own variable names.
+     */
+    static String contract() {
+        String shipped = TestContracts.shipped();
+        String contract = shipped.replaceFirst("slackUsers: \\[]", "slackUsers: [" + ALICE + "]")
+                .replaceFirst("slackChannels: \\{}", "slackChannels: {" + CHANNEL + ": main}");
+        if (!contract.contains("slackUsers: [" + ALICE + "]") || !contract.contains(CHANNEL + ": main")) {
+            throw new IllegalStateException("the default contract changed its Slack entries; adapt SlackIT.contract()");
+        }
+        return contract;
+    }
+
     @BeforeAll
     static void start() throws Exception {
         slack = new FakeSlack();
-        // slack.yml says who may post a patch from where; the contract, which the decider applies, who may change main.
-        String contract = TestContracts.shipped().replaceFirst("slackUsers: \\[]", "slackUsers: [" + ALICE + "]");
         Files.createDirectories(home.resolve("contracts/sot"));
-        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract);
-        Files.createDirectories(home.resolve("var/secrets"));
-        Files.writeString(home.resolve("var/secrets/slack.yml"), """
-                domains:
-                  main:
-                    channels: [%s]
-                    submitters: {users: [%s]}
-                    approvers: [U0BOB]
-                """.formatted(CHANNEL, ALICE));
+        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), contract());
         patchbay = Patchbay.start(PatchbayConfig.local(home).withPorts(0, 0), Map.of(
-                SlackSettings.ENV_SIGNING_SECRET, SECRET,
-                SlackSettings.ENV_BOT_TOKEN, FakeSlack.BOT_TOKEN,
+                SlackSettings.BOLT_SIGNING_SECRET, SECRET,
+                SlackSettings.BOLT_BOT_TOKEN, FakeSlack.BOT_TOKEN,
                 SlackSettings.ENV_API_URL, slack.apiUrl()));
         client = new PatchbayClient(patchbay);
         await().atMost(WAIT).until(() -> client.get("/health/ready").status() == 200);
@@ -264,5 +271,32 @@ class SlackIT {
             assertThat(StreamSupport.stream(git.log().call().spliterator(), false)
                     .filter(c -> c.getFullMessage().contains("Patch-Id: " + id))).hasSize(1);
         }
+    }
+
+    @Test
+    void aContractEditOpensSlackToANewUserAndChannelWithNothingElseToChange() throws Exception {
+        String before = nextTs();
+        deliver(SlackPayloads.eventCallback("EvBarBefore", SlackPayloads.message(BAR, BAR_CHANNEL, before,
+                "domain: main\n" + SlackPayloads.codeBlock(newFileDiff("slack/bar-before.txt", "too early")))), Map.of());
+        await().atMost(WAIT).until(() -> !threadReplies(before).isEmpty());
+        assertThat(threadReplies(before).get(0).field("text")).contains("may not submit").contains("submitters.slackUsers");
+
+        // Only the contract changes: U0BAR may submit to main, and channel C0BAR means main.
+        String edited = contract().replaceFirst("version: \"[^\"]*\"", "version: \"slack-bar\"")
+                .replaceFirst("slackUsers: \\[" + ALICE + "]", "slackUsers: [" + ALICE + ", " + BAR + "]")
+                .replaceFirst("slackChannels: \\{" + CHANNEL + ": main}", "slackChannels: {" + CHANNEL + ": main, "
+                        + BAR_CHANNEL + ": main}");
+        assertThat(edited).contains(BAR + "]").contains(BAR_CHANNEL + ": main").contains("slack-bar");
+        Files.writeString(home.resolve("contracts/sot/execution-contract.yml"), edited);
+        await().atMost(WAIT).until(() -> patchbay.contract().version().equals("slack-bar"));
+
+        String after = nextTs();
+        deliver(SlackPayloads.eventCallback("EvBarAfter", SlackPayloads.message(BAR, BAR_CHANNEL, after,
+                SlackPayloads.codeBlock(newFileDiff("slack/bar.txt", "from bar")))), Map.of());
+
+        String id = receivedId(after);
+        awaitStatus(id, "Succeeded");
+        assertThat(Files.readString(home.resolve("var/workspaces/main/slack/bar.txt"))).isEqualTo("from bar\n");
+        assertThat(Files.exists(home.resolve("var/secrets/slack.yml"))).isFalse();
     }
 }

@@ -35,6 +35,14 @@ final class HealthCheck {
 
     static HealthReport evaluate(Views views, ExecutionContract contract, Map<String, BooleanSupplier> services,
             Instant now) {
+        return evaluate(views, contract, services, Map.of(), now);
+    }
+
+    /**
+     * @param degradable parts patches do not need (Slack): a reason makes patchbay degraded, never unhealthy
+     */
+    static HealthReport evaluate(Views views, ExecutionContract contract, Map<String, BooleanSupplier> services,
+            Map<String, java.util.function.Supplier<Optional<String>>> degradable, Instant now) {
         var reasons = new ArrayList<String>();
         boolean down = false;
         boolean degraded = false;
@@ -44,6 +52,14 @@ final class HealthCheck {
             if (!s.getValue()) {
                 down = true;
                 reasons.add(KAFKA.equals(s.getKey()) ? "Kafka is unreachable" : s.getKey() + " is not running");
+            }
+        }
+        for (Map.Entry<String, java.util.function.Supplier<Optional<String>>> part : new TreeMap<>(degradable).entrySet()) {
+            Optional<String> problem = problemOf(part.getKey(), part.getValue());
+            states.put(part.getKey(), problem.isEmpty());
+            if (problem.isPresent()) {
+                degraded = true;
+                reasons.add(problem.get());
             }
         }
         boolean ready = views.ready();
@@ -119,6 +135,15 @@ final class HealthCheck {
         var out = new LinkedHashMap<String, Boolean>();
         services.forEach((name, running) -> out.put(name, isRunning(name, running)));
         return out;
+    }
+
+    private static Optional<String> problemOf(String name, java.util.function.Supplier<Optional<String>> problem) {
+        try {
+            return problem.get();
+        } catch (RuntimeException e) {
+            log.warn("asking {} for its state failed: {}", name, e.toString());
+            return Optional.of(name + " cannot tell its state (" + e + ")");
+        }
     }
 
     private static boolean isRunning(String name, BooleanSupplier running) {

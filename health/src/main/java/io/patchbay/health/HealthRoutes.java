@@ -42,6 +42,8 @@ public final class HealthRoutes {
     private final Views views;
     private final Supplier<ExecutionContract> contract;
     private final Map<String, BooleanSupplier> services;
+    /** Parts whose trouble degrades patchbay without stopping patches (Slack): name → the reason, empty when well. */
+    private final Map<String, Supplier<Optional<String>>> degradable = new java.util.concurrent.ConcurrentHashMap<>();
     private final HealthConfig config;
     private final Dashboard dashboard;
 
@@ -64,6 +66,16 @@ public final class HealthRoutes {
         this.dashboard = new Dashboard(views, this::report, this::knownDomains);
     }
 
+    /**
+     * Reports a part that patches do not need to run, such as Slack: while {@code problem} names a
+     * reason, {@code /health} is {@code degraded} with that reason (status 200) and the part shows as
+     * not running among the services; it never makes patchbay unhealthy or not ready.
+     */
+    public HealthRoutes degradedBy(String name, Supplier<Optional<String>> problem) {
+        degradable.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(problem, "problem"));
+        return this;
+    }
+
     public void addRoutes(RoutesConfig routes) {
         routes.get("/health", guarded(this::health));
         routes.get("/health/live", guarded(ctx -> json(ctx, 200, Map.of("status", "live"))));
@@ -80,7 +92,7 @@ public final class HealthRoutes {
 
     /** The report {@code GET /health} serves, for callers inside the process such as {@code patchbay status}. */
     public HealthReport report() {
-        return HealthCheck.evaluate(views, contract.get(), services, config.clock().instant());
+        return HealthCheck.evaluate(views, contract.get(), services, degradable, config.clock().instant());
     }
 
     /** Every contract domain, with zeros until it has events, and every domain the log has seen. */

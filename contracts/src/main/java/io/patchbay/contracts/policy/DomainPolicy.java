@@ -24,7 +24,8 @@ public record DomainPolicy(
         String driftCheckInterval,
         RiskRules risk,
         Quarantine quarantine,
-        String nodePathPrefix) {
+        String nodePathPrefix,
+        Alerts alerts) {
 
     public DomainPolicy {
         submitters = submitters == null ? Submitters.DEFAULT : submitters;
@@ -37,6 +38,12 @@ public record DomainPolicy(
         driftCheckInterval = driftCheckInterval == null ? "5m" : driftCheckInterval;
         risk = risk == null ? RiskRules.DEFAULT : risk;
         quarantine = quarantine == null ? Quarantine.DEFAULT : quarantine;
+        alerts = alerts == null ? Alerts.DEFAULT : alerts;
+    }
+
+    /** Where the domain's alerts (SLA breaches and recoveries, stuck patches, drift) are posted; null: nowhere. */
+    public record Alerts(String slackChannel) {
+        static final Alerts DEFAULT = new Alerts(null);
     }
 
     @JsonIgnore

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a Bolt app behind a Javalin route: the request goes to Bolt as Slack sent it (path, query,
  * headers, raw body, client address), and Bolt's answer goes back as it is. Bolt's own middleware
- * checks the signature, so a bad or stale one gets Bolt's 401.
+ * checks the signature, so a bad or stale one gets Bolt's 401. Nothing here needs Slack's Web API.
  */
 final class BoltJavalinAdapter {
 
@@ -33,7 +33,7 @@ final class BoltJavalinAdapter {
         this.verifier = new SlackSignature.Verifier(new SlackSignature.Generator(signingSecret == null ? "---" : signingSecret));
     }
 
-    void handle(Context ctx, boolean ready) throws Exception {
+    void handle(Context ctx) throws Exception {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             headers.put(name, Collections.list(ctx.req().getHeaders(name)));
@@ -46,11 +46,6 @@ final class BoltJavalinAdapter {
                 .requestBody(body)
                 .remoteAddress(ctx.ip())
                 .build();
-        if (!ready) {
-            // Slack redelivers events it could not hand over; it must not see them as taken.
-            ctx.status(503).header("Retry-After", "5").contentType("application/json").result("{\"error\":\"starting\"}");
-            return;
-        }
         Request<?> request = parser.parse(raw);
         if (request == null) {
             // Bolt recognised nothing; still, an unsigned caller learns nothing more than a 401.

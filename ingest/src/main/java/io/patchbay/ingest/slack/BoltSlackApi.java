@@ -46,10 +46,12 @@ final class BoltSlackApi implements SlackApi {
             int status = e.getResponse().code();
             String header = e.getResponse().header("Retry-After");
             Duration retryAfter = header == null ? null : Duration.ofSeconds(parseSeconds(header));
-            throw new SlackCallException(method + " answered HTTP " + status, status == 429 || status >= 500,
-                    retryAfter, e);
+            if (status >= 500) {
+                throw SlackCallException.outage(method + " answered HTTP " + status, e);
+            }
+            throw new SlackCallException(method + " answered HTTP " + status, status == 429, retryAfter, e);
         } catch (IOException e) {
-            throw new SlackCallException(method + " failed: " + e.getMessage(), true, null, e);
+            throw SlackCallException.outage(method + " failed: " + e.getMessage(), e);
         }
         if (!response.isOk()) {
             throw new SlackCallException(method + " answered " + response.getError(),
@@ -64,6 +66,12 @@ final class BoltSlackApi implements SlackApi {
         } catch (NumberFormatException e) {
             return 1;
         }
+    }
+
+    @Override
+    public String checkAuth() throws SlackCallException {
+        var r = call("auth.test", () -> methods.authTest(q -> q.token(botToken)));
+        return "team " + r.getTeam() + " (" + r.getTeamId() + "), bot user " + r.getUserId();
     }
 
     @Override

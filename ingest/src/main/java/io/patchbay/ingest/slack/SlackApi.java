@@ -6,6 +6,9 @@ import java.util.List;
 /** The few Slack Web API calls patchbay makes, as the bot. */
 interface SlackApi {
 
+    /** {@code auth.test}: whether Slack answers and takes the bot token; says whom it is for. */
+    String checkAuth() throws SlackCallException;
+
     /** {@code chat.postMessage}; returns the new message's ts. */
     String post(String channel, String threadTs, String text, List<LayoutBlock> blocks) throws SlackCallException;
 

@@ -7,10 +7,8 @@ import io.patchbay.ingest.CommandPublisher;
 import io.patchbay.ingest.PublishException;
 import io.patchbay.ingest.slack.PatchThreads.PatchThread;
 import io.patchbay.ingest.slack.SlackMessages.ApprovalRef;
-import io.patchbay.ingest.slack.SlackSettings.SlackDomain;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,16 +23,15 @@ final class SlackApprovals {
 
     private static final Logger log = LoggerFactory.getLogger(SlackApprovals.class);
 
-    private final SlackSettings settings;
+    private final SlackPermissions permissions;
     private final PatchThreads threads;
     private final SlackOutbox outbox;
     private final CommandPublisher publisher;
     private final Clock clock;
-    private volatile Supplier<Identities> people = () -> Identities.NONE;
 
-    SlackApprovals(SlackSettings settings, PatchThreads threads, SlackOutbox outbox, CommandPublisher publisher,
+    SlackApprovals(SlackPermissions permissions, PatchThreads threads, SlackOutbox outbox, CommandPublisher publisher,
             Clock clock) {
-        this.settings = settings;
+        this.permissions = permissions;
         this.threads = threads;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -79,27 +76,20 @@ final class SlackApprovals {
         }
     }
 
-    /**
-     * Who is who by the contract in force, asked at each click. The early answer here compares people
-     * as the decider does, so a second Slack account of the submitter is refused at once.
-     */
-    void identifyBy(Supplier<Identities> identities) {
-        this.people = identities;
-    }
-
     private String refusal(boolean approve, String user, ApprovalRef ref, Optional<PatchThread> thread) {
-        SlackDomain domain = settings.domains().get(ref.domain());
-        Identities identities = people.get();
+        // Who is who by the contract in force: the early answer compares people as the decider does,
+        // so a second Slack account of the submitter is refused at once.
+        Identities identities = permissions.people();
         Submitter clicker = new Submitter("slack", user);
         boolean submitter = thread.map(t -> t.submitter() != null
                 && identities.samePerson(clicker, new Submitter("slack", t.submitter()))).orElse(false);
         if (!approve && submitter) {
             return null;
         }
-        if (domain == null || !domain.mayApprove(user, identities.personOf(clicker))) {
+        if (!permissions.listsApprover(ref.domain(), user)) {
             return SlackMessages.notApprover(user, ref.domain());
         }
-        if (approve && domain.fourEyes() && submitter) {
+        if (approve && permissions.fourEyes(ref.domain()) && submitter) {
             return SlackMessages.ownPatch(user);
         }
         return null;

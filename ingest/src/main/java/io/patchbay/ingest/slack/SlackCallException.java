@@ -9,11 +9,26 @@ final class SlackCallException extends Exception {
 
     private final boolean retriable;
     private final transient Duration retryAfter;
+    private final boolean outage;
 
     SlackCallException(String message, boolean retriable, Duration retryAfter, Throwable cause) {
+        this(message, retriable, retryAfter, cause, false);
+    }
+
+    SlackCallException(String message, boolean retriable, Duration retryAfter, Throwable cause, boolean outage) {
         super(message, cause);
-        this.retriable = retriable;
+        this.retriable = retriable || outage;
         this.retryAfter = retryAfter;
+        this.outage = outage;
+    }
+
+    /** Slack did not answer, or answered 5xx: Slack is down or out of reach, not the message at fault. */
+    static SlackCallException outage(String message, Throwable cause) {
+        return new SlackCallException(message, true, null, cause, true);
+    }
+
+    boolean outage() {
+        return outage;
     }
 
     boolean retriable() {

@@ -9,7 +9,6 @@ import io.patchbay.ingest.CommandPublisher;
 import io.patchbay.ingest.PublishException;
 import io.patchbay.ingest.SubmissionReader;
 import io.patchbay.ingest.slack.PatchThreads.PatchThread;
-import io.patchbay.ingest.slack.SlackSettings.SlackDomain;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +37,7 @@ final class SlackIntake {
     record Checked(Patch patch, String refusal) {}
 
     private final SlackSettings settings;
+    private final SlackPermissions permissions;
     private final SlackApi api;
     private final SlackOutbox outbox;
     private final PatchThreads threads;
@@ -45,17 +45,10 @@ final class SlackIntake {
     private final CommandPublisher publisher;
     private final Clock clock;
 
-    /** The contract's channel → domain routes, for channels slack.yml does not map. */
-    private volatile java.util.function.Function<String, java.util.Optional<String>> contractRoutes =
-            channel -> java.util.Optional.empty();
-
-    void routeChannelsBy(java.util.function.Function<String, java.util.Optional<String>> routes) {
-        this.contractRoutes = routes;
-    }
-
-    SlackIntake(SlackSettings settings, SlackApi api, SlackOutbox outbox, PatchThreads threads, DeliveryLog deliveries,
+    SlackIntake(SlackSettings settings, SlackPermissions permissions, SlackApi api, SlackOutbox outbox, PatchThreads threads, DeliveryLog deliveries,
             CommandPublisher publisher, Clock clock) {
         this.settings = settings;
+        this.permissions = permissions;
         this.api = api;
         this.outbox = outbox;
         this.threads = threads;
@@ -168,9 +161,25 @@ final class SlackIntake {
         String rootTs;
         try {
             rootTs = root.sent().get(ROOT_POST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("cannot post in {} to thread a /patch from {}: {}", s.channel(), s.user(), e.getMessage());
-            respond(s, "patchbay cannot post in this channel (invite the app to it), so nothing was submitted.");
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+            // No thread to answer in: nothing is submitted, and the thread's first message must not appear later.
+            if (!outbox.withdraw(root)) {
+                try {
+                    rootTs = root.sent().get(ROOT_POST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    submitInThread(s, c, rootTs);
+                    return;
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException again) {
+                    // fall through: it was not posted after all
+                } catch (InterruptedException again) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            log.warn("cannot post in {} to thread a /patch from {}: {}", s.channel(), s.user(), e.toString());
+            respond(s, e instanceof TimeoutException
+                    ? "Slack did not take patchbay's message in time (is Slack's Web API reachable?), so nothing was"
+                            + " submitted; please try again."
+                    : "patchbay cannot post in this channel (invite the app to it), so nothing was submitted.");
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -184,7 +193,7 @@ final class SlackIntake {
     }
 
     private Checked check(byte[] bytes, Format format, String explicitDomain, String user, String channel) {
-        String channelDomain = settings.domainOfChannel(channel).or(() -> contractRoutes.apply(channel)).orElse(null);
+        String channelDomain = permissions.domainOfChannel(channel).orElse(null);
         Patch patch;
         try {
             // A domain typed by the person binds; the channel's domain is only a default.
@@ -196,13 +205,14 @@ final class SlackIntake {
             return new Checked(null, e.problems().equals(List.of(SubmissionReader.NO_DOMAIN))
                     ? SlackMessages.noDomain() : SlackMessages.notAPatch(e.problems()));
         }
-        SlackDomain domain = settings.domains().get(patch.domain());
-        if (domain == null) {
-            return new Checked(null, SlackMessages.notOpen(patch.domain()));
-        }
-        if (!domain.maySubmit(user, channel)) {
-            log.info("refused a Slack patch for {} from {} in {}: not a submitter", patch.domain(), user, channel);
-            return new Checked(null, SlackMessages.notAllowed(user, patch.domain()));
+        SlackPermissions.SubmitRefusal refusal = permissions.submitRefusal(patch.domain(), user, channel);
+        if (refusal != null) {
+            log.info("refused a Slack patch for {} from {} in {}: {}", patch.domain(), user, channel, refusal);
+            return new Checked(null, switch (refusal) {
+                case UNKNOWN_DOMAIN -> SlackMessages.unknownDomain(patch.domain());
+                case NO_SLACK_SUBMITTERS -> SlackMessages.notOpen(patch.domain());
+                case NOT_A_SUBMITTER -> SlackMessages.notAllowed(user, patch.domain());
+            });
         }
         return new Checked(patch, null);
     }

@@ -69,13 +69,19 @@ final class SlackMessages {
                 + "(`domain: main`), or as `/patch main …`. Nothing was submitted.";
     }
 
+    static String unknownDomain(String domain) {
+        return ":no_entry: *" + esc(domain) + "* is not a domain of the execution contract. Nothing was submitted.";
+    }
+
     static String notOpen(String domain) {
-        return ":no_entry: Domain *" + esc(domain) + "* does not take patches from Slack. Nothing was submitted.";
+        return ":no_entry: Domain *" + esc(domain) + "* does not take patches from Slack: the execution contract lists no "
+                + "Slack user or channel under its `submitters`. Nothing was submitted.";
     }
 
     static String notAllowed(String user, String domain) {
-        return ":no_entry: <@" + user + ">, you may not submit patches to *" + esc(domain)
-                + "* from here. Ask an operator to add you (or this channel) to its Slack submitters. Nothing was submitted.";
+        return ":no_entry: <@" + user + ">, you may not submit patches to *" + esc(domain) + "* from here. Ask an operator "
+                + "to add you to `submitters.slackUsers` (or this channel to `submitters.slackChannels`) of *" + esc(domain)
+                + "* in the execution contract. Nothing was submitted.";
     }
 
     static String notTaken(String detail) {
@@ -160,7 +166,8 @@ final class SlackMessages {
     }
 
     static String notApprover(String user, String domain) {
-        return "<@" + user + ">, only the approvers of *" + esc(domain) + "* may approve or reject its patches.";
+        return "<@" + user + ">, only the approvers of *" + esc(domain) + "* (its `risk.approvers` in the execution contract)"
+                + " may approve or reject its patches.";
     }
 
     static String ownPatch(String user) {

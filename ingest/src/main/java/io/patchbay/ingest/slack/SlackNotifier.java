@@ -51,12 +51,21 @@ public final class SlackNotifier {
         }
         var message = SlackOutbox.Message.post(thread.channel(), thread.threadTs(), reply.text(), reply.blocks());
         if (body instanceof EventBody.AwaitingApproval) {
-            // Remember the buttons, so that they can be taken away once the approval is over.
-            message.sent().thenAccept(ts -> threads.get(event.patchId())
-                    .ifPresent(t -> threads.put(t.withApprovalTs(ts))));
+            // Remember the buttons once posted (see sent), so that they can be taken away once the approval is over.
+            message = message.holdingApprovalOf(event.patchId());
         }
         if (!outbox.offer(message)) {
             log.warn("patch {}: the {} reply to Slack was dropped", event.patchId(), event.type());
+        }
+    }
+
+    /**
+     * A message left the outbox: the one with a patch's approval buttons is remembered by its ts, even
+     * when it was posted after a restart.
+     */
+    void sent(SlackOutbox.Message message, String ts) {
+        if (message.approvalOf() != null && ts != null) {
+            threads.get(message.approvalOf()).ifPresent(t -> threads.put(t.withApprovalTs(ts)));
         }
     }
 

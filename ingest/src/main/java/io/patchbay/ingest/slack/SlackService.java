@@ -4,6 +4,10 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.middleware.Middleware;
+import com.slack.api.bolt.middleware.builtin.RequestVerification;
+import com.slack.api.bolt.middleware.builtin.SSLCheck;
+import com.slack.api.app_backend.SlackSignature;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.model.File;
 import com.slack.api.model.event.FileSharedEvent;
@@ -11,21 +15,20 @@ import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.socket_mode.SocketModeClient;
 import io.javalin.config.RoutesConfig;
+import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.view.Digest;
 import io.patchbay.ingest.CommandPublisher;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,17 @@ import org.slf4j.LoggerFactory;
  * uploaded files and {@code /patch}, and the Approve/Reject buttons; and the notifier that answers
  * in each patch's thread. Every request is acknowledged at once and its work done afterwards on a
  * small pool, inside Slack's 3-second window whatever Kafka or Slack are doing.
+ *
+ * <p>Serving requests needs nothing from Slack's Web API: signatures are checked with the signing
+ * secret alone, so {@value #EVENTS_PATH} (and {@code url_verification}) works while the Web API is
+ * out of reach. Bolt's own start-up {@code auth.test} would make it refuse every request then, so
+ * the app runs without it; patchbay asks {@code auth.test} itself, in the background, to know
+ * whether Slack can be reached ({@link #problem()}), and what it says waits in a durable outbox.
+ * Who may do what is read from the execution contract in force at each request.
+ *
+ * <p>Why one class over ~300 lines: it is where Bolt's handlers, the work pool and the start and
+ * stop of every Slack part meet; the parts themselves (intake, approvals, notifier, outbox, probe,
+ * feeds) are classes of their own.
  */
 public final class SlackService implements AutoCloseable {
 
@@ -42,9 +56,9 @@ public final class SlackService implements AutoCloseable {
 
     public static final String EVENTS_PATH = "/slack/events";
     public static final String COMMAND = "/patch";
-    static final Duration MAX_START_BACKOFF = Duration.ofMinutes(1);
 
     private final SlackSettings settings;
+    private final SlackLink link;
     private final Slack slack;
     private final App app;
     private final SlackOutbox outbox;
@@ -54,16 +68,22 @@ public final class SlackService implements AutoCloseable {
     private final SlackApprovals approvals;
     private final SlackNotifier notifier;
     private final ThreadPoolExecutor work;
-    private final ScheduledExecutorService starter;
+    private final WebApiProbe probe;
     private final BoltJavalinAdapter adapter;
-    private volatile boolean started;
+    private final SlackApi api;
     private volatile boolean closed;
-    private SocketModeApp socketMode;
+    private volatile SocketModeApp socketMode;
     private SlackFeed<io.patchbay.contracts.event.Event> feed;
     private SlackFeed<io.patchbay.contracts.view.Alert> alertFeed;
     private DigestPoster digestPoster;
+    private final AlertPoster alerts;
 
-    public SlackService(SlackSettings settings, CommandPublisher publisher, Clock clock) {
+    /**
+     * @param contract the execution contract in force, asked at each request: who may submit and
+     *     approve, which channel means which domain, where alerts go
+     */
+    public SlackService(SlackSettings settings, Supplier<ExecutionContract> contract, CommandPublisher publisher,
+            Clock clock) {
         this.settings = settings;
         SlackConfig config = new SlackConfig();
         if (settings.apiUrl() != null) {
@@ -71,31 +91,62 @@ public final class SlackService implements AutoCloseable {
         }
         config.setStatsEnabled(false);
         this.slack = Slack.getInstance(config);
-        this.app = new App(AppConfig.builder()
+        AppConfig appConfig = AppConfig.builder()
                 .slack(slack)
                 .singleTeamBotToken(settings.botToken())
                 .signingSecret(settings.signingSecret())
                 // Not an OAuth-distributed app, whatever SLACK_CLIENT_ID says in the environment.
                 .clientId(null)
                 .clientSecret(null)
-                // Without the cache Bolt calls auth.test on every request, inside the 3-second window.
-                .authTestCacheEnabled(true)
                 // Events nobody handles (edits, joins, bot messages) are acknowledged, not answered 404.
                 .allEventsApiAutoAckEnabled(true)
-                .build());
+                .build();
+        this.app = new App(appConfig, slack, offlineMiddleware(settings)).asOAuthApp(false);
         Path dir = settings.stateDir();
+        this.link = new SlackLink(clock, this::wakeOutbox);
         this.threads = new PatchThreads(dir.resolve("threads.jsonl"));
         this.deliveries = new DeliveryLog(dir.resolve("deliveries.jsonl"), clock);
-        SlackApi api = new BoltSlackApi(slack.methods(), slack.getHttpClient(), settings.botToken(),
+        this.api = new BoltSlackApi(slack.methods(), slack.getHttpClient(), settings.botToken(),
                 settings.fileUrlPrefixes());
-        this.outbox = new SlackOutbox(api, settings.perChannelInterval(), settings.outboxCapacity(), settings.maxAttempts());
-        this.intake = new SlackIntake(settings, api, outbox, threads, deliveries, publisher, clock);
-        this.approvals = new SlackApprovals(settings, threads, outbox, publisher, clock);
+        this.outbox = new SlackOutbox(api, dir.resolve("outbox.jsonl"), settings.perChannelInterval(),
+                settings.outboxCapacity(), settings.maxAttempts(), link, System::nanoTime);
+        SlackPermissions permissions = new SlackPermissions(contract);
+        this.intake = new SlackIntake(settings, permissions, api, outbox, threads, deliveries, publisher, clock);
+        this.approvals = new SlackApprovals(permissions, threads, outbox, publisher, clock);
         this.notifier = new SlackNotifier(threads, outbox);
+        this.alerts = new AlertPoster(permissions, outbox);
+        outbox.onSent(notifier::sent);
         this.work = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), daemon("patchbay-slack"));
-        this.starter = Executors.newSingleThreadScheduledExecutor(daemon("patchbay-slack-start"));
+        this.probe = new WebApiProbe(api, link, this::connectSocketMode);
         this.adapter = new BoltJavalinAdapter(app, settings.signingSecret());
         routeHandlers();
+    }
+
+    /**
+     * Bolt's checks that need no Web API: {@code ssl_check} and the request signature. Bolt's
+     * single-team authorization is left out: it calls {@code auth.test} before every request until
+     * one succeeds, and answers 500 while Slack cannot be reached. This app serves one workspace
+     * with one bot token, and its handlers only acknowledge, so the bot token is all it needs. So
+     * is Bolt's self-event filter, which needs the bot's user id from {@code auth.test}: the
+     * handlers pass over messages from bots themselves.
+     */
+    private static java.util.List<Middleware> offlineMiddleware(SlackSettings settings) {
+        String secret = settings.signingSecret() == null ? "---" : settings.signingSecret();
+        var list = new java.util.ArrayList<Middleware>();
+        list.add(new SSLCheck(null));
+        list.add(new RequestVerification(new SlackSignature.Verifier(new SlackSignature.Generator(secret))));
+        list.add((req, resp, chain) -> {
+            req.getContext().setBotToken(settings.botToken());
+            return chain.next(req);
+        });
+        return list;
+    }
+
+    private void wakeOutbox() {
+        SlackOutbox o = outbox;
+        if (o != null) {
+            o.wake();
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -186,56 +237,36 @@ public final class SlackService implements AutoCloseable {
     }
 
     /** Serves Bolt at {@value #EVENTS_PATH} (not registered without a signing secret, i.e. Socket Mode only). */
-    /**
-     * Channels that slack.yml does not map take their domain from here: the execution contract's
-     * {@code routes.slackChannels}, asked at each message so that a contract edit applies at once.
-     */
-    public void routeChannelsBy(java.util.function.Function<String, java.util.Optional<String>> routes) {
-        intake.routeChannelsBy(routes);
-    }
-
-    /**
-     * Who is who: the execution contract's identities, asked at each button click so that the early
-     * answer to an approval compares people as the decider does.
-     */
-    public void identifyBy(java.util.function.Supplier<io.patchbay.contracts.policy.Identities> identities) {
-        approvals.identifyBy(identities);
-    }
-
     public void addRoutes(RoutesConfig routes) {
         if (settings.signingSecret() != null) {
-            routes.post(EVENTS_PATH, ctx -> adapter.handle(ctx, started));
+            routes.post(EVENTS_PATH, adapter::handle);
         }
     }
 
     /**
-     * Starts Bolt (it checks the bot token with {@code auth.test}), Socket Mode when configured, and
-     * finishes deliveries a crash left open. Does not wait for Slack: while Slack cannot be reached
-     * it keeps trying in the background and {@value #EVENTS_PATH} answers 503, so Slack redelivers.
+     * Starts Bolt, finishes deliveries a crash left open, and starts checking the Web API in the
+     * background ({@code auth.test}; Socket Mode, when configured, connects once it answers). Does
+     * not wait for Slack: {@value #EVENTS_PATH} is served from the start.
      */
     public void start() {
-        starter.execute(() -> tryStart(Duration.ofSeconds(1)));
+        app.start();
+        log.info("Slack: {} is served{}; the Web API is checked in the background ({})", EVENTS_PATH,
+                settings.socketMode() ? ", and Socket Mode connects once Slack answers" : "", settings);
+        finishUnfinished();
+        probe.start();
     }
 
-    private void tryStart(Duration backoff) {
-        if (closed) {
+    private void connectSocketMode() {
+        if (!settings.socketMode() || socketMode != null) {
             return;
         }
         try {
-            app.start();
-            if (settings.socketMode() && socketMode == null) {
-                var socket = new SocketModeApp(settings.appToken(), app, SocketModeClient.Backend.JavaWebSocket);
-                socket.startAsync();
-                socketMode = socket;
-            }
-            started = true;
-            log.info("Slack is connected{} ({})", settings.socketMode() ? " over Socket Mode" : "", settings);
-            finishUnfinished();
+            var socket = new SocketModeApp(settings.appToken(), app, SocketModeClient.Backend.JavaWebSocket);
+            socket.startAsync();
+            socketMode = socket;
+            log.info("Slack: connected over Socket Mode");
         } catch (Exception e) {
-            app.stop();
-            Duration next = backoff.multipliedBy(2).compareTo(MAX_START_BACKOFF) > 0 ? MAX_START_BACKOFF : backoff.multipliedBy(2);
-            log.warn("cannot start the Slack app yet ({}); trying again in {} s", e.getMessage(), backoff.toSeconds());
-            starter.schedule(() -> tryStart(next), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            log.warn("cannot connect to Slack over Socket Mode yet ({}); trying again with the next check", e.getMessage());
         }
     }
 
@@ -264,11 +295,9 @@ public final class SlackService implements AutoCloseable {
         }
         feed = SlackFeed.events(bootstrapServers, notifier::on);
         feed.start();
-        AlertPoster alerts = new AlertPoster(settings, outbox);
-        if (alerts.hasChannels()) {
-            alertFeed = SlackFeed.alerts(bootstrapServers, alerts::on);
-            alertFeed.start();
-        }
+        // Always followed: the contract in force says at each alert whether it has a channel.
+        alertFeed = SlackFeed.alerts(bootstrapServers, alerts::on);
+        alertFeed.start();
     }
 
     /**
@@ -293,10 +322,25 @@ public final class SlackService implements AutoCloseable {
         return notifier;
     }
 
-    /** Connected to Slack, and following the events when the notifier was started. */
+    /** Serving, and following the events when the notifier was started. */
     public boolean isRunning() {
         SlackFeed<?> f = feed;
-        return started && !closed && (f == null || f.isRunning());
+        return !closed && (f == null || f.isRunning());
+    }
+
+    /**
+     * What keeps Slack from working fully, for health: Slack's Web API out of reach (replies wait),
+     * or the event log not followed (threads hear nothing). Empty when all is well. Neither stops a
+     * patch from running, so health reports it as degraded, never as down.
+     */
+    public Optional<String> problem() {
+        Optional<String> unreachable = link.problem().map(p -> p + " (" + outbox.waiting() + " waiting)");
+        if (unreachable.isPresent()) {
+            return unreachable;
+        }
+        SlackFeed<?> f = feed;
+        return f != null && !f.isRunning() ? Optional.of("the Slack notifier is not following the event log")
+                : Optional.empty();
     }
 
     /** Messages waiting to be sent to Slack. */
@@ -307,8 +351,7 @@ public final class SlackService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        started = false;
-        starter.shutdownNow();
+        probe.close();
         SlackFeed<?> f;
         SlackFeed<?> a;
         synchronized (this) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,16 +26,17 @@ class AlertPosterTest {
         outbox.close();
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<io.patchbay.contracts.policy.ExecutionContract> contract =
+            new java.util.concurrent.atomic.AtomicReference<>(SlackContracts.standard());
+
+    /** The contract's main names C0ALERTS as its alert channel; ops names none. */
     private AlertPoster poster() {
-        var withChannel = new SlackSettings.SlackDomain(List.of("C0MAIN"), null, null, null, "C0ALERTS");
-        var without = new SlackSettings.SlackDomain(List.of("C0OPS"), null, null, null);
-        return new AlertPoster(SlackSettings.of("s", "xoxb-t", Map.of("main", withChannel, "ops", without), state), outbox);
+        return new AlertPoster(new SlackPermissions(contract::get), outbox);
     }
 
     @Test
     void postsADomainsAlertToItsAlertChannelOnly() {
         AlertPoster poster = poster();
-        assertThat(poster.hasChannels()).isTrue();
         poster.on(new Alert("main", Alerts.SLA_BREACHED, "sla.queueDepth=1", "3", List.of("p1", "p2"), Instant.EPOCH,
                 "main: 3 patches wait, more than the limit of 1"));
         poster.on(new Alert("ops", Alerts.STUCK, "sla.runTime=5m", "PT6M", List.of("p9"), Instant.EPOCH, "ops: stuck"));
@@ -66,8 +66,13 @@ class AlertPosterTest {
     }
 
     @Test
-    void noAlertChannelMeansNothingToPost() {
-        var none = new SlackSettings.SlackDomain(List.of("C0MAIN"), null, null, null);
-        assertThat(new AlertPoster(SlackSettings.of("s", "t", Map.of("main", none), state), outbox).hasChannels()).isFalse();
+    void aContractReloadMovesAlertsToTheNewChannelAtOnce() {
+        AlertPoster poster = poster();
+        contract.set(SlackContracts.parse(SlackContracts.STANDARD.replace("C0ALERTS", "C0PAGER")));
+
+        poster.on(new Alert("main", Alerts.STUCK, "sla.runTime=5m", "PT6M", List.of("p1"), Instant.EPOCH, "main: stuck"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 1);
+        assertThat(slack.posted.get(0)).startsWith("C0PAGER:");
     }
 }

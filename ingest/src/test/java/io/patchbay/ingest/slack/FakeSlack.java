@@ -46,10 +46,13 @@ public final class FakeSlack implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<Call> refused = new CopyOnWriteArrayList<>();
     private final Map<String, FakeFile> files = new ConcurrentHashMap<>();
     private final AtomicInteger ts = new AtomicInteger(1000);
     /** Where apps.connections.open sends Socket Mode clients. */
     volatile String socketUrl;
+    /** While set, every Web API method answers this HTTP status (503: Slack is down); 0 for none. */
+    private volatile int outage;
     /** chat.postMessage answers 429 this many times before it succeeds. */
     final AtomicInteger rateLimitPosts = new AtomicInteger();
 
@@ -75,12 +78,30 @@ public final class FakeSlack implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * Every Web API method answers 503 from now on, as in a Slack outage. Calls refused so are kept
+     * apart ({@link #refused}): {@link #calls} holds only what Slack took.
+     */
+    public void down() {
+        outage = 503;
+    }
+
+    /** Slack is back. */
+    public void up() {
+        outage = 0;
+    }
+
     public void addFile(FakeFile file) {
         files.put(file.id(), file);
     }
 
     public List<Call> calls(String method) {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
+    }
+
+    /** Calls answered 503 during an outage. */
+    public List<Call> refused(String method) {
+        return refused.stream().filter(c -> c.method().equals(method)).toList();
     }
 
     public List<Call> calls() {
@@ -98,7 +119,13 @@ public final class FakeSlack implements AutoCloseable {
             fields.putAll(form(ex.getRequestURI().getRawQuery()));
         }
         String method = path.startsWith("/api/") ? path.substring(5) : path;
-        calls.add(new Call(method, fields, ex.getRequestHeaders().getFirst("Authorization")));
+        Call call = new Call(method, fields, ex.getRequestHeaders().getFirst("Authorization"));
+        if (outage != 0 && path.startsWith("/api/")) {
+            refused.add(call);
+            answer(ex, outage, "text/html", "<html><body>Slack is unavailable</body></html>");
+            return;
+        }
+        calls.add(call);
         if (path.startsWith("/files/")) {
             FakeFile f = files.get(path.substring(7));
             boolean authorised = ("Bearer " + BOT_TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"));

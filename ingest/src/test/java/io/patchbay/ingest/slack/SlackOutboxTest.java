@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.slack.api.model.block.LayoutBlock;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,12 +13,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SlackOutboxTest {
 
     /** A Slack that records posts, optionally failing or hanging. */
     static final class ScriptedSlack implements SlackApi {
         final List<String> posted = new CopyOnWriteArrayList<>();
+        final List<List<LayoutBlock>> postedBlocks = new CopyOnWriteArrayList<>();
         volatile SlackCallException failure;
         final CountDownLatch release = new CountDownLatch(1);
         volatile String hangOn;
@@ -35,7 +39,16 @@ class SlackOutboxTest {
                 throw failure;
             }
             posted.add(channel + ":" + text);
+            postedBlocks.add(blocks == null ? List.of() : blocks);
             return "ts-" + posted.size();
+        }
+
+        @Override
+        public String checkAuth() throws SlackCallException {
+            if (failure != null) {
+                throw failure;
+            }
+            return "scripted";
         }
 
         @Override
@@ -60,6 +73,9 @@ class SlackOutboxTest {
 
     private final ScriptedSlack slack = new ScriptedSlack();
     private SlackOutbox outbox;
+
+    @TempDir
+    Path dir;
 
     @AfterEach
     void close() {
@@ -137,5 +153,95 @@ class SlackOutboxTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.contains("C2:free"));
         assertThat(slack.posted).doesNotContain("C1:stuck");
+    }
+
+    @Test
+    void waitsThroughAnOutageWithoutUsingUpItsTriesAndSendsInOrderOnceSlackAnswers() {
+        slack.failure = SlackCallException.outage("chat.postMessage answered HTTP 503", null);
+        var woken = new java.util.concurrent.atomic.AtomicInteger();
+        var link = new SlackLink(Clock.systemUTC(), woken::incrementAndGet);
+        outbox = new SlackOutbox(slack, null, Duration.ofMillis(1), 10, 1, link, System::nanoTime);
+
+        for (int i = 1; i <= 3; i++) {
+            outbox.offer(SlackOutbox.Message.post("C1", "t", "m" + i, null));
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> link.problem().isPresent());
+        assertThat(link.problem().orElseThrow()).contains("HTTP 503").contains("wait in the outbox");
+        // Through more than one try of the head (1 s apart): an outage is not the message's fault, so none is dropped.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> outbox.waiting() == 3 && slack.posted.isEmpty());
+
+        slack.failure = null;
+        link.answered();
+        outbox.wake();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 3);
+        assertThat(slack.posted).containsExactly("C1:m1", "C1:m2", "C1:m3");
+        assertThat(link.problem()).isEmpty();
+        assertThat(woken).hasValue(1);
+    }
+
+    @Test
+    void messagesWaitingAtShutdownAreSentInOrderAfterTheNextStart() {
+        slack.failure = SlackCallException.outage("chat.postMessage failed: Connection refused", null);
+        Path file = dir.resolve("outbox.jsonl");
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        List<LayoutBlock> buttons = SlackMessages.forEvent(new io.patchbay.contracts.event.EventBody.AwaitingApproval(
+                "risk high needs approval", 1), new SlackMessages.ApprovalRef("main", "p1")).blocks();
+        outbox.offer(SlackOutbox.Message.post("C1", "t", "first", null));
+        outbox.offer(SlackOutbox.Message.post("C1", "t", "buttons", buttons).holdingApprovalOf("p1"));
+        outbox.offer(SlackOutbox.Message.post("C2", null, "elsewhere", null));
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.isEmpty() && outbox.waiting() == 3);
+        outbox.close();
+
+        slack.failure = null;
+        var approvals = new CopyOnWriteArrayList<String>();
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        outbox.onSent((m, ts) -> {
+            if (m.approvalOf() != null) {
+                approvals.add(m.approvalOf() + "@" + ts);
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> slack.posted.size() == 3);
+        assertThat(slack.posted.stream().filter(p -> p.startsWith("C1:"))).containsExactly("C1:first", "C1:buttons");
+        assertThat(slack.posted).contains("C2:elsewhere");
+        int buttonsAt = slack.posted.indexOf("C1:buttons");
+        assertThat(slack.postedBlocks.get(buttonsAt)).hasSameSizeAs(buttons);
+        assertThat(com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(slack.postedBlocks.get(buttonsAt)))
+                .isEqualTo(com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(buttons));
+        assertThat(approvals).containsExactly("p1@ts-" + (buttonsAt + 1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.waiting() == 0);
+        outbox.close();
+
+        // What was sent is not sent again.
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        assertThat(outbox.waiting()).isZero();
+    }
+
+    @Test
+    void aWithdrawnMessageIsNeverSentNotEvenAfterARestart() {
+        slack.failure = SlackCallException.outage("chat.postMessage answered HTTP 503", null);
+        Path file = dir.resolve("outbox.jsonl");
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        var root = SlackOutbox.Message.post("C1", null, "root of a /patch", null);
+        var other = SlackOutbox.Message.post("C1", "t", "kept", null);
+        outbox.offer(root);
+        outbox.offer(other);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.withdraw(root));
+        assertThat(root.sent()).isCancelled();
+        assertThat(outbox.waiting()).isEqualTo(1);
+        outbox.close();
+
+        slack.failure = null;
+        outbox = new SlackOutbox(slack, file, Duration.ofMillis(1), 10, 3, null, System::nanoTime);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.waiting() == 0);
+        assertThat(slack.posted).containsExactly("C1:kept");
+        var sent = SlackOutbox.Message.post("C1", "t", "gone out", null);
+        outbox.offer(sent);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.sent().isDone());
+        assertThat(outbox.withdraw(sent)).isFalse();
     }
 }

@@ -14,8 +14,6 @@ import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.work.GateResult;
 import io.patchbay.ingest.KafkaCommandPublisher;
 import io.patchbay.ingest.Samples;
-import io.patchbay.ingest.slack.SlackSettings.SlackDomain;
-import io.patchbay.ingest.slack.SlackSettings.Submitters;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -52,6 +50,8 @@ class SlackServiceTest {
     private MockProducer<String, Command> producer = Samples.ackingProducer();
     private SlackService service;
     private Javalin http;
+    private final java.util.concurrent.atomic.AtomicReference<io.patchbay.contracts.policy.ExecutionContract> contract =
+            new java.util.concurrent.atomic.AtomicReference<>(SlackContracts.standard());
 
     @BeforeEach
     void startFakeSlack() throws Exception {
@@ -64,22 +64,25 @@ class SlackServiceTest {
         slack.close();
     }
 
+    /** Who may do what is the contract's ({@link SlackContracts#STANDARD}); these settings say only how to reach Slack. */
     static SlackSettings settings(FakeSlack slack, Path state) {
-        var main = new SlackDomain(List.of(MAIN_CHANNEL), new Submitters(List.of(ALICE), List.of()), List.of(ALICE, BOB), true);
-        var ops = new SlackDomain(List.of(), new Submitters(List.of(), List.of(MAIN_CHANNEL)), List.of(BOB), true);
-        return SlackSettings.of(SECRET, FakeSlack.BOT_TOKEN, Map.of("main", main, "ops", ops), state)
+        return SlackSettings.of(SECRET, FakeSlack.BOT_TOKEN, state)
                 .withApiUrl(slack.apiUrl(), List.of(slack.filesUrl()))
                 .withOutbox(Duration.ofMillis(10), 100, 3);
     }
 
     private void startService() {
-        service = new SlackService(settings(slack, state), new KafkaCommandPublisher(producer), Clock.systemUTC());
+        startServiceNotWaiting();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("auth.test").size() > 0 && service.problem().isEmpty());
+    }
+
+    private void startServiceNotWaiting() {
+        service = new SlackService(settings(slack, state), contract::get, new KafkaCommandPublisher(producer), Clock.systemUTC());
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             service.addRoutes(cfg.routes);
         }).start("127.0.0.1", 0);
         service.start();
-        await().atMost(Duration.ofSeconds(10)).until(service::isRunning);
     }
 
     private void stopService() {
@@ -198,15 +201,39 @@ class SlackServiceTest {
     }
 
     @Test
-    void aChannelSlackYmlDoesNotMapTakesItsDomainFromTheContractsRoutes() throws Exception {
+    void aContractReloadOpensANewChannelAndUserInSlackAtOnce() throws Exception {
         startService();
-        service.routeChannelsBy(channel -> "C0ROUTED".equals(channel) ? java.util.Optional.of("main")
-                : java.util.Optional.empty());
+        postMessage("Ev2a", "U0CAROL", "C0NEW", "1700000000.000250", "domain: main\n" + codeBlock(Samples.DIFF));
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000250").size() == 1);
+        assertThat(threadReplies("1700000000.000250").get(0).field("text")).contains("may not submit")
+                .contains("submitters.slackUsers");
 
-        postMessage("Ev2r", ALICE, "C0ROUTED", "1700000000.000250", codeBlock(Samples.DIFF));
+        contract.set(SlackContracts.parse(SlackContracts.STANDARD
+                .replace("slackChannels: {C0MAIN: main}", "slackChannels: {C0MAIN: main, C0NEW: main}")
+                .replace("slackUsers: [U0ALICE]", "slackUsers: [U0ALICE, U0CAROL]")));
+        postMessage("Ev2b", "U0CAROL", "C0NEW", "1700000000.000260", codeBlock(Samples.DIFF));
 
         submittedId();
-        assertThat(submits().get(0).patch().domain()).isEqualTo("main");
+        assertThat(submits().get(0).patch().domain()).as("the channel's new route").isEqualTo("main");
+        assertThat(submits().get(0).by()).isEqualTo(Submitter.slack("U0CAROL", "C0NEW"));
+    }
+
+    @Test
+    void aDomainWithoutSlackSubmittersAndAnUnknownDomainAreRefusedEachWithItsReason() throws Exception {
+        contract.set(SlackContracts.parse(SlackContracts.STANDARD.replace("submitters: {slackChannels: [C0MAIN]}",
+                "submitters: {tokens: [\"*\"]}")));
+        startService();
+
+        postMessage("Ev2c", ALICE, MAIN_CHANNEL, "1700000000.000270", "domain: ops\n" + codeBlock(Samples.DIFF));
+        postMessage("Ev2d", ALICE, MAIN_CHANNEL, "1700000000.000280", "domain: nope\n" + codeBlock(Samples.DIFF));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.000270").size() == 1
+                && threadReplies("1700000000.000280").size() == 1);
+        assertThat(threadReplies("1700000000.000270").get(0).field("text")).contains("*ops* does not take patches from Slack")
+                .contains("lists no Slack user or channel");
+        assertThat(threadReplies("1700000000.000280").get(0).field("text"))
+                .contains("*nope* is not a domain of the execution contract");
+        assertThat(producer.history()).isEmpty();
     }
 
     @Test
@@ -286,6 +313,35 @@ class SlackServiceTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    }
+
+    @Test
+    void servesSignedRequestsWhileSlacksWebApiIsDownAndRepliesOnceItIsBack() throws Exception {
+        slack.down();
+        startServiceNotWaiting();
+
+        var challenge = sendSigned("application/json",
+                "{\"token\":\"t\",\"challenge\":\"still-here\",\"type\":\"url_verification\"}");
+        var posted = postMessage("EvDown", ALICE, MAIN_CHANNEL, "1700000000.000950", codeBlock(Samples.DIFF));
+        var forged = send("application/json", eventCallback("EvForgedDown", message(MALLORY, MAIN_CHANNEL,
+                "1700000000.000951", codeBlock(Samples.DIFF))), "not-the-secret", Instant.now().getEpochSecond(), Map.of());
+
+        assertThat(challenge.statusCode()).isEqualTo(200);
+        assertThat(challenge.body()).contains("still-here");
+        assertThat(posted.statusCode()).isEqualTo(200);
+        assertThat(forged.statusCode()).isEqualTo(401);
+        submittedId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.problem().isPresent());
+        assertThat(service.problem().orElseThrow()).contains("out of reach").contains("503");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !slack.refused("chat.postMessage").isEmpty());
+        assertThat(service.outboxWaiting()).isEqualTo(1);
+        assertThat(threadReplies("1700000000.000950")).isEmpty();
+
+        slack.up();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> service.problem().isEmpty() && service.outboxWaiting() == 0);
+        assertThat(FakeSlack.texts(threadReplies("1700000000.000950"))).singleElement().asString()
+                .contains("Received patch");
     }
 
     @Test
@@ -435,9 +491,9 @@ class SlackServiceTest {
 
     @Test
     void anotherSlackAccountOfTheSubmitterIsRefusedAtOnceWhenTheContractSaysItIsTheSamePerson() throws Exception {
+        contract.set(SlackContracts.parse(SlackContracts.STANDARD
+                + "identities: {alice: [\"slack:" + ALICE + "\", \"slack:" + BOB + "\"]}\n"));
         startService();
-        service.identifyBy(() -> io.patchbay.contracts.policy.Identities.of(
-                Map.of("alice", List.of("slack:" + ALICE, "slack:" + BOB))));
         postMessage("Ev16", ALICE, MAIN_CHANNEL, "1700000000.001600", codeBlock(Samples.DIFF));
         String id = submittedId();
 
@@ -450,10 +506,13 @@ class SlackServiceTest {
 
     @Test
     void slackApproversMayNameAPersonOfTheContract() {
-        var domain = new SlackDomain(List.of(), null, List.of("carol"), true);
+        var permissions = new SlackPermissions(() -> SlackContracts.parse(SlackContracts.STANDARD
+                .replace("approvers: [\"slack:U0BOB\"]", "approvers: [carol]")
+                + "identities: {carol: [\"slack:U0CAROL\"]}\n"));
 
-        assertThat(domain.mayApprove("U0CAROL", "carol")).isTrue();
-        assertThat(domain.mayApprove("U0CAROL", "slack:U0CAROL")).isFalse();
+        assertThat(permissions.listsApprover("ops", "U0CAROL")).isTrue();
+        assertThat(permissions.listsApprover("ops", BOB)).isFalse();
+        assertThat(permissions.listsApprover("nope", "U0CAROL")).isFalse();
     }
 
     // ---- the thread follows the patch ----

@@ -89,10 +89,11 @@ class SlackSocketModeTest {
         slack.socketUrl = "ws://127.0.0.1:" + socket.getPort() + "/";
         MockProducer<String, Command> producer = Samples.ackingProducer();
         SlackSettings settings = SlackServiceTest.settings(slack, state);
-        settings = new SlackSettings(null, settings.botToken(), "xapp-1-test", settings.domains(), state,
+        settings = new SlackSettings(null, settings.botToken(), "xapp-1-test", state,
                 settings.apiUrl(), settings.fileUrlPrefixes(), settings.perChannelInterval(), settings.outboxCapacity(),
-                settings.maxAttempts(), settings.maxFileBytes());
-        service = new SlackService(settings, new KafkaCommandPublisher(producer), Clock.systemUTC());
+                settings.maxAttempts(), settings.maxFileBytes(), null);
+        service = new SlackService(settings, SlackContracts::standard, new KafkaCommandPublisher(producer),
+                Clock.systemUTC());
 
         service.start();
 
