@@ -111,7 +111,7 @@ final class HistoryBench {
                   history:
                     workspace: ws/history
                     limits:
-                      patchBytes: 67108864
+                      patchBytes: 2621440
                       files: 100000
                     commands:
                       sandbox: none
