@@ -30,6 +30,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -68,6 +70,8 @@ public final class SpoolWatcher implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How many files of one domain are taken before the next domain's turn. */
     static final int FILES_PER_TURN = 10;
+    /** A folder is listed again after at least this many times as long as its last listing took. */
+    private static final long RELIST_FACTOR = 20;
 
     /**
      * @param root the spool root, e.g. {@code var/spool}; each domain gets a folder below it
@@ -144,6 +148,10 @@ public final class SpoolWatcher implements AutoCloseable {
     /** Only touched by the poll thread. */
     private final Map<String, Map<Path, Seen>> seen = new HashMap<>();
     private Duration backoff = Duration.ZERO;
+    /** Only touched by the poll thread. */
+    private final SpoolInFlight inFlight = new SpoolInFlight();
+    /** Set when a send was not acknowledged: the poll stops taking files until the backoff has passed. */
+    private boolean stalled;
     /** On System.nanoTime, not the clock: an injected clock may stand still. */
     private long notBeforeNanos = System.nanoTime();
 
@@ -294,41 +302,53 @@ public final class SpoolWatcher implements AutoCloseable {
 
     /**
      * Takes every stable file, the domains in turns; runs on the poll thread only (or a test's,
-     * before start). The folders are listed again whenever a poll interval has passed, which keeps
-     * two observations of a file at least that far apart.
+     * before start). Files are sent in that order with several in flight ({@link SpoolInFlight}),
+     * and each is settled (receipt, then the move to accepted/) only once its own send is
+     * acknowledged, in the order they were sent; a poll returns with nothing in flight. The folders
+     * are listed again whenever a poll interval has passed (and at least {@value #RELIST_FACTOR}
+     * times as long as the last listing took, so that listing a large backlog over and over never
+     * takes the time the backlog needs), which keeps two observations of a file at least that far
+     * apart.
      */
     void poll() {
+        stalled = false;
         try {
             long listedAt = System.nanoTime();
             Map<String, List<Candidate>> waiting = listStable();
-            while (!closed && waiting.values().stream().anyMatch(l -> !l.isEmpty())) {
+            long listing = System.nanoTime() - listedAt;
+            while (!closed && !stalled && waiting.values().stream().anyMatch(l -> !l.isEmpty())) {
                 for (Map.Entry<String, List<Candidate>> e : waiting.entrySet()) {
                     List<Candidate> turn = e.getValue().subList(0, Math.min(FILES_PER_TURN, e.getValue().size()));
                     for (Candidate c : turn) {
-                        if (closed || !take(e.getKey(), c.path())) {
+                        if (closed || stalled) {
                             // Closing, or Kafka is not taking commands: leave every other file where it is.
                             return;
                         }
+                        take(e.getKey(), c.path());
                     }
                     turn.clear();
                 }
-                if (System.nanoTime() - listedAt >= config.pollInterval().toNanos()) {
+                if (System.nanoTime() - listedAt >= Math.max(config.pollInterval().toNanos(), RELIST_FACTOR * listing)) {
                     listedAt = System.nanoTime();
                     waiting = listStable();
+                    listing = System.nanoTime() - listedAt;
                 }
             }
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again; the spool must keep going.
             log.error("a spool poll failed; polling goes on", e);
+        } finally {
+            settleAll();
         }
     }
 
     /** Each domain's files that are ready to be taken, oldest first; none while backing off. */
     private Map<String, List<Candidate>> listStable() {
         var out = new LinkedHashMap<String, List<Candidate>>();
+        boolean backingOff = System.nanoTime() - notBeforeNanos < 0;
         for (String domain : config.domains()) {
-            List<Candidate> stable = listStable(domain);
-            out.put(domain, System.nanoTime() - notBeforeNanos < 0 ? new ArrayList<>() : stable);
+            // While backing off nothing is taken, so nothing is listed: a large backlog would cost a core.
+            out.put(domain, backingOff ? new ArrayList<>() : listStable(domain));
         }
         return out;
     }
@@ -382,66 +402,116 @@ public final class SpoolWatcher implements AutoCloseable {
         return !n.startsWith(".") && !n.endsWith(".tmp") && !n.endsWith(".part");
     }
 
-    private boolean take(String domain, Path file) {
+    private void take(String domain, Path file) {
         Path taken;
         try {
             taken = moveUnique(file, config.folder(domain, PROCESSING));
         } catch (NoSuchFileException e) {
-            return true; // taken back by whoever dropped it
+            return; // taken back by whoever dropped it
         } catch (IOException e) {
             log.warn("cannot move {} to processing: {}", file, e.getMessage());
-            return true;
+            return;
         }
-        return process(domain, taken);
+        send(domain, taken);
     }
 
-    /** Returns false when Kafka did not take the command and the file went back to incoming. */
-    private boolean process(String domain, Path file) {
+    /** Reads the file and sends its Submit, or rejects it with the reasons; a file sent is settled later. */
+    private void send(String domain, Path file) {
         String name = file.getFileName().toString();
         Format format = Format.ofFileName(name);
         if (format == null) {
             reject(domain, file, List.of("'" + name + "' has no patch extension: use .json, .yaml, .yml, .diff or .patch"));
-            return true;
+            return;
         }
-        byte[] bytes;
         SpoolFile.Read read = SpoolFile.read(file, config.maxFileBytes());
         if (read instanceof SpoolFile.Refused r) {
             reject(domain, file, List.of(r.reason()));
-            return true;
+            return;
         }
-        bytes = ((SpoolFile.Bytes) read).bytes();
+        byte[] bytes = ((SpoolFile.Bytes) read).bytes();
         Patch patch;
         try {
             patch = SubmissionReader.read(bytes, format, domain, targets.get()).withDefaultId();
         } catch (PatchFormatException e) {
             reject(domain, file, e.problems());
-            return true;
+            return;
         }
-        MDC.put("patchId", patch.id());
+        settleReady();
+        while (inFlight.full(bytes.length)) {
+            settle(inFlight.removeOldest());
+        }
+        if (stalled) {
+            // A send before this one failed: this file waits in incoming/ with the rest.
+            putBack(domain, file);
+            return;
+        }
+        log.debug("picked up {} from the {} spool as patch {}", name, domain, patch.id());
+        CompletableFuture<Void> ack = publisher.send(new Command.Submit(patch, Submitter.spool(domain), clock.instant()));
+        inFlight.add(new SpoolInFlight.Sent(domain, file, patch, bytes.length, ack));
+    }
+
+    /** Settles the files at the head of the window whose acknowledgement is already in. */
+    private void settleReady() {
+        for (SpoolInFlight.Sent s = inFlight.oldestIfDone(); s != null; s = inFlight.oldestIfDone()) {
+            settle(inFlight.removeOldest());
+        }
+    }
+
+    private void settleAll() {
+        while (!inFlight.isEmpty()) {
+            settle(inFlight.removeOldest());
+        }
+    }
+
+    /**
+     * Waits for the file's acknowledgement, then writes its receipt and moves it to accepted/; a
+     * command refused for good is rejected with the reason; any other failure puts the file back
+     * and makes the spool back off. Never throws, so that every file in flight is settled.
+     */
+    private void settle(SpoolInFlight.Sent s) {
+        MDC.put("patchId", s.patch().id());
         try {
-            log.info("picked up {} from the {} spool as patch {}", name, domain, patch.id());
-            try {
-                publisher.publish(new Command.Submit(patch, Submitter.spool(domain), clock.instant()));
-            } catch (PublishException e) {
-                if (!e.retriable()) {
-                    reject(domain, file, List.of("the command log refused the patch: " + e.getMessage()));
-                    return true;
-                }
-                log.warn("Kafka did not take patch {} from {}; the file goes back to incoming: {}", patch.id(), name,
-                        e.getMessage());
-                return putBack(domain, file);
+            PublishException failed = awaitAck(s);
+            if (failed != null && !failed.retriable()) {
+                reject(s.domain(), s.file(), List.of("the command log refused the patch: " + failed.getMessage()));
+                return;
+            }
+            if (failed != null) {
+                log.warn("Kafka did not take patch {} from {}; the file goes back to incoming: {}", s.patch().id(),
+                        s.file().getFileName(), failed.getMessage());
+                putBack(s.domain(), s.file());
+                return;
             }
             try {
-                accept(domain, file, patch);
+                accept(s.domain(), s.file(), s.patch());
+                backoff = Duration.ZERO;
             } catch (IOException e) {
                 // Kafka has it, but without a receipt nobody knows: submit again, downstream ignores the repeat.
-                log.error("patch {} is on Kafka but its receipt could not be written: {}", patch.id(), e.getMessage());
-                return putBack(domain, file);
+                log.error("patch {} is on Kafka but its receipt could not be written: {}", s.patch().id(), e.getMessage());
+                putBack(s.domain(), s.file());
             }
-            backoff = Duration.ZERO;
-            return true;
+        } catch (RuntimeException e) {
+            log.error("could not settle {}; it is looked at again on the next start", s.file(), e);
         } finally {
             MDC.remove("patchId");
+        }
+    }
+
+    /** Null once the command log has the command; the reason it has not otherwise. */
+    private static PublishException awaitAck(SpoolInFlight.Sent s) {
+        try {
+            s.ack().get(KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof PublishException p ? p
+                    : new PublishException("Kafka did not take patch " + s.patch().id() + ": " + e.getCause(), true, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return new PublishException("Kafka did not acknowledge patch " + s.patch().id() + " within "
+                    + KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toMillis() + " ms", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PublishException("interrupted while waiting for Kafka to acknowledge patch " + s.patch().id(),
+                    true, e);
         }
     }
 
@@ -475,7 +545,8 @@ public final class SpoolWatcher implements AutoCloseable {
         }
     }
 
-    private boolean putBack(String domain, Path file) {
+    /** Puts the file back in incoming/ and backs off: the poll stops taking files. */
+    private void putBack(String domain, Path file) {
         try {
             moveUnique(file, config.folder(domain, INCOMING));
         } catch (IOException e) {
@@ -486,7 +557,7 @@ public final class SpoolWatcher implements AutoCloseable {
             backoff = MAX_BACKOFF;
         }
         notBeforeNanos = System.nanoTime() + backoff.toNanos();
-        return false;
+        stalled = true;
     }
 
     private static Path moveUnique(Path file, Path dir) throws IOException {
