@@ -17,8 +17,12 @@ final class SpoolInFlight {
     static final int MAX_FILES = 128;
     static final long MAX_BYTES = 16L * 1024 * 1024;
 
-    /** A file in processing/ whose command was handed to the publisher. */
-    record Sent(String domain, Path file, Patch patch, int bytes, CompletableFuture<Void> ack) {}
+    /**
+     * A file in processing/ whose command was handed to the publisher.
+     *
+     * @param sentAt {@link System#nanoTime()} of the send, from which its acknowledgement is awaited
+     */
+    record Sent(String domain, Path file, Patch patch, int bytes, CompletableFuture<Void> ack, long sentAt) {}
 
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();
     private final int maxFiles;

@@ -11,7 +11,6 @@ import io.patchbay.contracts.patch.PatchReader.Format;
 import io.patchbay.contracts.policy.ExecutionContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -54,6 +53,12 @@ import org.slf4j.MDC;
  * takes the domains' files in turns of {@value #FILES_PER_TURN}, looking at the folders again
  * whenever a poll interval has passed, so that a backlog in one domain never holds up another and
  * files dropped meanwhile are seen.
+ *
+ * <p>Longer than the house's 300 lines because a poll's state is one: the stability observations,
+ * the files in flight, the backoff and the pickups to finish after a crash are read and changed
+ * together, on the poll thread alone. What stands apart is apart: reading a file
+ * ({@link SpoolFile}), names and moves ({@link SpoolNames}), the window of sends
+ * ({@link SpoolInFlight}).
  */
 public final class SpoolWatcher implements AutoCloseable {
 
@@ -255,7 +260,7 @@ public final class SpoolWatcher implements AutoCloseable {
                         f.getFileName(), receipted.getFileName());
                 continue;
             }
-            Path back = moveUnique(f, config.folder(domain, INCOMING));
+            Path back = SpoolNames.moveUnique(f, config.folder(domain, INCOMING));
             log.info("{} was left in processing by an earlier run; it will be submitted again as {}",
                     f.getFileName(), back.getFileName());
         }
@@ -269,7 +274,7 @@ public final class SpoolWatcher implements AutoCloseable {
     private Path receiptedPlace(String domain, Path file) {
         Path dir = config.folder(domain, ACCEPTED);
         String name = file.getFileName().toString();
-        for (String candidate : nameAndSuffixes(dir, name)) {
+        for (String candidate : SpoolNames.nameAndSuffixes(dir, name)) {
             Path receipt = dir.resolve(candidate + RECEIPT_SUFFIX);
             if (Files.exists(dir.resolve(candidate), LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(receipt)) {
                 continue;
@@ -289,15 +294,6 @@ public final class SpoolWatcher implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** {@code name} and the {@code stem-N.ext} names {@link #uniqueName} gave it while they were taken in {@code dir}. */
-    private static List<String> nameAndSuffixes(Path dir, String name) {
-        var names = new ArrayList<String>();
-        for (String candidate = name; taken(dir, candidate); candidate = suffixed(name, names.size())) {
-            names.add(candidate);
-        }
-        return names;
     }
 
     /**
@@ -405,7 +401,7 @@ public final class SpoolWatcher implements AutoCloseable {
     private void take(String domain, Path file) {
         Path taken;
         try {
-            taken = moveUnique(file, config.folder(domain, PROCESSING));
+            taken = SpoolNames.moveUnique(file, config.folder(domain, PROCESSING));
         } catch (NoSuchFileException e) {
             return; // taken back by whoever dropped it
         } catch (IOException e) {
@@ -447,7 +443,7 @@ public final class SpoolWatcher implements AutoCloseable {
         }
         log.debug("picked up {} from the {} spool as patch {}", name, domain, patch.id());
         CompletableFuture<Void> ack = publisher.send(new Command.Submit(patch, Submitter.spool(domain), clock.instant()));
-        inFlight.add(new SpoolInFlight.Sent(domain, file, patch, bytes.length, ack));
+        inFlight.add(new SpoolInFlight.Sent(domain, file, patch, bytes.length, ack, System.nanoTime()));
     }
 
     /** Settles the files at the head of the window whose acknowledgement is already in. */
@@ -500,7 +496,9 @@ public final class SpoolWatcher implements AutoCloseable {
     /** Null once the command log has the command; the reason it has not otherwise. */
     private static PublishException awaitAck(SpoolInFlight.Sent s) {
         try {
-            s.ack().get(KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // From the send, not from now: a window of files that all time out takes one timeout, not one each.
+            long left = s.sentAt() + KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toNanos() - System.nanoTime();
+            s.ack().get(Math.max(0, left), TimeUnit.NANOSECONDS);
             return null;
         } catch (ExecutionException e) {
             return e.getCause() instanceof PublishException p ? p
@@ -520,11 +518,11 @@ public final class SpoolWatcher implements AutoCloseable {
 
     private void accept(String domain, Path file, Patch patch) throws IOException {
         Path dir = config.folder(domain, ACCEPTED);
-        Path target = dir.resolve(uniqueName(dir, file.getFileName().toString()));
+        Path target = dir.resolve(SpoolNames.uniqueName(dir, file.getFileName().toString()));
         var receipt = new Receipt(patch.id(), domain, target.getFileName().toString(),
                 HttpInbox.PATH + "/" + HttpInbox.pathSegment(patch.id()), clock.instant());
         // Receipt first: an accepted file without its receipt would look acknowledged when it is not known to be.
-        writeAtomically(dir.resolve(target.getFileName() + RECEIPT_SUFFIX), Json.canonical(receipt) + "\n");
+        SpoolNames.writeAtomically(dir.resolve(target.getFileName() + RECEIPT_SUFFIX), Json.canonical(receipt) + "\n");
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         log.info("accepted {} from the {} spool as patch {}", target.getFileName(), domain, patch.id());
     }
@@ -534,10 +532,10 @@ public final class SpoolWatcher implements AutoCloseable {
         log.info("rejected {} from the {} spool: {}", name, domain, String.join("; ", problems));
         Path dir = config.folder(domain, REJECTED);
         try {
-            Path target = dir.resolve(uniqueName(dir, name));
+            Path target = dir.resolve(SpoolNames.uniqueName(dir, name));
             var reason = new StringBuilder(name + " was not submitted to domain " + domain + ":\n");
             problems.forEach(p -> reason.append("- ").append(p).append('\n'));
-            writeAtomically(dir.resolve(target.getFileName() + REASON_SUFFIX), reason.toString());
+            SpoolNames.writeAtomically(dir.resolve(target.getFileName() + REASON_SUFFIX), reason.toString());
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // Left in processing, it is looked at again on the next start.
@@ -548,7 +546,7 @@ public final class SpoolWatcher implements AutoCloseable {
     /** Puts the file back in incoming/ and backs off: the poll stops taking files. */
     private void putBack(String domain, Path file) {
         try {
-            moveUnique(file, config.folder(domain, INCOMING));
+            SpoolNames.moveUnique(file, config.folder(domain, INCOMING));
         } catch (IOException e) {
             log.error("could not move {} back to incoming; it is retried on the next start: {}", file, e.getMessage());
         }
@@ -560,35 +558,5 @@ public final class SpoolWatcher implements AutoCloseable {
         stalled = true;
     }
 
-    private static Path moveUnique(Path file, Path dir) throws IOException {
-        Path target = dir.resolve(uniqueName(dir, file.getFileName().toString()));
-        // ATOMIC_MOVE replaces an existing target on POSIX, hence the unique name.
-        return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    }
 
-    /** {@code name}, or {@code stem-N.ext} when that name or one of its side files is taken in {@code dir}. */
-    static String uniqueName(Path dir, String name) {
-        String candidate = name;
-        for (int n = 1; taken(dir, candidate); n++) {
-            candidate = suffixed(name, n);
-        }
-        return candidate;
-    }
-
-    private static String suffixed(String name, int n) {
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
-    }
-
-    private static boolean taken(Path dir, String name) {
-        return Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(dir.resolve(name + RECEIPT_SUFFIX), LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(dir.resolve(name + REASON_SUFFIX), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
 }
