@@ -543,20 +543,24 @@ public final class SpoolWatcher implements AutoCloseable {
         }
     }
 
-    /** Puts the file back in incoming/ and backs off: the poll stops taking files. */
+    /**
+     * Puts the file back in incoming/ and stops the poll taking files. The first file put back in a
+     * poll lengthens the backoff; the others sent with it fail for the same reason and do not.
+     */
     private void putBack(String domain, Path file) {
         try {
             SpoolNames.moveUnique(file, config.folder(domain, INCOMING));
         } catch (IOException e) {
             log.error("could not move {} back to incoming; it is retried on the next start: {}", file, e.getMessage());
         }
+        if (stalled) {
+            return;
+        }
+        stalled = true;
         backoff = backoff.isZero() ? config.pollInterval() : backoff.multipliedBy(2);
         if (backoff.compareTo(MAX_BACKOFF) > 0) {
             backoff = MAX_BACKOFF;
         }
         notBeforeNanos = System.nanoTime() + backoff.toNanos();
-        stalled = true;
     }
-
-
 }
