@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +18,9 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +63,9 @@ final class TopicSetup {
                     .filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions, replicationFactor).configs(configs))
                     .toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-            }
-            List<String> older = Topics.ALL.stream().filter(existing::contains).toList();
+            Set<String> createdElsewhere = create(admin, missing);
+            List<String> older = Topics.ALL.stream()
+                    .filter(t -> existing.contains(t) || createdElsewhere.contains(t)).toList();
             Map<String, Integer> small = topicsBelow(admin, older, limits.maxRecordBytes());
             if (!small.isEmpty() && owned) {
                 raise(admin, small.keySet(), limits);
@@ -89,6 +90,41 @@ final class TopicSetup {
                     limits.maxRecordBytes(), lowered.maxRecordBytes(), lowered.maxPatchBytes());
             return lowered;
         }
+    }
+
+    /**
+     * Creates the missing topics. Another instance starting at the same moment may create some of
+     * them first: such a topic is not an error, it is then checked like any topic that was there.
+     *
+     * @return the topics another client created between the listing and the creation
+     */
+    private static Set<String> create(Admin admin, List<NewTopic> missing)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (missing.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(missing).values();
+        var createdElsewhere = new TreeSet<String>();
+        var created = new ArrayList<String>();
+        for (Map.Entry<String, KafkaFuture<Void>> r : results.entrySet()) {
+            try {
+                r.getValue().get(30, TimeUnit.SECONDS);
+                created.add(r.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                createdElsewhere.add(r.getKey());
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("created topics {}", created);
+        }
+        if (!createdElsewhere.isEmpty()) {
+            LOG.info("topics {} were created by another client meanwhile; they are checked as existing topics",
+                    createdElsewhere);
+        }
+        return createdElsewhere;
     }
 
     /** The topics whose max.message.bytes is below {@code limit}, with their value. */

@@ -42,7 +42,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ol>
  *   <li>raw Kafka: one record produced ({@code acks=all}) and consumed, one at a time;</li>
  *   <li>patchbay: one patch submitted over HTTP until its Succeeded event is read, one at a time;</li>
- *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends;</li>
+ *   <li>spool backlog: N files waiting at start, drained to Kafka, beside N synchronous raw sends;
+ *       with {@code --spool-only}, this one only;</li>
  *   <li>the worker alone on a real-size tree beside a shell loop of git ({@link WorkerBench}), and on a
  *       real repository's own history when {@value HistoryBench#ENV} names one ({@link HistoryBench});
  *       with {@code --worker-only}, these only;</li>
@@ -54,11 +55,13 @@ public final class Bench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
-        List<String> flags = List.of("--quick", "--write-readme", "--worker-only");
+        List<String> flags = List.of("--quick", "--write-readme", "--worker-only", "--spool-only");
         boolean quick = List.of(args).contains("--quick");
         boolean writeReadme = List.of(args).contains("--write-readme");
         // The worker against a real-size tree and its git floor only: no broker, done in seconds.
         boolean workerOnly = List.of(args).contains("--worker-only");
+        // The spool beside raw sends only (P6): the broker, no patchbay, done in seconds.
+        boolean spoolOnly = List.of(args).contains("--spool-only");
         args = Stream.of(args).filter(a -> !flags.contains(a)).toArray(String[]::new);
         Map<String, Integer> opts = new java.util.HashMap<>(quick
                 ? Map.of("--round-trips", 100, "--patches", 20, "--spool-files", 1000, "--events", 50_000,
@@ -78,6 +81,19 @@ public final class Bench {
         var report = new StringBuilder("# patchbay bench\n\n");
         report.append("Java ").append(System.getProperty("java.version")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
+        if (spoolOnly) {
+            try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+                createRawTopic(kafka.bootstrapServers());
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                    // As patchbay up creates it for the full run (PatchbayConfig's default partitions).
+                    admin.createTopics(List.of(new NewTopic(Topics.COMMANDS, 3, (short) 1))).all().get();
+                }
+                Figure p6 = spoolBacklog(kafka.bootstrapServers(), dir, opts.get("--spool-files"), report);
+                report.append("\n## Pace beside the floor\n\n").append(Figure.table(List.of(p6)));
+            }
+            finish(report);
+            return;
+        }
         report.append(WorkerBench.run(dir.resolve("worker"), opts.get("--tree-files"), opts.get("--tree-commits"),
                 opts.get("--tree-patches")).markdown());
         String history = System.getenv(HistoryBench.ENV);
@@ -102,16 +118,7 @@ public final class Bench {
                     "raw produce → consume p50", "ms"));
             figures.addAll(Measures.run(kafka.bootstrapServers(), dir, opts));
 
-            int files = opts.get("--spool-files");
-            double rawRate = rawSyncSends(kafka.bootstrapServers(), files);
-            double spoolRate = spoolDrain(kafka.bootstrapServers(), dir.resolve("spool-home"), files);
-            report.append("## Spool backlog of ").append(files).append(" files\n\n")
-                    .append("| series | records/s |\n|---|---|\n")
-                    .append(String.format("| raw Kafka, synchronous sends of the same bodies | %.0f |%n", rawRate))
-                    .append(String.format("| spool drain to Kafka (read, move, publish, receipt) | %.0f |%n", spoolRate))
-                    .append(String.format("%nRatio spool / raw Kafka: %.2f%n", spoolRate / rawRate));
-            figures.add(Figure.ofRates("P6", "spool backlog of " + files + " files drained", spoolRate, rawRate,
-                    "raw synchronous sends", "files/s"));
+            figures.add(spoolBacklog(kafka.bootstrapServers(), dir, opts.get("--spool-files"), report));
             String table = Figure.table(figures);
             report.append("\n## Pace beside the floor\n\n").append(table);
             if (writeReadme) {
@@ -119,6 +126,25 @@ public final class Bench {
             }
         }
         finish(report);
+    }
+
+    /** P6: the spool draining a backlog of {@code files} beside as many synchronous raw sends of the same bodies. */
+    private static Figure spoolBacklog(String bootstrap, Path dir, int files, StringBuilder report) throws Exception {
+        double rawRate = rawSyncSends(bootstrap, files);
+        double spoolRate = spoolDrain(bootstrap, dir.resolve("spool-home"), files);
+        report.append("## Spool backlog of ").append(files).append(" files\n\n")
+                .append("| series | records/s |\n|---|---|\n")
+                .append(String.format("| raw Kafka, synchronous sends of the same bodies | %.0f |%n", rawRate))
+                .append(String.format("| spool drain to Kafka (read, move, publish, receipt) | %.0f |%n", spoolRate))
+                .append(String.format("%nRatio spool / raw Kafka: %.2f%n", spoolRate / rawRate));
+        return Figure.ofRates("P6", "spool backlog of " + files + " files drained", spoolRate, rawRate,
+                "raw synchronous sends", "files/s");
+    }
+
+    private static void createRawTopic(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic("bench.raw", 1, (short) 1))).all().get();
+        }
     }
 
     private static void finish(StringBuilder report) throws java.io.IOException {
@@ -131,9 +157,7 @@ public final class Bench {
     }
 
     private static Stats rawRoundTrips(String bootstrap, int n) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic("bench.raw", 1, (short) 1))).all().get();
-        }
+        createRawTopic(bootstrap);
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -269,22 +293,14 @@ public final class Bench {
         try (var publisher = new KafkaCommandPublisher(bootstrap); var spool = new SpoolWatcher(config, publisher)) {
             long t0 = System.nanoTime();
             spool.start();
-            while (countJson(accepted) < n) {
-                Thread.onSpinWait();
+            // One look per file, each file looked for until it is there: listing a folder of
+            // thousands of files in a loop would take a core from the spool it measures.
+            for (int i = 0; i < n; i++) {
+                while (!Files.exists(accepted.resolve("p-" + i + ".json"))) {
+                    Thread.sleep(1);
+                }
             }
             return n / ((System.nanoTime() - t0) / 1e9);
-        }
-    }
-
-    private static long countJson(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json")
-                    && !p.getFileName().toString().endsWith(".receipt.json")).count();
-        } catch (java.io.IOException e) {
-            return 0;
         }
     }
 }

@@ -6,15 +6,14 @@ import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -81,7 +80,7 @@ public final class KafkaCommandPublisher implements CommandPublisher {
                 ProducerConfig.CLIENT_ID_CONFIG, "patchbay-ingest",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // One submission at a time is waited for; batching would only add latency.
+                // Waited for one at a time, or (the spool's backlog) many in flight, which batch by themselves.
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
@@ -96,32 +95,12 @@ public final class KafkaCommandPublisher implements CommandPublisher {
      */
     @Override
     public void publish(Command command) throws PublishException {
-        int size;
         try {
-            byte[] bytes = measure.serialize(Topics.COMMANDS, command);
-            size = bytes == null ? 0 : bytes.length;
-        } catch (RuntimeException e) {
-            throw failure(command, e);
-        }
-        if (size > limits.maxCommandBytes()) {
-            throw new PublishException("patch " + command.patchId() + " is " + size + " bytes as a command, over the "
-                    + limits.maxCommandBytes() + " bytes patchbay carries (" + RecordLimits.ENV + "="
-                    + limits.maxRecordBytes() + "); split it into smaller patches", false,
-                    new RecordTooLargeException("command of " + size + " bytes"));
-        }
-        var record = new ProducerRecord<>(Topics.COMMANDS, command.domain(), command);
-        Future<RecordMetadata> ack;
-        try {
-            ack = producer.send(record);
-        } catch (RuntimeException e) {
-            // Serialisation problems, a closed producer and (with some clients) metadata timeouts surface here.
-            throw failure(command, e);
-        }
-        try {
-            RecordMetadata m = ack.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            log.debug("{} for patch {} acknowledged at {}-{}@{}", command.getClass().getSimpleName(),
-                    command.patchId(), m.topic(), m.partition(), m.offset());
+            send(command).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof PublishException p) {
+                throw p;
+            }
             throw failure(command, e.getCause() == null ? e : e.getCause());
         } catch (TimeoutException e) {
             throw new PublishException("Kafka did not acknowledge patch " + command.patchId() + " within "
@@ -131,6 +110,45 @@ public final class KafkaCommandPublisher implements CommandPublisher {
             throw new PublishException("interrupted while waiting for Kafka to acknowledge patch "
                     + command.patchId(), true, e);
         }
+    }
+
+    /**
+     * Sends the command; the result completes on the producer's acknowledgement. The idempotent
+     * producer keeps the order of one thread's sends within a partition, retries included. The size
+     * check of {@link #publish} applies.
+     */
+    @Override
+    public CompletableFuture<Void> send(Command command) {
+        int size;
+        try {
+            byte[] bytes = measure.serialize(Topics.COMMANDS, command);
+            size = bytes == null ? 0 : bytes.length;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(failure(command, e));
+        }
+        if (size > limits.maxCommandBytes()) {
+            return CompletableFuture.failedFuture(new PublishException("patch " + command.patchId() + " is " + size
+                    + " bytes as a command, over the " + limits.maxCommandBytes() + " bytes patchbay carries ("
+                    + RecordLimits.ENV + "=" + limits.maxRecordBytes() + "); split it into smaller patches", false,
+                    new RecordTooLargeException("command of " + size + " bytes")));
+        }
+        var record = new ProducerRecord<>(Topics.COMMANDS, command.domain(), command);
+        var acked = new CompletableFuture<Void>();
+        try {
+            producer.send(record, (m, e) -> {
+                if (e != null) {
+                    acked.completeExceptionally(failure(command, e));
+                    return;
+                }
+                log.debug("{} for patch {} acknowledged at {}-{}@{}", command.getClass().getSimpleName(),
+                        command.patchId(), m.topic(), m.partition(), m.offset());
+                acked.complete(null);
+            });
+        } catch (RuntimeException e) {
+            // Serialisation problems, a closed producer and (with some clients) metadata timeouts surface here.
+            return CompletableFuture.failedFuture(failure(command, e));
+        }
+        return acked;
     }
 
     private static PublishException failure(Command command, Throwable cause) {

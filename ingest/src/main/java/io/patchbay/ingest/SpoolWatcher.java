@@ -11,7 +11,6 @@ import io.patchbay.contracts.patch.PatchReader.Format;
 import io.patchbay.contracts.policy.ExecutionContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -52,6 +53,12 @@ import org.slf4j.MDC;
  * takes the domains' files in turns of {@value #FILES_PER_TURN}, looking at the folders again
  * whenever a poll interval has passed, so that a backlog in one domain never holds up another and
  * files dropped meanwhile are seen.
+ *
+ * <p>Longer than the house's 300 lines because a poll's state is one: the stability observations,
+ * the files in flight, the backoff and the pickups to finish after a crash are read and changed
+ * together, on the poll thread alone. What stands apart is apart: reading a file
+ * ({@link SpoolFile}), names and moves ({@link SpoolNames}), the window of sends
+ * ({@link SpoolInFlight}).
  */
 public final class SpoolWatcher implements AutoCloseable {
 
@@ -68,6 +75,8 @@ public final class SpoolWatcher implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** How many files of one domain are taken before the next domain's turn. */
     static final int FILES_PER_TURN = 10;
+    /** A folder is listed again after at least this many times as long as its last listing took. */
+    private static final long RELIST_FACTOR = 20;
 
     /**
      * @param root the spool root, e.g. {@code var/spool}; each domain gets a folder below it
@@ -144,6 +153,10 @@ public final class SpoolWatcher implements AutoCloseable {
     /** Only touched by the poll thread. */
     private final Map<String, Map<Path, Seen>> seen = new HashMap<>();
     private Duration backoff = Duration.ZERO;
+    /** Only touched by the poll thread. */
+    private final SpoolInFlight inFlight = new SpoolInFlight();
+    /** Set when a send was not acknowledged: the poll stops taking files until the backoff has passed. */
+    private boolean stalled;
     /** On System.nanoTime, not the clock: an injected clock may stand still. */
     private long notBeforeNanos = System.nanoTime();
 
@@ -247,7 +260,7 @@ public final class SpoolWatcher implements AutoCloseable {
                         f.getFileName(), receipted.getFileName());
                 continue;
             }
-            Path back = moveUnique(f, config.folder(domain, INCOMING));
+            Path back = SpoolNames.moveUnique(f, config.folder(domain, INCOMING));
             log.info("{} was left in processing by an earlier run; it will be submitted again as {}",
                     f.getFileName(), back.getFileName());
         }
@@ -261,7 +274,7 @@ public final class SpoolWatcher implements AutoCloseable {
     private Path receiptedPlace(String domain, Path file) {
         Path dir = config.folder(domain, ACCEPTED);
         String name = file.getFileName().toString();
-        for (String candidate : nameAndSuffixes(dir, name)) {
+        for (String candidate : SpoolNames.nameAndSuffixes(dir, name)) {
             Path receipt = dir.resolve(candidate + RECEIPT_SUFFIX);
             if (Files.exists(dir.resolve(candidate), LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(receipt)) {
                 continue;
@@ -283,52 +296,55 @@ public final class SpoolWatcher implements AutoCloseable {
         return null;
     }
 
-    /** {@code name} and the {@code stem-N.ext} names {@link #uniqueName} gave it while they were taken in {@code dir}. */
-    private static List<String> nameAndSuffixes(Path dir, String name) {
-        var names = new ArrayList<String>();
-        for (String candidate = name; taken(dir, candidate); candidate = suffixed(name, names.size())) {
-            names.add(candidate);
-        }
-        return names;
-    }
-
     /**
      * Takes every stable file, the domains in turns; runs on the poll thread only (or a test's,
-     * before start). The folders are listed again whenever a poll interval has passed, which keeps
-     * two observations of a file at least that far apart.
+     * before start). Files are sent in that order with several in flight ({@link SpoolInFlight}),
+     * and each is settled (receipt, then the move to accepted/) only once its own send is
+     * acknowledged, in the order they were sent; a poll returns with nothing in flight. The folders
+     * are listed again whenever a poll interval has passed (and at least {@value #RELIST_FACTOR}
+     * times as long as the last listing took, so that listing a large backlog over and over never
+     * takes the time the backlog needs), which keeps two observations of a file at least that far
+     * apart.
      */
     void poll() {
+        stalled = false;
         try {
             long listedAt = System.nanoTime();
             Map<String, List<Candidate>> waiting = listStable();
-            while (!closed && waiting.values().stream().anyMatch(l -> !l.isEmpty())) {
+            long listing = System.nanoTime() - listedAt;
+            while (!closed && !stalled && waiting.values().stream().anyMatch(l -> !l.isEmpty())) {
                 for (Map.Entry<String, List<Candidate>> e : waiting.entrySet()) {
                     List<Candidate> turn = e.getValue().subList(0, Math.min(FILES_PER_TURN, e.getValue().size()));
                     for (Candidate c : turn) {
-                        if (closed || !take(e.getKey(), c.path())) {
+                        if (closed || stalled) {
                             // Closing, or Kafka is not taking commands: leave every other file where it is.
                             return;
                         }
+                        take(e.getKey(), c.path());
                     }
                     turn.clear();
                 }
-                if (System.nanoTime() - listedAt >= config.pollInterval().toNanos()) {
+                if (System.nanoTime() - listedAt >= Math.max(config.pollInterval().toNanos(), RELIST_FACTOR * listing)) {
                     listedAt = System.nanoTime();
                     waiting = listStable();
+                    listing = System.nanoTime() - listedAt;
                 }
             }
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again; the spool must keep going.
             log.error("a spool poll failed; polling goes on", e);
+        } finally {
+            settleAll();
         }
     }
 
     /** Each domain's files that are ready to be taken, oldest first; none while backing off. */
     private Map<String, List<Candidate>> listStable() {
         var out = new LinkedHashMap<String, List<Candidate>>();
+        boolean backingOff = System.nanoTime() - notBeforeNanos < 0;
         for (String domain : config.domains()) {
-            List<Candidate> stable = listStable(domain);
-            out.put(domain, System.nanoTime() - notBeforeNanos < 0 ? new ArrayList<>() : stable);
+            // While backing off nothing is taken, so nothing is listed: a large backlog would cost a core.
+            out.put(domain, backingOff ? new ArrayList<>() : listStable(domain));
         }
         return out;
     }
@@ -382,66 +398,118 @@ public final class SpoolWatcher implements AutoCloseable {
         return !n.startsWith(".") && !n.endsWith(".tmp") && !n.endsWith(".part");
     }
 
-    private boolean take(String domain, Path file) {
+    private void take(String domain, Path file) {
         Path taken;
         try {
-            taken = moveUnique(file, config.folder(domain, PROCESSING));
+            taken = SpoolNames.moveUnique(file, config.folder(domain, PROCESSING));
         } catch (NoSuchFileException e) {
-            return true; // taken back by whoever dropped it
+            return; // taken back by whoever dropped it
         } catch (IOException e) {
             log.warn("cannot move {} to processing: {}", file, e.getMessage());
-            return true;
+            return;
         }
-        return process(domain, taken);
+        send(domain, taken);
     }
 
-    /** Returns false when Kafka did not take the command and the file went back to incoming. */
-    private boolean process(String domain, Path file) {
+    /** Reads the file and sends its Submit, or rejects it with the reasons; a file sent is settled later. */
+    private void send(String domain, Path file) {
         String name = file.getFileName().toString();
         Format format = Format.ofFileName(name);
         if (format == null) {
             reject(domain, file, List.of("'" + name + "' has no patch extension: use .json, .yaml, .yml, .diff or .patch"));
-            return true;
+            return;
         }
-        byte[] bytes;
         SpoolFile.Read read = SpoolFile.read(file, config.maxFileBytes());
         if (read instanceof SpoolFile.Refused r) {
             reject(domain, file, List.of(r.reason()));
-            return true;
+            return;
         }
-        bytes = ((SpoolFile.Bytes) read).bytes();
+        byte[] bytes = ((SpoolFile.Bytes) read).bytes();
         Patch patch;
         try {
             patch = SubmissionReader.read(bytes, format, domain, targets.get()).withDefaultId();
         } catch (PatchFormatException e) {
             reject(domain, file, e.problems());
-            return true;
+            return;
         }
-        MDC.put("patchId", patch.id());
+        settleReady();
+        while (inFlight.full(bytes.length)) {
+            settle(inFlight.removeOldest());
+        }
+        if (stalled) {
+            // A send before this one failed: this file waits in incoming/ with the rest.
+            putBack(domain, file);
+            return;
+        }
+        log.debug("picked up {} from the {} spool as patch {}", name, domain, patch.id());
+        CompletableFuture<Void> ack = publisher.send(new Command.Submit(patch, Submitter.spool(domain), clock.instant()));
+        inFlight.add(new SpoolInFlight.Sent(domain, file, patch, bytes.length, ack, System.nanoTime()));
+    }
+
+    /** Settles the files at the head of the window whose acknowledgement is already in. */
+    private void settleReady() {
+        for (SpoolInFlight.Sent s = inFlight.oldestIfDone(); s != null; s = inFlight.oldestIfDone()) {
+            settle(inFlight.removeOldest());
+        }
+    }
+
+    private void settleAll() {
+        while (!inFlight.isEmpty()) {
+            settle(inFlight.removeOldest());
+        }
+    }
+
+    /**
+     * Waits for the file's acknowledgement, then writes its receipt and moves it to accepted/; a
+     * command refused for good is rejected with the reason; any other failure puts the file back
+     * and makes the spool back off. Never throws, so that every file in flight is settled.
+     */
+    private void settle(SpoolInFlight.Sent s) {
+        MDC.put("patchId", s.patch().id());
         try {
-            log.info("picked up {} from the {} spool as patch {}", name, domain, patch.id());
-            try {
-                publisher.publish(new Command.Submit(patch, Submitter.spool(domain), clock.instant()));
-            } catch (PublishException e) {
-                if (!e.retriable()) {
-                    reject(domain, file, List.of("the command log refused the patch: " + e.getMessage()));
-                    return true;
-                }
-                log.warn("Kafka did not take patch {} from {}; the file goes back to incoming: {}", patch.id(), name,
-                        e.getMessage());
-                return putBack(domain, file);
+            PublishException failed = awaitAck(s);
+            if (failed != null && !failed.retriable()) {
+                reject(s.domain(), s.file(), List.of("the command log refused the patch: " + failed.getMessage()));
+                return;
+            }
+            if (failed != null) {
+                log.warn("Kafka did not take patch {} from {}; the file goes back to incoming: {}", s.patch().id(),
+                        s.file().getFileName(), failed.getMessage());
+                putBack(s.domain(), s.file());
+                return;
             }
             try {
-                accept(domain, file, patch);
+                accept(s.domain(), s.file(), s.patch());
+                backoff = Duration.ZERO;
             } catch (IOException e) {
                 // Kafka has it, but without a receipt nobody knows: submit again, downstream ignores the repeat.
-                log.error("patch {} is on Kafka but its receipt could not be written: {}", patch.id(), e.getMessage());
-                return putBack(domain, file);
+                log.error("patch {} is on Kafka but its receipt could not be written: {}", s.patch().id(), e.getMessage());
+                putBack(s.domain(), s.file());
             }
-            backoff = Duration.ZERO;
-            return true;
+        } catch (RuntimeException e) {
+            log.error("could not settle {}; it is looked at again on the next start", s.file(), e);
         } finally {
             MDC.remove("patchId");
+        }
+    }
+
+    /** Null once the command log has the command; the reason it has not otherwise. */
+    private static PublishException awaitAck(SpoolInFlight.Sent s) {
+        try {
+            // From the send, not from now: a window of files that all time out takes one timeout, not one each.
+            long left = s.sentAt() + KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toNanos() - System.nanoTime();
+            s.ack().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof PublishException p ? p
+                    : new PublishException("Kafka did not take patch " + s.patch().id() + ": " + e.getCause(), true, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return new PublishException("Kafka did not acknowledge patch " + s.patch().id() + " within "
+                    + KafkaCommandPublisher.DEFAULT_ACK_TIMEOUT.toMillis() + " ms", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PublishException("interrupted while waiting for Kafka to acknowledge patch " + s.patch().id(),
+                    true, e);
         }
     }
 
@@ -450,11 +518,11 @@ public final class SpoolWatcher implements AutoCloseable {
 
     private void accept(String domain, Path file, Patch patch) throws IOException {
         Path dir = config.folder(domain, ACCEPTED);
-        Path target = dir.resolve(uniqueName(dir, file.getFileName().toString()));
+        Path target = dir.resolve(SpoolNames.uniqueName(dir, file.getFileName().toString()));
         var receipt = new Receipt(patch.id(), domain, target.getFileName().toString(),
                 HttpInbox.PATH + "/" + HttpInbox.pathSegment(patch.id()), clock.instant());
         // Receipt first: an accepted file without its receipt would look acknowledged when it is not known to be.
-        writeAtomically(dir.resolve(target.getFileName() + RECEIPT_SUFFIX), Json.canonical(receipt) + "\n");
+        SpoolNames.writeAtomically(dir.resolve(target.getFileName() + RECEIPT_SUFFIX), Json.canonical(receipt) + "\n");
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         log.info("accepted {} from the {} spool as patch {}", target.getFileName(), domain, patch.id());
     }
@@ -464,10 +532,10 @@ public final class SpoolWatcher implements AutoCloseable {
         log.info("rejected {} from the {} spool: {}", name, domain, String.join("; ", problems));
         Path dir = config.folder(domain, REJECTED);
         try {
-            Path target = dir.resolve(uniqueName(dir, name));
+            Path target = dir.resolve(SpoolNames.uniqueName(dir, name));
             var reason = new StringBuilder(name + " was not submitted to domain " + domain + ":\n");
             problems.forEach(p -> reason.append("- ").append(p).append('\n'));
-            writeAtomically(dir.resolve(target.getFileName() + REASON_SUFFIX), reason.toString());
+            SpoolNames.writeAtomically(dir.resolve(target.getFileName() + REASON_SUFFIX), reason.toString());
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // Left in processing, it is looked at again on the next start.
@@ -475,49 +543,24 @@ public final class SpoolWatcher implements AutoCloseable {
         }
     }
 
-    private boolean putBack(String domain, Path file) {
+    /**
+     * Puts the file back in incoming/ and stops the poll taking files. The first file put back in a
+     * poll lengthens the backoff; the others sent with it fail for the same reason and do not.
+     */
+    private void putBack(String domain, Path file) {
         try {
-            moveUnique(file, config.folder(domain, INCOMING));
+            SpoolNames.moveUnique(file, config.folder(domain, INCOMING));
         } catch (IOException e) {
             log.error("could not move {} back to incoming; it is retried on the next start: {}", file, e.getMessage());
         }
+        if (stalled) {
+            return;
+        }
+        stalled = true;
         backoff = backoff.isZero() ? config.pollInterval() : backoff.multipliedBy(2);
         if (backoff.compareTo(MAX_BACKOFF) > 0) {
             backoff = MAX_BACKOFF;
         }
         notBeforeNanos = System.nanoTime() + backoff.toNanos();
-        return false;
-    }
-
-    private static Path moveUnique(Path file, Path dir) throws IOException {
-        Path target = dir.resolve(uniqueName(dir, file.getFileName().toString()));
-        // ATOMIC_MOVE replaces an existing target on POSIX, hence the unique name.
-        return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** {@code name}, or {@code stem-N.ext} when that name or one of its side files is taken in {@code dir}. */
-    static String uniqueName(Path dir, String name) {
-        String candidate = name;
-        for (int n = 1; taken(dir, candidate); n++) {
-            candidate = suffixed(name, n);
-        }
-        return candidate;
-    }
-
-    private static String suffixed(String name, int n) {
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
-    }
-
-    private static boolean taken(Path dir, String name) {
-        return Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(dir.resolve(name + RECEIPT_SUFFIX), LinkOption.NOFOLLOW_LINKS)
-                || Files.exists(dir.resolve(name + REASON_SUFFIX), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -197,6 +198,92 @@ class SpoolWatcherTest {
         assertThat(folder("accepted").resolve("notes.json.receipt.json")).exists();
         assertThat(folder("incoming")).isEmptyDirectory();
         assertThat(producer.history()).hasSize(1);
+    }
+
+    /** A command log whose acknowledgements the test gives, one by one. */
+    private static final class HeldAcks implements CommandPublisher {
+        final List<Command> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> acks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(Command command) {
+            throw new UnsupportedOperationException("the spool sends without waiting");
+        }
+
+        @Override
+        public CompletableFuture<Void> send(Command command) {
+            var ack = new CompletableFuture<Void>();
+            acks.add(ack);
+            sent.add(command);
+            return ack;
+        }
+    }
+
+    private static String yaml(String name) {
+        return "title: " + name + "\nfiles:\n  - {path: " + name + ".txt, content: x}\n";
+    }
+
+    @Test
+    void sendsSeveralFilesBeforeTheFirstAcknowledgementButWritesEachReceiptOnlyAfterItsOwn() throws Exception {
+        var log = new HeldAcks();
+        // Dropped before the start, so that one listing sees all three and one poll sends them.
+        Files.createDirectories(folder("incoming"));
+        for (String name : List.of("a", "b", "c")) {
+            write(folder("incoming").resolve(name + ".yaml"), yaml(name));
+            // Distinct modification times keep the order the files were dropped in.
+            Files.setLastModifiedTime(folder("incoming").resolve(name + ".yaml"),
+                    java.nio.file.attribute.FileTime.from(NOW.plusSeconds(List.of("a", "b", "c").indexOf(name))));
+        }
+        start(log);
+        await().atMost(WAIT).until(() -> log.sent.size() == 3);
+        assertThat(log.sent).extracting(Command::patchId).containsExactly(
+                expectedId(yaml("a"), PatchReader.Format.YAML), expectedId(yaml("b"), PatchReader.Format.YAML),
+                expectedId(yaml("c"), PatchReader.Format.YAML));
+        assertThat(folder("accepted")).as("no receipt while no send is acknowledged").isEmptyDirectory();
+        assertThat(folder("processing")).isDirectoryContaining("glob:**/a.yaml").isDirectoryContaining("glob:**/c.yaml");
+
+        log.acks.get(0).complete(null);
+        await().atMost(WAIT).until(() -> Files.exists(folder("accepted").resolve("a.yaml")));
+        assertThat(folder("accepted").resolve("a.yaml.receipt.json")).exists();
+        assertThat(folder("accepted").resolve("b.yaml.receipt.json")).doesNotExist();
+        assertThat(folder("accepted").resolve("c.yaml.receipt.json")).doesNotExist();
+
+        log.acks.get(2).complete(null);
+        log.acks.get(1).completeExceptionally(new PublishException("broker unreachable", true, null));
+        await().atMost(WAIT).until(() -> Files.exists(folder("accepted").resolve("c.yaml")));
+        assertThat(folder("accepted").resolve("c.yaml.receipt.json")).exists();
+        // b goes back to incoming/ and is sent again, after the backoff.
+        await().atMost(WAIT).until(() -> log.sent.size() == 4);
+        assertThat(log.sent.get(3).patchId()).isEqualTo(expectedId(yaml("b"), PatchReader.Format.YAML));
+        assertThat(folder("accepted").resolve("b.yaml.receipt.json")).doesNotExist();
+
+        log.acks.get(3).complete(null);
+        await().atMost(WAIT).until(() -> Files.exists(folder("accepted").resolve("b.yaml")));
+        assertThat(folder("accepted").resolve("b.yaml.receipt.json")).exists();
+        assertThat(folder("incoming")).isEmptyDirectory();
+        assertThat(folder("processing")).isEmptyDirectory();
+    }
+
+    @Test
+    void rejectsAFileWhoseCommandTheLogRefusesForGoodAndAcceptsTheOthersSentWithIt() throws Exception {
+        var log = new HeldAcks();
+        Files.createDirectories(folder("incoming"));
+        write(folder("incoming").resolve("a.yaml"), yaml("a"));
+        write(folder("incoming").resolve("b.yaml"), yaml("b"));
+        start(log);
+        await().atMost(WAIT).until(() -> log.sent.size() == 2);
+
+        int refused = log.sent.get(0).patchId().equals(expectedId(yaml("a"), PatchReader.Format.YAML)) ? 0 : 1;
+        String refusedName = refused == 0 ? "a.yaml" : "b.yaml";
+        String acceptedName = refused == 0 ? "b.yaml" : "a.yaml";
+        log.acks.get(refused).completeExceptionally(new PublishException("record too large", false, null));
+        log.acks.get(1 - refused).complete(null);
+
+        await().atMost(WAIT).until(() -> Files.exists(folder("rejected").resolve(refusedName))
+                && Files.exists(folder("accepted").resolve(acceptedName)));
+        assertThat(Files.readString(folder("rejected").resolve(refusedName + SpoolWatcher.REASON_SUFFIX)))
+                .contains("the command log refused the patch", "record too large");
+        assertThat(log.sent).hasSize(2);
     }
 
     @Test
