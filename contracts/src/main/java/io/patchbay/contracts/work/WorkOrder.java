@@ -1,5 +1,6 @@
 package io.patchbay.contracts.work;
 
+import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.Patch;
 import java.time.Instant;
 
@@ -16,9 +17,11 @@ import java.time.Instant;
  * @param expectedHead for a patch: the commit the log last recorded for the domain's working tree
  *     (the last applied or adopted commit), which HEAD must be at before the patch starts; null when
  *     the log does not know it yet, and then only uncommitted changes count as drift
+ * @param submitter for a patch: who submitted it, whom its commit names as author when the patch
+ *     names nobody itself; null in orders written before it was carried
  */
 public record WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
-        WorkspaceTask workspace, String action, String expectedHead) {
+        WorkspaceTask workspace, String action, String expectedHead, Submitter submitter) {
 
     public static final String RUN = "run";
     public static final String CANCEL = "cancel";
@@ -35,12 +38,17 @@ public record WorkOrder(String domain, String patchId, int attempt, Patch patch,
 
     public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
             WorkspaceTask workspace, String action) {
-        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, null);
+        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, null, null);
     }
 
     /** The same order, expecting the working tree's HEAD at {@code commit}. */
     public WorkOrder withExpectedHead(String commit) {
-        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, commit);
+        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, commit, submitter);
+    }
+
+    /** The same order, naming who submitted the patch. */
+    public WorkOrder withSubmitter(Submitter who) {
+        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, expectedHead, who);
     }
 
     /** A task on the domain's working tree; {@code attempt} carries the task's check number. */

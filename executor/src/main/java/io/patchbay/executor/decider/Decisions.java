@@ -454,7 +454,7 @@ final class Decisions {
         tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt));
         tx.put(p.with(PatchStatus.DISPATCHED).withAttempts(attempt));
         tx.order(new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now())
-                .withExpectedHead(workspaces.expectedHead(tx, p.domain())));
+                .withExpectedHead(workspaces.expectedHead(tx, p.domain())).withSubmitter(p.submitter()));
         log.info("dispatched patch {} attempt {} in domain {}", p.patchId(), attempt, p.domain());
     }
 }
