@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * @param notes what the submitter asked to keep beside the outcome (Node-runner patches carry them); may be null
  * @param score the self-evaluation rubric's score; null when the patch was not scored
  * @param sandbox a caution about how commands ran, for a domain that runs them without a sandbox; null otherwise
+ * @param gates the gates that ran; null leaves the section out, for a summary that does not know them
  */
 record Summary(
         String title,
@@ -111,6 +112,12 @@ record Summary(
                         .append(c.durationMs()).append(" ms\n\n");
                 fenced(md, c.outputTail());
             }
+        }
+        // Null gates: not known here (a summary rendered from events shows its last attempt's run below).
+        if (gates == null) {
+            selfEvaluation(md);
+            notes(md);
+            return md.toString();
         }
         md.append("## Gates\n\n");
         if (gates.isEmpty()) {
