@@ -50,7 +50,7 @@ public final class TerminalSummary {
      */
     public static String render(PatchView view, String lastAttempt) {
         if (!rendersFor(view)) {
-            throw new IllegalArgumentException("patch " + view.id() + " is " + view.status()
+            throw new IllegalArgumentException("patch " + view.id() + " is " + view.status().label()
                     + " and has no summary to render from its events");
         }
         int attempts = attempts(view);
