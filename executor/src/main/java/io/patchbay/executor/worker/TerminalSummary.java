@@ -33,9 +33,16 @@ public final class TerminalSummary {
         };
     }
 
-    /** Whether {@link #render} makes this patch's summary: it ended, and no worker wrote its summary. */
+    /**
+     * Whether {@link #render} makes this patch's summary: it was rejected, cancelled while not
+     * running, quarantined or discarded. A patch that succeeded or failed has the summary its run wrote.
+     */
     public static boolean rendersFor(PatchView view) {
-        return view.status() != null && view.status().terminal() && !writtenByWorker(view);
+        return view.status() != null && switch (view.status()) {
+            case REJECTED, QUARANTINED, DISCARDED -> true;
+            case CANCELLED -> !writtenByWorker(view);
+            default -> false;
+        };
     }
 
     /** How many attempts of the patch were dispatched to a worker. */
@@ -65,7 +72,7 @@ public final class TerminalSummary {
         if (lastAttempt == null || lastAttempt.isBlank()) {
             return md;
         }
-        return md + "## Last attempt\n\nAttempt " + attempts + " ran and was rolled back; its summary:\n\n"
+        return md + "## Last attempt\n\nAttempt " + attempts + " did not land; the summary of its run:\n\n"
                 + demoted(lastAttempt);
     }
 
@@ -91,7 +98,7 @@ public final class TerminalSummary {
             case DISCARDED -> sentence(entry(view, "Discarded"), null)
                     + (view.reason() == null ? "" : " It had been quarantined: " + Summary.oneLine(view.reason()) + ".")
                     + " Nothing of it is in the working tree, and it does not run again.";
-            default -> view.reason();
+            default -> Summary.oneLine(view.reason());
         };
     }
 

@@ -98,10 +98,13 @@ class TerminalSummaryTest {
         PatchView stoppedWhileRunning = view(PatchStatus.CANCELLED, "stopped", "var/summaries/main/p1.md", null,
                 "Submitted", "submitted", "Dispatched", "dispatched, attempt 1", "Cancelled", "cancelled by http:ops");
         PatchView queued = view(PatchStatus.QUEUED, null, null, null, "Submitted", "submitted", "Queued", "queued");
+        PatchView failedWithoutFile = view(PatchStatus.FAILED, "GATE_FAILED: unit", null, null,
+                "Submitted", "submitted", "Dispatched", "dispatched, attempt 1", "Failed", "attempt 1 failed");
 
         assertThat(TerminalSummary.rendersFor(succeeded)).isFalse();
         assertThat(TerminalSummary.rendersFor(stoppedWhileRunning)).isFalse();
         assertThat(TerminalSummary.rendersFor(queued)).isFalse();
+        assertThat(TerminalSummary.rendersFor(failedWithoutFile)).isFalse();
         assertThatThrownBy(() -> TerminalSummary.render(queued, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Queued");
     }
