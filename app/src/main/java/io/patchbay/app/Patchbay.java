@@ -318,15 +318,7 @@ public final class Patchbay implements AutoCloseable {
     }
 
     private Optional<String> summaryOf(String patchId) throws IOException {
-        Optional<PatchView> view = watchdog.patch(patchId);
-        if (view.isEmpty()) {
-            return Optional.empty();
-        }
-        Path file = config.home().resolve(PatchRunner.summaryPath(view.get().domain(), patchId)).normalize();
-        if (!file.startsWith(config.var()) || !Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        return new PatchSummaries(watchdog::patch, config.home(), config.var()).of(patchId);
     }
 
     /** The HTTP port, or -1 when this process serves no HTTP (an executor alone). */

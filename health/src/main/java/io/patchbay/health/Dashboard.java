@@ -42,12 +42,13 @@ final class Dashboard {
             List<PatchRow> patches,
             List<Alert> alerts) {}
 
-    /** One recent patch; {@code summaryUrl} only once the patch has a summary. */
+    /** One recent patch; {@code summaryUrl} only once the patch has a summary: a worker wrote one, or it ended. */
     record PatchRow(String id, String domain, String title, PatchStatus status, Instant submittedAt, Instant updatedAt,
             String reason, String summaryUrl) {
 
         static PatchRow of(PatchView p) {
-            String summary = p.summaryPath() == null ? null
+            boolean hasSummary = p.summaryPath() != null || (p.status() != null && p.status().terminal());
+            String summary = !hasSummary ? null
                     : "/v1/patches/" + URLEncoder.encode(p.id(), StandardCharsets.UTF_8).replace("+", "%20") + "/summary";
             return new PatchRow(p.id(), p.domain(), p.title(), p.status(), p.submittedAt(), p.updatedAt(), p.reason(),
                     summary);

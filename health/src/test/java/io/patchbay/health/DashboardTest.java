@@ -81,6 +81,13 @@ class DashboardTest {
     }
 
     @Test
+    void everyPatchThatEndedLinksItsSummaryEvenWithoutAWorkersFile() {
+        assertThat(Dashboard.PatchRow.of(patch("r1", "main", PatchStatus.REJECTED, NOW, null)).summaryUrl())
+                .isEqualTo("/v1/patches/r1/summary");
+        assertThat(Dashboard.PatchRow.of(patch("q1", "main", PatchStatus.QUEUED, NOW, null)).summaryUrl()).isNull();
+    }
+
+    @Test
     void summaryLinksEscapeThePatchId() {
         var row = Dashboard.PatchRow.of(patch("fix readme/typo?", "main", PatchStatus.FAILED, NOW, "var/summaries/x.md"));
 

@@ -39,17 +39,20 @@ final class PatchFold {
         List<TimelineEntry> timeline = current == null ? List.of() : current.timeline();
         Risk risk = current == null ? null : current.risk();
         String riskRule = current == null ? null : current.riskRule();
+        List<Violation> violations = current == null ? null : current.violations();
 
         if (body instanceof EventBody.Submitted s) {
             title = s.patch() == null ? null : s.patch().title();
             submitter = s.submitter() == null ? null : s.submitter().toString();
             submittedAt = event.at();
             reason = null;
+            violations = null;
         } else if (body instanceof EventBody.Accepted a) {
             risk = a.risk();
             riskRule = a.riskRule();
         } else if (body instanceof EventBody.Rejected r) {
             reason = violations(r);
+            violations = r.violations() == null ? List.of() : r.violations();
         } else if (body instanceof EventBody.Succeeded s) {
             commitId = s.commitId();
             summaryPath = s.summaryPath();
@@ -62,7 +65,8 @@ final class PatchFold {
             reason = q.reason();
         } else if (body instanceof EventBody.Cancelled c) {
             reason = c.reason();
-            summaryPath = c.summaryPath() == null ? summaryPath : c.summaryPath();
+            // The summary of the outcome: the worker's when it stopped a run, none when the patch was not running.
+            summaryPath = c.summaryPath();
         } else if (body instanceof EventBody.RejectedByApprover r) {
             reason = r.reason() == null ? "rejected by " + r.by() : r.reason();
         } else if (body instanceof EventBody.HeldForWindow h) {
@@ -73,7 +77,7 @@ final class PatchFold {
         }
 
         var view = new PatchView(event.patchId(), domain, title, status, submitter, submittedAt, event.at(), commitId,
-                summaryPath, reason, timeline, risk, riskRule);
+                summaryPath, reason, timeline, risk, riskRule, violations);
         return view.append(new TimelineEntry(event.seq(), event.type(), event.at(), detail(body)));
     }
 

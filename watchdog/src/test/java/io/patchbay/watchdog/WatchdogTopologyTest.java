@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.event.EventBody;
+import io.patchbay.contracts.event.Violation;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
@@ -133,6 +134,8 @@ class WatchdogTopologyTest {
         PatchView p = patch("bad");
         assertThat(p.status()).isEqualTo(PatchStatus.REJECTED);
         assertThat(p.reason()).isEqualTo("secrets/key.pem is denied by the contract");
+        assertThat(p.violations()).containsExactly(
+                new Violation("path-denied", "secrets/key.pem", "secrets/key.pem is denied by the contract"));
         assertThat(p.timeline().get(1).detail()).contains("2026.11.1").contains("secrets/key.pem is denied");
         DomainView d = domain("main");
         assertThat(d.rejected()).isEqualTo(1);
@@ -275,6 +278,23 @@ class WatchdogTopologyTest {
         assertThat(patch("p1").summaryPath()).isEqualTo("var/summaries/main/p1.md");
         assertThat(domain("main").inFlight()).isZero();
         assertThat(domain("main").cancelled()).isEqualTo(1);
+    }
+
+    @Test
+    void cancelDuringARetryWaitLeavesTheViewWithoutASummaryOfItsOwn() {
+        t.pipe(log.next("main", "p1", submitted("p1", "main", "Flaky")),
+                log.next("main", "p1", accepted()),
+                log.next("main", "p1", queued(1)),
+                log.next("main", "p1", dispatched(1)),
+                log.next("main", "p1", failed(1, FailureClass.INFRASTRUCTURE, "disk gone")),
+                log.next("main", "p1", retry(2, T0.plusSeconds(60))));
+        assertThat(patch("p1").summaryPath()).isEqualTo("var/summaries/failed.md");
+        assertThat(patch("p1").violations()).isNull();
+
+        t.pipe(log.next("main", "p1", new EventBody.Cancelled(EventLog.OPS, "not needed")));
+
+        assertThat(patch("p1").status()).isEqualTo(PatchStatus.CANCELLED);
+        assertThat(patch("p1").summaryPath()).as("the failed attempt's summary is not the cancel's").isNull();
     }
 
     @Test

@@ -29,8 +29,9 @@ public record RecordLimits(int maxRecordBytes) {
     public static final String ENV = "PATCHBAY_MAX_RECORD_BYTES";
     /**
      * Room for everything a record carries beside the patch: ids, submitter, timestamps, hashes,
-     * the verdict's violations, gate results and the summary of a result (bounded by the contract's
-     * {@code outputBytes} per command and gate).
+     * the verdict's violations, gate results and the summary of a result (the contract's
+     * {@code outputBytes} bounds each command's and gate's output, and the worker's output budget,
+     * derived from {@link #maxRecordBytes}, bounds one patch's outputs in all).
      */
     public static final int ENVELOPE_BYTES = 128 * 1024;
     /**

@@ -1,5 +1,6 @@
 package io.patchbay.contracts.work;
 
+import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.Patch;
 import java.time.Instant;
 
@@ -20,9 +21,11 @@ import java.time.Instant;
  * @param after for a patch dispatched while the one before it still ran: that patch's id. The order
  *     starts only when HEAD is that patch's commit; otherwise it is answered
  *     {@link WorkResult.NotStarted} and nothing changes. Null for the first order of a window.
+ * @param submitter for a patch: who submitted it, whom its commit names as author when the patch
+ *     names nobody itself; null in orders written before it was carried
  */
 public record WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
-        WorkspaceTask workspace, String action, String expectedHead, String after) {
+        WorkspaceTask workspace, String action, String expectedHead, String after, Submitter submitter) {
 
     public static final String RUN = "run";
     public static final String CANCEL = "cancel";
@@ -39,23 +42,30 @@ public record WorkOrder(String domain, String patchId, int attempt, Patch patch,
 
     public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
             WorkspaceTask workspace, String action) {
-        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, null, null);
+        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, (String) null);
     }
 
     public WorkOrder(String domain, String patchId, int attempt, Patch patch, Instant dispatchedAt,
             WorkspaceTask workspace, String action, String expectedHead) {
-        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, expectedHead, null);
+        this(domain, patchId, attempt, patch, dispatchedAt, workspace, action, expectedHead, null, null);
     }
 
     /** The same order, expecting the working tree's HEAD at {@code commit}. */
     public WorkOrder withExpectedHead(String commit) {
-        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, commit, after);
+        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, commit, after,
+                submitter);
     }
 
     /** The same order, to start only once patch {@code patchId} landed just before it. */
     public WorkOrder after(String patchId) {
         return new WorkOrder(domain, this.patchId, attempt, patch, dispatchedAt, workspace, action, expectedHead,
-                patchId);
+                patchId, submitter);
+    }
+
+    /** The same order, naming who submitted the patch. */
+    public WorkOrder withSubmitter(Submitter who) {
+        return new WorkOrder(domain, patchId, attempt, patch, dispatchedAt, workspace, action, expectedHead, after,
+                who);
     }
 
     /** A task on the domain's working tree; {@code attempt} carries the task's check number. */

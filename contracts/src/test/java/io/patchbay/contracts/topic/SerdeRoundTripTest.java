@@ -76,6 +76,17 @@ class SerdeRoundTripTest {
     }
 
     @Test
+    void runOrderCarriesItsSubmitterAndAnOrderWithoutOneStillReads() {
+        WorkOrder run = new WorkOrder("main", "p1", 1, PATCH, Instant.EPOCH).withExpectedHead("abc")
+                .withSubmitter(Submitter.slack("U0BAR", "C0BAR"));
+        assertThat(roundTrip(Topics.WORK_ORDER, run)).isEqualTo(run)
+                .satisfies(o -> assertThat(o.submitter()).isEqualTo(Submitter.slack("U0BAR", "C0BAR")));
+        byte[] old = "{\"domain\":\"main\",\"patchId\":\"p1\",\"attempt\":1,\"dispatchedAt\":\"1970-01-01T00:00:00Z\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(Topics.WORK_ORDER.deserializer().deserialize("t", old).submitter()).isNull();
+    }
+
+    @Test
     void holdRejectionAndCancelEventsTravelUnderTheirOwnNamesAndMoveTheStatus() {
         Submitter ops = Submitter.http("ops");
         List<EventBody> bodies = List.of(new EventBody.HeldForWindow(Instant.EPOCH, "window"),

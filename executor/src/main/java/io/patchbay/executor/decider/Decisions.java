@@ -552,7 +552,8 @@ final class Decisions {
 
     private void dispatch(Transition tx, PatchRecord p, int attempt, String after) {
         tx.event(p.domain(), p.patchId(), new EventBody.Dispatched(attempt, after));
-        WorkOrder order = new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now());
+        WorkOrder order = new WorkOrder(p.domain(), p.patchId(), attempt, p.patch(), tx.now())
+                .withSubmitter(p.submitter());
         // The first of a window knows the commit the log last recorded; a later one knows only its predecessor.
         tx.order(after == null ? order.withExpectedHead(workspaces.expectedHead(tx, p.domain())) : order.after(after));
         log.info("dispatched patch {} attempt {} in domain {}{}", p.patchId(), attempt, p.domain(),

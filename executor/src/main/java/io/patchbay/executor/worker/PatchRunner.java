@@ -4,6 +4,7 @@ import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.policy.RubricLoader;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.work.FailureClass;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
@@ -51,6 +52,7 @@ public final class PatchRunner {
     private final Clock clock;
     private final String workerId;
     private final Bubblewrap bubblewrap;
+    private final OutputBudget budget;
 
     /**
      * Scores finished patches with the rubric shipped with patchbay.
@@ -76,6 +78,16 @@ public final class PatchRunner {
      */
     public PatchRunner(Path home, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
             String workerId, Bubblewrap bubblewrap) {
+        this(home, contract, rubric, clock, workerId, bubblewrap, RecordLimits.DEFAULT);
+    }
+
+    /**
+     * @param recordLimits the records results travel in, which bound the output one patch keeps in all
+     *                     ({@link OutputBudget#of})
+     */
+    public PatchRunner(Path home, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
+            String workerId, Bubblewrap bubblewrap, RecordLimits recordLimits) {
+        this.budget = OutputBudget.of(Objects.requireNonNull(recordLimits, "recordLimits"));
         this.bubblewrap = Objects.requireNonNull(bubblewrap, "bubblewrap");
         this.home = Objects.requireNonNull(home, "home");
         this.contract = Objects.requireNonNull(contract, "contract");
@@ -133,7 +145,7 @@ public final class PatchRunner {
 
     private WorkResult execute(RunContext run) throws InterruptedException {
         WorkOrder order = run.order();
-        RunReport report = new RunReport(run, home, rubric);
+        RunReport report = new RunReport(run, home, rubric, budget);
         DomainPolicy policy = contract.get().domain(order.domain()).orElse(null);
         if (policy == null) {
             return report.failed(new StepFailure(FailureClass.PRECONDITION,

@@ -4,6 +4,7 @@ import io.patchbay.contracts.patch.Patch;
 import io.patchbay.contracts.policy.DomainPolicy;
 import io.patchbay.contracts.policy.Durations;
 import io.patchbay.contracts.policy.Rubric;
+import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The end of a run as its terminal result: the summary written beside the tree (and carried in the
  * result, which stands even when the file cannot be written), scored by the rubric where the run finished.
+ * The outputs of its commands and gates are fitted into one {@link OutputBudget} for the whole patch,
+ * the same in the summary and in the result.
  */
 final class RunReport {
 
@@ -32,12 +35,19 @@ final class RunReport {
     private final WorkOrder order;
     private final Path home;
     private final Supplier<Rubric> rubric;
+    private final OutputBudget budget;
 
     RunReport(RunContext run, Path home, Supplier<Rubric> rubric) {
+        this(run, home, rubric, OutputBudget.of(RecordLimits.DEFAULT));
+    }
+
+    /** @param budget the output the summary and the result keep in all, shared by every command and gate */
+    RunReport(RunContext run, Path home, Supplier<Rubric> rubric, OutputBudget budget) {
         this.run = run;
         this.order = run.order();
         this.home = home;
         this.rubric = rubric;
+        this.budget = budget;
     }
 
     /** The run committed ({@link RunContext#commit()}). */
@@ -46,13 +56,15 @@ final class RunReport {
         List<Summary.ChangedFile> changed = run.changed();
         long ms = run.elapsedMs();
         Rubric.Score score = score(true, changed, ms);
+        OutputBudget.Fitted outputs = budget.fit(run.commands(), run.gates());
         var summary = new Summary(run.title(), order.patchId(), order.domain(), order.attempt(), "Succeeded",
                 run.base().name(), c.name(), changed, run.commands(), run.gates(), ms, null, null, notes(), score)
-                .withSandbox(run.sandboxCaution());
-        String path = writeSummary(summary.markdown());
+                .withSandbox(run.sandboxCaution()).fitted(outputs);
+        String text = summary.markdown();
+        String path = writeSummary(text);
         return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), run.clock().instant(),
-                c.name(), changed.stream().map(Summary.ChangedFile::path).toList(), List.copyOf(run.gates()), path,
-                summary.markdown(), ms, false, score == null ? null : score.score());
+                c.name(), changed.stream().map(Summary.ChangedFile::path).toList(), outputs.gates(), path,
+                text, ms, false, score == null ? null : score.score());
     }
 
     /** The patch's commit was found: success again, with the summary its first run wrote where there is one. */
@@ -85,11 +97,12 @@ final class RunReport {
         String reason = "stopped " + where + "; the working tree is back at " + run.base().name();
         log.info("patch {} attempt {} cancelled: {}", order.patchId(), order.attempt(), reason);
         long ms = run.elapsedMs();
+        OutputBudget.Fitted outputs = budget.fit(run.commands(), run.gates());
         String text = new Summary(run.title(), order.patchId(), order.domain(), order.attempt(), "Cancelled",
                 run.base().name(), null, notApplied(), run.commands(), run.gates(), ms, reason, null)
-                .withSandbox(run.sandboxCaution()).markdown();
+                .withSandbox(run.sandboxCaution()).fitted(outputs).markdown();
         return new WorkResult.Cancelled(order.domain(), order.patchId(), order.attempt(), run.clock().instant(),
-                reason, List.copyOf(run.gates()), writeSummary(text), text, ms);
+                reason, outputs.gates(), writeSummary(text), text, ms);
     }
 
     /** The tree is not what the log says: nothing was touched, and the decider freezes the domain. */
@@ -116,14 +129,15 @@ final class RunReport {
         var changed = run.patch() == null ? List.<Summary.ChangedFile>of() : notApplied();
         // Nothing of a failed patch landed, so the rubric sees no change.
         Rubric.Score score = score(false, List.of(), ms);
+        OutputBudget.Fitted outputs = budget.fit(run.commands(), run.gates());
         var summary = new Summary(run.title(), order.patchId(), order.domain(), order.attempt(),
                 "Failed (" + f.failureClass() + ")", run.base() == null ? null : run.base().name(), null, changed,
                 run.commands(), run.gates(), ms, f.reason(), f.detail(), notes(), score)
-                .withSandbox(run.sandboxCaution());
+                .withSandbox(run.sandboxCaution()).fitted(outputs);
         String text = summary.markdown();
         String path = writeSummary(text);
         return new WorkResult.Failed(order.domain(), order.patchId(), order.attempt(), run.clock().instant(),
-                f.failureClass(), f.reason(), f.detail(), List.copyOf(run.gates()), path, text, ms,
+                f.failureClass(), f.reason(), f.detail(), outputs.gates(), path, text, ms,
                 score == null ? null : score.score());
     }
 

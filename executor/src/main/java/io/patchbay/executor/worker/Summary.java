@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * @param notes what the submitter asked to keep beside the outcome (Node-runner patches carry them); may be null
  * @param score the self-evaluation rubric's score; null when the patch was not scored
  * @param sandbox a caution about how commands ran, for a domain that runs them without a sandbox; null otherwise
+ * @param gates the gates that ran; null leaves the section out, for a summary that does not know them
+ * @param outputCut what was cut from the outputs to keep the patch within its {@link OutputBudget}; null when nothing
  */
 record Summary(
         String title,
@@ -31,7 +33,15 @@ record Summary(
         String detail,
         Patch.Notes notes,
         Rubric.Score score,
-        String sandbox) {
+        String sandbox,
+        String outputCut) {
+
+    Summary(String title, String patchId, String domain, int attempt, String outcome, String baseCommit, String commit,
+            List<ChangedFile> changedFiles, List<CommandRun> commands, List<GateResult> gates, long durationMs,
+            String reason, String detail, Patch.Notes notes, Rubric.Score score, String sandbox) {
+        this(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles, commands, gates, durationMs,
+                reason, detail, notes, score, sandbox, null);
+    }
 
     Summary(String title, String patchId, String domain, int attempt, String outcome, String baseCommit, String commit,
             List<ChangedFile> changedFiles, List<CommandRun> commands, List<GateResult> gates, long durationMs,
@@ -50,7 +60,14 @@ record Summary(
     /** This summary with the sandbox caution of its domain (null: none). */
     Summary withSandbox(String caution) {
         return new Summary(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles, commands, gates,
-                durationMs, reason, detail, notes, score, caution);
+                durationMs, reason, detail, notes, score, caution, outputCut);
+    }
+
+    /** This summary with the outputs as fitted into the patch's budget, saying what was cut. */
+    Summary fitted(OutputBudget.Fitted fitted) {
+        return new Summary(title, patchId, domain, attempt, outcome, baseCommit, commit, changedFiles,
+                fitted.commands(), gates == null ? null : fitted.gates(), durationMs, reason, detail, notes, score,
+                sandbox, fitted.note());
     }
 
     /** One file of the commit, with the lines it adds and removes (both 0 for a binary file). */
@@ -79,6 +96,9 @@ record Summary(
             row(md, "Commit", "`" + commit + "`");
         }
         row(md, "Duration", durationMs + " ms");
+        if (outputCut != null) {
+            row(md, "Output", oneLine(outputCut));
+        }
         if (score != null) {
             row(md, "Score", score.headline() + (score.passed() ? "" : ", below the pass score"));
         }
@@ -111,6 +131,12 @@ record Summary(
                         .append(c.durationMs()).append(" ms\n\n");
                 fenced(md, c.outputTail());
             }
+        }
+        // Null gates: not known here (a summary rendered from events shows its last attempt's run below).
+        if (gates == null) {
+            selfEvaluation(md);
+            notes(md);
+            return md.toString();
         }
         md.append("## Gates\n\n");
         if (gates.isEmpty()) {

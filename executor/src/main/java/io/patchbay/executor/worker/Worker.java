@@ -106,7 +106,8 @@ public final class Worker implements AutoCloseable {
      */
     public Worker(WorkerConfig config, Supplier<ExecutionContract> contract, Supplier<Rubric> rubric, Clock clock,
             Bubblewrap bubblewrap) {
-        this(config, orders(new PatchRunner(config.home(), contract, rubric, clock, config.workerId(), bubblewrap),
+        this(config, orders(new PatchRunner(config.home(), contract, rubric, clock, config.workerId(), bubblewrap,
+                        config.recordLimits()),
                         new WorkspaceKeeper(config.home(), contract, clock)),
                 () -> new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                         new ByteArrayDeserializer()),

@@ -52,6 +52,14 @@ class DeciderIdentityTest extends DeciderTestBase {
     }
 
     @Test
+    void dispatchedOrderCarriesItsSubmitterForTheCommitAuthor() {
+        submit(patch("a1", "main", "a.txt", "1"), ALICE_CI);
+
+        assertThat(work.readValuesToList()).singleElement()
+                .satisfies(o -> assertThat(o.submitter()).isEqualTo(ALICE_CI));
+    }
+
+    @Test
     void submitterApprovingFromAnotherChannelUnderTheSameIdentityDoesNotCount() {
         submit(patch("h1", "main", "a.txt", "1", Risk.HIGH), ALICE_CI);
         drainEvents();
