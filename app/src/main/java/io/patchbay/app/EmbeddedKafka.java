@@ -55,8 +55,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dataDir, int port, RecordLimits limits) throws IOException {
         guardHostJvm();
         Files.createDirectories(dataDir);
-        int brokerPort = port == 0 ? FreePorts.pick() : port;
-        int controllerPort = FreePorts.pick();
+        int[] free = FreePorts.pick(2);
+        int brokerPort = port == 0 ? free[0] : port;
+        int controllerPort = port == free[1] ? free[0] : free[1];
         Properties props = new Properties();
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("process.roles", "broker,controller");

@@ -196,9 +196,15 @@ class CliIT {
         assertThat(run.out()).contains("cancelled by").contains("not needed after all").contains("Cancelled after");
     }
 
+    /** A patch of the domain waiting its turn: in the queue, or dispatched behind the running one. */
     private static String queuedIn(String domain) throws Exception {
-        JsonNode queued = client.get("/v1/patches?domain=" + domain + "&status=Queued").json();
-        return queued.size() == 0 ? null : queued.get(0).path("id").asText();
+        for (String status : List.of("Queued", "Dispatched")) {
+            JsonNode waiting = client.get("/v1/patches?domain=" + domain + "&status=" + status).json();
+            if (waiting.size() > 0) {
+                return waiting.get(0).path("id").asText();
+            }
+        }
+        return null;
     }
 
     @Test

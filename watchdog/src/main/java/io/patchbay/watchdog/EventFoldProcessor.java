@@ -120,13 +120,26 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
         if (next == null) {
             return d;
         }
-        PatchStatus from = old == null ? null : old.status();
+        PatchStatus from = counted(old);
         stores.patches().put(e.patchId(), next);
         reindex(old, next);
         if (e.body().terminal()) {
             recordOutcome(e, old, next);
         }
-        return trackSince(DomainFigures.transition(d, from, next.status()), e, from, next.status());
+        PatchStatus to = counted(next);
+        return trackSince(DomainFigures.transition(d, from, to), e, from, to);
+    }
+
+    /**
+     * The status a patch counts under in its domain's figures: a patch dispatched behind another and
+     * not started yet still waits, so it counts as queued (in the queue depth, the oldest pending, and
+     * not yet in flight, so its run time starts at Started).
+     */
+    private static PatchStatus counted(PatchView v) {
+        if (v == null) {
+            return null;
+        }
+        return v.waitingBehind() != null ? PatchStatus.QUEUED : v.status();
     }
 
     /** Keeps the listing index at the patch's latest submission, so a resubmitted patch lists as new. */
@@ -178,14 +191,7 @@ final class EventFoldProcessor implements Processor<String, Event, String, Alert
         }
         boolean wasInFlight = DomainFigures.inFlight(from);
         boolean isInFlight = DomainFigures.inFlight(to);
-        if (e.body() instanceof EventBody.Dispatched dispatched && dispatched.after() != null) {
-            // Dispatched behind another patch, it waits its turn at the worker: its run time counts from Started.
-            isInFlight = false;
-        }
         track(stores.inFlightSince(), key, at, wasInFlight, isInFlight);
-        if (e.body() instanceof EventBody.Started && stores.inFlightSince().get(key) == null) {
-            stores.inFlightSince().put(key, at);
-        }
         if (wasInFlight && !isInFlight) {
             stores.sla().delete(StoreKeys.stuck(e.domain(), e.patchId()));
         }

@@ -76,8 +76,11 @@ final class PatchFold {
             reason = null;
         }
 
+        // Dispatched behind another patch, it waits at the worker until its Started (or until it is recalled).
+        String waitingBehind = body instanceof EventBody.Dispatched d ? d.after()
+                : status == from && current != null ? current.waitingBehind() : null;
         var view = new PatchView(event.patchId(), domain, title, status, submitter, submittedAt, event.at(), commitId,
-                summaryPath, reason, timeline, risk, riskRule, violations);
+                summaryPath, reason, timeline, risk, riskRule, violations, waitingBehind);
         return view.append(new TimelineEntry(event.seq(), event.type(), event.at(), detail(body)));
     }
 
@@ -105,7 +108,7 @@ final class PatchFold {
             return "queued at position " + q.position();
         }
         if (body instanceof EventBody.Dispatched d) {
-            return "dispatched, attempt " + d.attempt();
+            return "dispatched, attempt " + d.attempt() + (d.after() == null ? "" : ", to run after " + d.after());
         }
         if (body instanceof EventBody.Started s) {
             return "attempt " + s.attempt() + " started" + (s.worker() == null ? "" : " on " + s.worker())
