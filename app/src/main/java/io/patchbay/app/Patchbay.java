@@ -23,6 +23,8 @@ import io.patchbay.health.Metrics;
 import io.patchbay.contracts.policy.ContractWatcher;
 import org.apache.kafka.streams.KafkaStreams;
 import io.patchbay.ingest.HttpInbox;
+import io.patchbay.ingest.IdempotencyStore;
+import io.patchbay.ingest.SharedAnswers;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.InboxTokens;
 import io.patchbay.ingest.Scope;
@@ -189,9 +191,15 @@ public final class Patchbay implements AutoCloseable {
                 // The person who started patchbay runs it: the local token may do everything.
                 tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)).withScopes(Scope.ALL));
             }
-            inbox = new HttpInbox(HttpInbox.Config.of(tokens).withRecordLimits(limits)
-                    .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
-                    contract::get);
+            HttpInbox.Config inboxConfig = HttpInbox.Config.of(tokens).withRecordLimits(limits);
+            // Read to the end before the inbox serves: a retry of a key answered before a restart, or
+            // by another instance, is recognised from the first request on.
+            SharedAnswers<IdempotencyStore.Entry> idempotency =
+                    HttpInbox.idempotencyAnswers(bootstrap, inboxConfig, Clock.systemUTC());
+            running.push(idempotency::close);
+            idempotency.start(Duration.ofSeconds(30));
+            inbox = new HttpInbox(inboxConfig, publisher, Clock.systemUTC(), contract::get);
+            inbox.shareIdempotencyAnswers(idempotency);
             running.push(inbox::close);
             if (config.runs(Role.EXECUTOR)) {
                 inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC(), sandbox));

@@ -58,7 +58,7 @@ final class TopicSetup {
             configs.put("min.insync.replicas", String.valueOf(Math.max(1, replicationFactor - 1)));
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(configs))
+                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(withOwn(configs, t)))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -89,6 +89,12 @@ final class TopicSetup {
                     limits.maxRecordBytes(), lowered.maxRecordBytes(), lowered.maxPatchBytes());
             return lowered;
         }
+    }
+
+    private static Map<String, String> withOwn(Map<String, String> shared, String topic) {
+        var all = new HashMap<>(shared);
+        all.putAll(Topics.ownConfig(topic));
+        return all;
     }
 
     /** The topics whose max.message.bytes is below {@code limit}, with their value. */
