@@ -7,6 +7,7 @@ import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.topic.StandbyReplicas;
 import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.executor.decider.Decider;
@@ -98,7 +99,7 @@ public final class Patchbay implements AutoCloseable {
     /**
      * Starts everything, reading the secrets and settings that come from the environment
      * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
-     * {@code PATCHBAY_BWRAP}) from {@code env} instead of the process's own.
+     * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}) from {@code env} instead of the process's own.
      */
     public static Patchbay start(PatchbayConfig config, Map<String, String> env) throws Exception {
         Patchbay p = new Patchbay(config, env);
@@ -116,6 +117,7 @@ public final class Patchbay implements AutoCloseable {
         Path var = config.var();
         Files.createDirectories(var);
         limits = RecordLimits.fromEnv(env);
+        int standbys = StandbyReplicas.from(env, config.replicationFactor());
         contract.set(loadContract());
         LOG.info("execution contract {} (version {}, sha256 {})", contractSource == null ? "built-in" : contractSource,
                 contract.get().version(), contract.get().hash().substring(0, 12));
@@ -153,7 +155,7 @@ public final class Patchbay implements AutoCloseable {
             sandbox = bubblewrap.probe();
             SandboxReport.log(contract.get(), sandbox);
             Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits), contract::get,
+                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits, standbys), contract::get,
                     Clock.systemUTC());
             decider.start();
             running.push(() -> decider.close(Duration.ofSeconds(5)));
@@ -170,7 +172,8 @@ public final class Patchbay implements AutoCloseable {
 
         if (config.runs(Role.WATCHDOG)) {
             watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
-                    config.replicationFactor(), "watchdog-" + node, limits), Clock.systemUTC(), contract::get);
+                    config.replicationFactor(), "watchdog-" + node, limits, standbys), Clock.systemUTC(),
+                    contract::get);
             watchdog.start();
             running.push(() -> watchdog.close(Duration.ofSeconds(5)));
             services.put("watchdog", watchdog::isRunning);

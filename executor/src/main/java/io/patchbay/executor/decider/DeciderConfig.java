@@ -2,6 +2,7 @@ package io.patchbay.executor.decider;
 
 import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.topic.StandbyReplicas;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -13,7 +14,9 @@ import java.util.Objects;
  * partitions back at once instead of waiting for the dead member's session to expire. {@code sandbox}
  * is what the executor found at start-up about its command sandbox (null: available); the decider
  * rejects patches that need a sandbox it does not have. The record limits size its producer, its
- * fetches and the changelog and repartition topics Streams creates.
+ * fetches and the changelog and repartition topics Streams creates. {@code standbyReplicas} warm
+ * copies of the stores are kept by other instances, so a failover does not wait for a changelog
+ * replay.
  */
 public record DeciderConfig(
         String bootstrapServers,
@@ -23,7 +26,8 @@ public record DeciderConfig(
         int streamThreads,
         String instanceId,
         SandboxStatus sandbox,
-        RecordLimits recordLimits) {
+        RecordLimits recordLimits,
+        int standbyReplicas) {
 
     public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
 
@@ -40,8 +44,18 @@ public record DeciderConfig(
         if (streamThreads < 1) {
             throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
         }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must be 0 or more, was " + standbyReplicas);
+        }
         sandbox = sandbox == null ? SandboxStatus.AVAILABLE : sandbox;
         recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
+    }
+
+    /** With the standby replicas a cluster of this replication factor gets by default. */
+    public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            int streamThreads, String instanceId, SandboxStatus sandbox, RecordLimits recordLimits) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, sandbox,
+                recordLimits, StandbyReplicas.defaultFor(replicationFactor));
     }
 
     /** With the sandbox taken as available (the worker still checks it before each command) and the default record limits. */
