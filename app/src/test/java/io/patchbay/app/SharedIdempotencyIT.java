@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.topic.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +81,20 @@ class SharedIdempotencyIT {
 
     private static List<Command.Submit> submitsOf(String id) {
         return PatchbayClient.submits(kafka.bootstrapServers()).stream().filter(s -> id.equals(s.patchId())).toList();
+    }
+
+    @Test
+    void theAnswersTopicIsCompactedAndForgetsKeysAfterADay() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var r = new ConfigResource(ConfigResource.Type.TOPIC, Topics.IDEMPOTENCY);
+            var config = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact,delete");
+            assertThat(config.get("retention.ms").value()).isEqualTo(String.valueOf(Duration.ofDays(1).toMillis()));
+            assertThat(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.EVENTS)))
+                    .all().get(30, TimeUnit.SECONDS).values().iterator().next().get("retention.ms").value())
+                    .as("the event log keeps its own settings").isEqualTo("-1");
+        }
     }
 
     @Test
