@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.topic.Topics;
+import io.patchbay.ingest.SharedAnswers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -95,6 +97,27 @@ class SharedIdempotencyIT {
                     .all().get(30, TimeUnit.SECONDS).values().iterator().next().get("retention.ms").value())
                     .as("the event log keeps its own settings").isEqualTo("-1");
         }
+    }
+
+    @Test
+    void anotherChannelOnTheSameTopicSharesItsOwnAnswersAndNotTheInboxs() throws Exception {
+        String inboxKey = "shared-channel-1";
+        assertThat(submit(a, patch("channel.txt", "one"), inboxKey).status()).isEqualTo(202);
+        try (var here = slackEvents(); var there = slackEvents()) {
+            here.start(Duration.ofSeconds(30));
+            there.start(Duration.ofSeconds(30));
+
+            here.remember("T1\nEv1", "seen");
+
+            assertThat(there.find("T1\nEv1")).as("seen by the other instance at once").hasValue("seen");
+            assertThat(there.find("T1\nEv2")).isEmpty();
+            assertThat(there.find("ci\n" + inboxKey)).as("the inbox's answers are not Slack's").isEmpty();
+        }
+    }
+
+    private static SharedAnswers<String> slackEvents() {
+        return new SharedAnswers<>(kafka.bootstrapServers(), Topics.IDEMPOTENCY, "slack", String.class,
+                Duration.ofHours(1), 1000, Clock.systemUTC());
     }
 
     @Test

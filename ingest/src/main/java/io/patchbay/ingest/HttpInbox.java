@@ -181,7 +181,7 @@ public final class HttpInbox implements AutoCloseable {
     /** The shared store of {@code Idempotency-Key} answers on {@code bootstrapServers}, not yet started. */
     public static SharedAnswers<IdempotencyStore.Entry> idempotencyAnswers(String bootstrapServers, Config config,
             Clock clock) {
-        return new SharedAnswers<>(bootstrapServers, Topics.IDEMPOTENCY, IdempotencyStore.Entry.class,
+        return new SharedAnswers<>(bootstrapServers, Topics.IDEMPOTENCY, "inbox", IdempotencyStore.Entry.class,
                 config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS, clock);
     }
 

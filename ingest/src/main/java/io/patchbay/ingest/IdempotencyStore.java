@@ -135,7 +135,7 @@ public final class IdempotencyStore {
 
     /** Scoped by token, so one token's keys never answer another's requests. */
     private static String keyOf(String scope, String key) {
-        return "inbox\n" + scope + "\n" + key;
+        return scope + "\n" + key;
     }
 
     private synchronized Optional<Entry> localEntry(String k) {

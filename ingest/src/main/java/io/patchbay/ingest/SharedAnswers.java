@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * catches up to the topic's current end, so an answer written by another instance a moment ago is
  * seen. Answers older than the window are ignored and forgotten; the topic's retention drops them
  * from the cluster. Any channel that must tell a retry from a new request (the HTTP inbox's
- * {@code Idempotency-Key}, Slack's {@code event_id}) can keep its answers here under its own key
- * prefix.
+ * {@code Idempotency-Key}, Slack's {@code event_id}) can keep its answers on the same topic under
+ * its own channel name: each instance of this class reads only its channel's records.
  *
  * @param <V> the answer, written as JSON
  */
@@ -61,6 +61,8 @@ public final class SharedAnswers<V> implements AutoCloseable {
     private record Stored<V>(V value, Instant at) {}
 
     private final String topic;
+    /** Prefixed to every key written, and required of every key read. */
+    private final String prefix;
     private final Class<V> type;
     private final Duration window;
     private final int maxEntries;
@@ -77,22 +79,28 @@ public final class SharedAnswers<V> implements AutoCloseable {
     private volatile RuntimeException folderFailure;
 
     /**
+     * @param channel whose answers these are, such as {@code inbox} or {@code slack}
      * @param window how long an answer holds; older ones are forgotten
      * @param maxEntries the oldest answers are forgotten beyond this many
      */
-    public SharedAnswers(String bootstrapServers, String topic, Class<V> type, Duration window, int maxEntries,
-            Clock clock) {
+    public SharedAnswers(String bootstrapServers, String topic, String channel, Class<V> type, Duration window,
+            int maxEntries, Clock clock) {
         if (window.isNegative() || window.isZero() || maxEntries < 1) {
             throw new IllegalArgumentException("the window and size of shared answers must be positive");
         }
+        if (channel == null || channel.isBlank() || channel.contains("\n")) {
+            throw new IllegalArgumentException("a channel of shared answers is a name on one line, not '" + channel
+                    + "'");
+        }
         this.topic = topic;
+        this.prefix = channel + "\n";
         this.type = type;
         this.window = window;
         this.maxEntries = maxEntries;
         this.clock = clock;
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "patchbay-answers-" + topic,
+                ProducerConfig.CLIENT_ID_CONFIG, "patchbay-answers-" + channel,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
@@ -102,14 +110,14 @@ public final class SharedAnswers<V> implements AutoCloseable {
         // No group: every instance reads every partition from the start, and commits nothing.
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "patchbay-answers-reader-" + topic,
+                ConsumerConfig.CLIENT_ID_CONFIG, "patchbay-answers-reader-" + channel,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CATCH_UP.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CATCH_UP.toMillis()));
-        this.folder = new Thread(this::fold, "shared-answers-" + topic);
+        this.folder = new Thread(this::fold, "shared-answers-" + channel);
         this.folder.setDaemon(true);
     }
 
@@ -144,7 +152,8 @@ public final class SharedAnswers<V> implements AutoCloseable {
      * the call has been read, then looks again.
      */
     public Optional<V> find(String key) {
-        Optional<V> held = held(key);
+        String k = prefix + key;
+        Optional<V> held = held(k);
         if (held.isPresent()) {
             return held;
         }
@@ -159,7 +168,7 @@ public final class SharedAnswers<V> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return held(key);
+        return held(k);
     }
 
     /**
@@ -176,7 +185,7 @@ public final class SharedAnswers<V> implements AutoCloseable {
                     false, e);
         }
         try {
-            producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), key, bytes))
+            producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), prefix + key, bytes))
                     .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new PublishException(topic + " did not take the answer: " + e.getCause().getMessage(), true,
@@ -188,7 +197,7 @@ public final class SharedAnswers<V> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while " + topic + " took the answer", true, e);
         }
-        put(key, new Stored<>(value, at));
+        put(prefix + key, new Stored<>(value, at));
     }
 
     /** Answers held now, expired or not; for logs and tests. */
@@ -288,8 +297,8 @@ public final class SharedAnswers<V> implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null) {
-            return;
+        if (r.key() == null || !r.key().startsWith(prefix)) {
+            return; // another channel's answer
         }
         if (r.value() == null) {
             synchronized (this) {
