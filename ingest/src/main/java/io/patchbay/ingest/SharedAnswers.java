@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * {@code Idempotency-Key}, Slack's {@code event_id}) can keep its answers on the same topic under
  * its own channel name: each instance of this class reads only its channel's records.
  *
+ * <p>One class of over 300 lines because the reading thread, the positions it has reached and the
+ * map it fills share one lock: a lookup's wait for the topic's end is a wait on that lock.
+ *
  * @param <V> the answer, written as JSON
  */
 public final class SharedAnswers<V> implements AutoCloseable {
