@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -133,6 +134,35 @@ class SharedIdempotencyIT {
         assertThat(retried.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.header("Idempotent-Replayed")).isNull();
         assertThat(submitsOf(first.json().path("id").asText())).hasSize(1);
+    }
+
+    /**
+     * Two instances taking one key at the same moment may both publish; they answer alike, and every
+     * Submit they publish is the same patch under the same id, which the decider takes once.
+     */
+    @Test
+    void theSameKeyOnTwoInstancesAtOnceIsAnsweredAlikeWithOnePatchId() throws Exception {
+        String body = patch("race.txt", "one");
+        var onA = CompletableFuture.supplyAsync(() -> unchecked(() -> submit(a, body, "shared-race-1")));
+        var onB = CompletableFuture.supplyAsync(() -> unchecked(() -> submit(b, body, "shared-race-1")));
+        PatchbayClient.Reply ra = onA.get(60, TimeUnit.SECONDS);
+        PatchbayClient.Reply rb = onB.get(60, TimeUnit.SECONDS);
+
+        assertThat(ra.status()).as(ra.body()).isEqualTo(202);
+        assertThat(rb.status()).as(rb.body()).isEqualTo(202);
+        assertThat(rb.body()).isEqualTo(ra.body());
+        String id = ra.json().path("id").asText();
+        List<Command.Submit> submits = submitsOf(id);
+        assertThat(submits).hasSizeBetween(1, 2);
+        assertThat(submits).extracting(Command.Submit::patch).containsOnly(submits.get(0).patch());
+    }
+
+    private static PatchbayClient.Reply unchecked(java.util.concurrent.Callable<PatchbayClient.Reply> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
