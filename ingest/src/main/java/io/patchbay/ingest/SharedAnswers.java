@@ -144,7 +144,9 @@ public final class SharedAnswers<V> implements AutoCloseable {
         folder.start();
         if (!awaitPositions(ends, timeout)) {
             throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds()
-                    + " s" + (folderFailure == null ? "" : ": " + folderFailure.getMessage()));
+                    + " s" + (folderFailure == null ? "" : ": " + folderFailure.getMessage()) + "; without it a "
+                    + "retried Idempotency-Key would be submitted again, so the inbox does not start: check that "
+                    + "the Kafka cluster is reachable and this instance may read the topic");
         }
         log.info("read {} answers from {}", size(), topic);
     }
