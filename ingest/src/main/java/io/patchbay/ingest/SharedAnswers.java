@@ -64,6 +64,7 @@ public final class SharedAnswers<V> implements AutoCloseable {
     private record Stored<V>(V value, Instant at) {}
 
     private final String topic;
+    private final String channel;
     /** Prefixed to every key written, and required of every key read. */
     private final String prefix;
     private final Class<V> type;
@@ -96,6 +97,7 @@ public final class SharedAnswers<V> implements AutoCloseable {
                     + "'");
         }
         this.topic = topic;
+        this.channel = channel;
         this.prefix = channel + "\n";
         this.type = type;
         this.window = window;
@@ -145,7 +147,7 @@ public final class SharedAnswers<V> implements AutoCloseable {
         if (!awaitPositions(ends, timeout)) {
             throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds()
                     + " s" + (folderFailure == null ? "" : ": " + folderFailure.getMessage()) + "; without it a "
-                    + "retried Idempotency-Key would be submitted again, so the inbox does not start: check that "
+                    + "retried request would be taken as new, so the " + channel + " does not start: check that "
                     + "the Kafka cluster is reachable and this instance may read the topic");
         }
         log.info("read {} answers from {}", size(), topic);
