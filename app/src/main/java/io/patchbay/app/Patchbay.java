@@ -7,6 +7,7 @@ import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.topic.StandbyReplicas;
 import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.executor.decider.Decider;
@@ -23,6 +24,8 @@ import io.patchbay.health.Metrics;
 import io.patchbay.contracts.policy.ContractWatcher;
 import org.apache.kafka.streams.KafkaStreams;
 import io.patchbay.ingest.HttpInbox;
+import io.patchbay.ingest.IdempotencyStore;
+import io.patchbay.ingest.SharedAnswers;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.InboxTokens;
 import io.patchbay.ingest.Scope;
@@ -96,7 +99,8 @@ public final class Patchbay implements AutoCloseable {
     /**
      * Starts everything, reading the secrets and settings that come from the environment
      * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*} or Bolt's {@code SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
-     * {@code PATCHBAY_BWRAP}) from {@code env} instead of the process's own.
+     * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}, {@code PATCHBAY_DISPATCH_WINDOW}) from {@code env}
+     * instead of the process's own.
      */
     public static Patchbay start(PatchbayConfig config, Map<String, String> env) throws Exception {
         Patchbay p = new Patchbay(config, env);
@@ -114,6 +118,7 @@ public final class Patchbay implements AutoCloseable {
         Path var = config.var();
         Files.createDirectories(var);
         limits = RecordLimits.fromEnv(env);
+        int standbys = StandbyReplicas.from(env, config.replicationFactor());
         contract.set(loadContract());
         LOG.info("execution contract {} (version {}, sha256 {})", contractSource == null ? "built-in" : contractSource,
                 contract.get().version(), contract.get().hash().substring(0, 12));
@@ -151,8 +156,8 @@ public final class Patchbay implements AutoCloseable {
             sandbox = bubblewrap.probe();
             SandboxReport.log(contract.get(), sandbox);
             Decider decider = new Decider(new DeciderConfig(bootstrap, null, var.resolve("streams"),
-                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits,
-                    DeciderConfig.windowFrom(System.getenv())), contract::get,
+                    config.replicationFactor(), 1, "decider-" + node, sandbox, limits, standbys,
+                    DeciderConfig.windowFrom(env)), contract::get,
                     Clock.systemUTC());
             decider.start();
             running.push(() -> decider.close(Duration.ofSeconds(5)));
@@ -169,7 +174,8 @@ public final class Patchbay implements AutoCloseable {
 
         if (config.runs(Role.WATCHDOG)) {
             watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
-                    config.replicationFactor(), "watchdog-" + node, limits), Clock.systemUTC(), contract::get);
+                    config.replicationFactor(), "watchdog-" + node, limits, standbys), Clock.systemUTC(),
+                    contract::get);
             watchdog.start();
             running.push(() -> watchdog.close(Duration.ofSeconds(5)));
             services.put("watchdog", watchdog::isRunning);
@@ -190,9 +196,15 @@ public final class Patchbay implements AutoCloseable {
                 // The person who started patchbay runs it: the local token may do everything.
                 tokens.add(InboxToken.anyDomain(TOKEN_NAME, Json.sha256Hex(token)).withScopes(Scope.ALL));
             }
-            inbox = new HttpInbox(HttpInbox.Config.of(tokens).withRecordLimits(limits)
-                    .withIdempotencyFile(var.resolve("inbox/idempotency.jsonl")), publisher, Clock.systemUTC(),
-                    contract::get);
+            HttpInbox.Config inboxConfig = HttpInbox.Config.of(tokens).withRecordLimits(limits);
+            // Read to the end before the inbox serves: a retry of a key answered before a restart, or
+            // by another instance, is recognised from the first request on.
+            SharedAnswers<IdempotencyStore.Entry> idempotency =
+                    HttpInbox.idempotencyAnswers(bootstrap, inboxConfig, Clock.systemUTC());
+            running.push(idempotency::close);
+            idempotency.start(Duration.ofSeconds(30));
+            inbox = new HttpInbox(inboxConfig, publisher, Clock.systemUTC(), contract::get);
+            inbox.shareIdempotencyAnswers(idempotency);
             running.push(inbox::close);
             if (config.runs(Role.EXECUTOR)) {
                 inbox.enableDryRun(new DryRun(contract::get, config.home(), Clock.systemUTC(), sandbox));

@@ -61,7 +61,7 @@ final class TopicSetup {
             configs.put("min.insync.replicas", String.valueOf(Math.max(1, replicationFactor - 1)));
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(configs))
+                    .map(t -> new NewTopic(t, partitions, replicationFactor).configs(withOwn(configs, t)))
                     .toList();
             Set<String> createdElsewhere = create(admin, missing);
             List<String> older = Topics.ALL.stream()
@@ -125,6 +125,12 @@ final class TopicSetup {
                     createdElsewhere);
         }
         return createdElsewhere;
+    }
+
+    private static Map<String, String> withOwn(Map<String, String> shared, String topic) {
+        var all = new HashMap<>(shared);
+        all.putAll(Topics.ownConfig(topic));
+        return all;
     }
 
     /** The topics whose max.message.bytes is below {@code limit}, with their value. */

@@ -6,6 +6,7 @@ import io.javalin.http.HttpStatus;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.http.Problem;
 import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.patch.NodeTargets;
@@ -18,7 +19,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -62,11 +62,9 @@ public final class HttpInbox implements AutoCloseable {
      * @param tokens the tokens that may submit; their names become submitter ids
      * @param maxBodyBytes bodies above this are refused with 413
      * @param requestsPerMinute each token's budget unless the token sets its own
-     * @param idempotencyFile where idempotency answers are kept across restarts; null keeps them
-     *     in memory
      * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered
      */
-    public record Config(List<InboxToken> tokens, long maxBodyBytes, int requestsPerMinute, Path idempotencyFile,
+    public record Config(List<InboxToken> tokens, long maxBodyBytes, int requestsPerMinute,
             Duration idempotencyWindow) {
 
         public Config {
@@ -93,7 +91,7 @@ public final class HttpInbox implements AutoCloseable {
          */
         public Config(Map<String, String> tokenHashes, long maxBodyBytes) {
             this(tokenHashes.entrySet().stream().map(e -> InboxToken.anyDomain(e.getKey(), e.getValue())).toList(),
-                    maxBodyBytes, DEFAULT_REQUESTS_PER_MINUTE, null, DEFAULT_IDEMPOTENCY_WINDOW);
+                    maxBodyBytes, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_IDEMPOTENCY_WINDOW);
         }
 
         /** Tokens allowed every domain, with the default limits and in-memory idempotency. */
@@ -103,20 +101,16 @@ public final class HttpInbox implements AutoCloseable {
 
         /** The given tokens, with the default limits and in-memory idempotency. */
         public static Config of(List<InboxToken> tokens) {
-            return new Config(tokens, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUESTS_PER_MINUTE, null, DEFAULT_IDEMPOTENCY_WINDOW);
-        }
-
-        public Config withIdempotencyFile(Path file) {
-            return new Config(tokens, maxBodyBytes, requestsPerMinute, file, idempotencyWindow);
+            return new Config(tokens, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_IDEMPOTENCY_WINDOW);
         }
 
         /** Bodies above what {@code limits} can carry as a command are refused with 413. */
         public Config withRecordLimits(RecordLimits limits) {
-            return new Config(tokens, limits.maxCommandBytes(), requestsPerMinute, idempotencyFile, idempotencyWindow);
+            return new Config(tokens, limits.maxCommandBytes(), requestsPerMinute, idempotencyWindow);
         }
 
         public Config withRequestsPerMinute(int perMinute) {
-            return new Config(tokens, maxBodyBytes, perMinute, idempotencyFile, idempotencyWindow);
+            return new Config(tokens, maxBodyBytes, perMinute, idempotencyWindow);
         }
     }
 
@@ -126,7 +120,7 @@ public final class HttpInbox implements AutoCloseable {
     private final Map<String, byte[]> hashes;
     private final Map<String, InboxToken> tokens;
     private final TokenRateLimits limits;
-    private final IdempotencyStore answers;
+    private volatile IdempotencyStore answers;
     private final Supplier<? extends NodeTargets> targets;
     private volatile DryRunner dryRunner;
 
@@ -165,8 +159,7 @@ public final class HttpInbox implements AutoCloseable {
         this.hashes = decoded;
         this.tokens = byName;
         this.limits = new TokenRateLimits(config.tokens(), config.requestsPerMinute(), nanoTime::getAsLong);
-        this.answers = new IdempotencyStore(config.idempotencyFile(), config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS,
-                clock);
+        this.answers = new IdempotencyStore(config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS, clock);
         if (hashes.isEmpty()) {
             log.warn("the HTTP inbox has no tokens configured: every submission will be refused with 401");
         }
@@ -176,9 +169,25 @@ public final class HttpInbox implements AutoCloseable {
         routes.post(PATH, this::submit);
     }
 
+    /**
+     * Keeps {@code Idempotency-Key} answers on the shared topic instead of in this process, so that
+     * every instance answers a retry the same. Called once while wiring, before the server starts;
+     * whoever made {@code shared} closes it.
+     */
+    public void shareIdempotencyAnswers(SharedAnswers<IdempotencyStore.Entry> shared) {
+        this.answers = new IdempotencyStore(shared, config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS, clock);
+    }
+
+    /** The shared store of {@code Idempotency-Key} answers on {@code bootstrapServers}, not yet started. */
+    public static SharedAnswers<IdempotencyStore.Entry> idempotencyAnswers(String bootstrapServers, Config config,
+            Clock clock) {
+        return new SharedAnswers<>(bootstrapServers, Topics.IDEMPOTENCY, "inbox", IdempotencyStore.Entry.class,
+                config.idempotencyWindow(), MAX_IDEMPOTENCY_KEYS, clock);
+    }
+
     @Override
     public void close() {
-        answers.close();
+        // Nothing of its own to release: shared answers belong to whoever made them.
     }
 
     /** The body of a 202. */

@@ -14,8 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,7 +23,6 @@ import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class HttpInboxTest {
 
@@ -38,9 +35,6 @@ class HttpInboxTest {
     private HttpInbox inbox;
     /** The clock request budgets refill by; moved by hand. */
     private volatile long nanoTime = 1_000_000_000L;
-
-    @TempDir
-    Path dir;
 
     @AfterEach
     void stop() {
@@ -359,24 +353,6 @@ class HttpInboxTest {
 
         assertThat(retried.statusCode()).isEqualTo(202);
         assertThat(retried.headers().firstValue("Idempotent-Replayed")).isEmpty();
-    }
-
-    @Test
-    void remembersIdempotencyKeysAcrossARestart() throws Exception {
-        var config = new HttpInbox.Config(Map.of("ci", Json.sha256Hex(TOKEN)), HttpInbox.DEFAULT_MAX_BODY_BYTES)
-                .withIdempotencyFile(dir.resolve("idempotency.jsonl"));
-        start(new KafkaCommandPublisher(producer), config);
-        var first = postWithKey(Samples.JSON, "order-9");
-        stop();
-
-        start(new KafkaCommandPublisher(producer), config);
-        var afterRestart = postWithKey(Samples.JSON, "order-9");
-
-        assertThat(afterRestart.statusCode()).isEqualTo(202);
-        assertThat(afterRestart.body()).isEqualTo(first.body());
-        assertThat(afterRestart.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-        assertThat(producer.history()).hasSize(1);
-        assertThat(Files.readString(dir.resolve("idempotency.jsonl"))).doesNotContain(TOKEN);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.patchbay.watchdog;
 
 import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.topic.StandbyReplicas;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,9 +16,18 @@ import java.util.Objects;
  *     crash takes its partitions back at once; null for dynamic membership
  * @param recordLimits the largest record: events carry whole patches, so fetches and the view
  *     stores' changelogs must take one of that size
+ * @param standbyReplicas warm copies of the view stores other instances keep, so that a failover
+ *     serves the views without replaying their changelogs first
  */
 public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
-        String instanceId, RecordLimits recordLimits) {
+        String instanceId, RecordLimits recordLimits, int standbyReplicas) {
+
+    /** With the standby replicas a cluster of this replication factor gets by default. */
+    public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            String instanceId, RecordLimits recordLimits) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, instanceId, recordLimits,
+                StandbyReplicas.defaultFor(replicationFactor));
+    }
 
     public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
             String instanceId) {
@@ -40,6 +50,9 @@ public record WatchdogConfig(String bootstrapServers, String applicationId, Path
         }
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("replicationFactor must be at least 1, was " + replicationFactor);
+        }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must be 0 or more, was " + standbyReplicas);
         }
         recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
     }

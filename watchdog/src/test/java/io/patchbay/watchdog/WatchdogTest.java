@@ -44,8 +44,25 @@ class WatchdogTest {
     }
 
     @Test
+    void keepsAWarmCopyOfTheViewsOnAnotherInstanceOnAClusterAndNoneOnOneBroker() {
+        var cluster = Watchdog.streamsProperties(new WatchdogConfig("127.0.0.1:9", "patchbay-watchdog", stateDir, 3));
+        var single = Watchdog.streamsProperties(new WatchdogConfig("127.0.0.1:9", "patchbay-watchdog", stateDir, 1));
+        var two = Watchdog.streamsProperties(new WatchdogConfig("127.0.0.1:9", "patchbay-watchdog", stateDir, 1, null,
+                null, 2));
+
+        assertThat(cluster.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        assertThat(single.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(0);
+        assertThat(two.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(2);
+        assertThat(new StreamsConfig(cluster).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG))
+                .as("Streams reads the setting back").isEqualTo(1);
+    }
+
+    @Test
     void configRefusesWhatCannotWork() {
         assertThatThrownBy(() -> new WatchdogConfig(" ", "app", stateDir, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WatchdogConfig("127.0.0.1:9", "app", stateDir, 1, null, null, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("standbyReplicas");
         assertThatThrownBy(() -> new WatchdogConfig("127.0.0.1:9", "app", stateDir, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replicationFactor");

@@ -5,13 +5,15 @@ import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The topic catalogue. Every topic is keyed by domain, so one domain's records stay in one
- * partition and in order, and the decider's inputs are co-partitioned.
+ * The topic catalogue. Every topic but {@link #IDEMPOTENCY} is keyed by domain, so one domain's
+ * records stay in one partition and in order, and the decider's inputs are co-partitioned.
  */
 public final class Topics {
 
@@ -20,9 +22,21 @@ public final class Topics {
     public static final String WORK = "patchbay.work";
     public static final String RESULTS = "patchbay.results";
     public static final String ALERTS = "patchbay.alerts";
+    /**
+     * The answers given to {@code Idempotency-Key}s, keyed by channel, token and key: compacted, so
+     * the latest answer per key stays, and deleted after a day, the longest a key is honoured.
+     */
+    public static final String IDEMPOTENCY = "patchbay.idempotency";
 
     /** All topics patchbay creates; they share one partition count so that joins stay co-partitioned. */
-    public static final List<String> ALL = List.of(COMMANDS, EVENTS, WORK, RESULTS, ALERTS);
+    public static final List<String> ALL = List.of(COMMANDS, EVENTS, WORK, RESULTS, ALERTS, IDEMPOTENCY);
+
+    /** Settings a topic has beyond those every topic shares. */
+    public static Map<String, String> ownConfig(String topic) {
+        return IDEMPOTENCY.equals(topic)
+                ? Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(Duration.ofDays(1).toMillis()))
+                : Map.of();
+    }
 
     public static final Serde<String> KEY = Serdes.String();
     public static final Serde<Command> COMMAND = JsonSerde.of(Command.class);

@@ -2,6 +2,7 @@ package io.patchbay.executor.decider;
 
 import io.patchbay.executor.sandbox.SandboxStatus;
 import io.patchbay.contracts.topic.RecordLimits;
+import io.patchbay.contracts.topic.StandbyReplicas;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -13,9 +14,10 @@ import java.util.Objects;
  * partitions back at once instead of waiting for the dead member's session to expire. {@code sandbox}
  * is what the executor found at start-up about its command sandbox (null: available); the decider
  * rejects patches that need a sandbox it does not have. The record limits size its producer, its
- * fetches and the changelog and repartition topics Streams creates. {@code dispatchWindow} is how
- * many run orders of one domain may be out at the worker at once (0: the default,
- * {@link DeciderTopology#DEFAULT_WINDOW}).
+ * fetches and the changelog and repartition topics Streams creates. {@code standbyReplicas} warm
+ * copies of the stores are kept by other instances, so a failover does not wait for a changelog
+ * replay. {@code dispatchWindow} is how many run orders of one domain may be out at the worker at
+ * once (0: the default, {@link DeciderTopology#DEFAULT_WINDOW}).
  */
 public record DeciderConfig(
         String bootstrapServers,
@@ -26,6 +28,7 @@ public record DeciderConfig(
         String instanceId,
         SandboxStatus sandbox,
         RecordLimits recordLimits,
+        int standbyReplicas,
         int dispatchWindow) {
 
     public static final String DEFAULT_APPLICATION_ID = "patchbay-decider";
@@ -68,6 +71,9 @@ public record DeciderConfig(
         if (streamThreads < 1) {
             throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
         }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must be 0 or more, was " + standbyReplicas);
+        }
         sandbox = sandbox == null ? SandboxStatus.AVAILABLE : sandbox;
         recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
         if (dispatchWindow < 0) {
@@ -77,10 +83,19 @@ public record DeciderConfig(
         dispatchWindow = dispatchWindow == 0 ? DeciderTopology.DEFAULT_WINDOW : dispatchWindow;
     }
 
+    /** With the default dispatch window. */
+    public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            int streamThreads, String instanceId, SandboxStatus sandbox, RecordLimits recordLimits,
+            int standbyReplicas) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, sandbox,
+                recordLimits, standbyReplicas, 0);
+    }
+
+    /** With the standby replicas a cluster of this replication factor gets by default. */
     public DeciderConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
             int streamThreads, String instanceId, SandboxStatus sandbox, RecordLimits recordLimits) {
         this(bootstrapServers, applicationId, stateDir, replicationFactor, streamThreads, instanceId, sandbox,
-                recordLimits, 0);
+                recordLimits, StandbyReplicas.defaultFor(replicationFactor));
     }
 
     /** With the sandbox taken as available (the worker still checks it before each command) and the default record limits. */

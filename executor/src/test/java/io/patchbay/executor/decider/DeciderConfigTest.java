@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,22 @@ class DeciderConfigTest {
                 .containsEntry("num.stream.threads", 2)
                 .containsEntry("deserialization.exception.handler", LogAndContinueExceptionHandler.class);
         assertThat((String) p.get("state.dir")).endsWith("state");
+    }
+
+    @Test
+    void keepsAWarmCopyOfItsStoresOnAnotherInstanceOnAClusterAndNoneOnOneBroker() {
+        var cluster = Decider.streamsProperties(new DeciderConfig("127.0.0.1:9092", null, Path.of("state"), 3, 1));
+        var single = Decider.streamsProperties(DeciderConfig.local("127.0.0.1:9092", Path.of("state")));
+        var set = Decider.streamsProperties(new DeciderConfig("127.0.0.1:9092", null, Path.of("state"), 1, 1, null,
+                null, null, 2));
+
+        assertThat(cluster).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+        assertThat(single).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+        assertThat(set).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 2);
+        assertThat(new StreamsConfig(cluster).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG))
+                .as("Streams reads the setting back").isEqualTo(1);
+        assertThatThrownBy(() -> new DeciderConfig("127.0.0.1:9092", null, Path.of("s"), 1, 1, null, null, null, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("standbyReplicas");
     }
 
     @Test
