@@ -127,6 +127,32 @@ class WatchdogTopologyTest {
     }
 
     @Test
+    void aPatchDispatchedBehindAnotherStillCountsAsQueuedUntilItStarts() {
+        Event firstSubmitted = log.next("main", "p1", submitted("p1", "main", "one"));
+        t.pipe(firstSubmitted, log.next("main", "p1", accepted()), log.next("main", "p1", queued(1)));
+        Event secondSubmitted = log.next("main", "p2", submitted("p2", "main", "two"));
+        t.pipe(secondSubmitted, log.next("main", "p2", accepted()), log.next("main", "p2", queued(2)));
+
+        t.pipe(log.next("main", "p1", dispatched(1)), log.next("main", "p2", new EventBody.Dispatched(1, "p1")));
+
+        DomainView d = domain("main");
+        assertThat(d.queueDepth()).as("p2 waits behind p1 at the worker").isEqualTo(1);
+        assertThat(d.inFlight()).isEqualTo(1);
+        assertThat(d.oldestPendingSince()).isEqualTo(secondSubmitted.at());
+        assertThat(patch("p2").status()).isEqualTo(PatchStatus.DISPATCHED);
+        assertThat(patch("p2").waitingBehind()).isEqualTo("p1");
+        assertThat(patch("p2").timeline().get(patch("p2").timeline().size() - 1).detail()).contains("after p1");
+
+        t.pipe(log.next("main", "p1", succeeded(1, "c1")), log.next("main", "p2", started(1)));
+
+        DomainView after = domain("main");
+        assertThat(after.queueDepth()).isZero();
+        assertThat(after.inFlight()).isEqualTo(1);
+        assertThat(after.oldestPendingSince()).isNull();
+        assertThat(patch("p2").waitingBehind()).isNull();
+    }
+
+    @Test
     void rejectionEndsRejectedWithTheViolationsAsReason() {
         t.pipe(log.next("main", "bad", submitted("bad", "main", "Add key")),
                 log.next("main", "bad", rejected("secrets/key.pem is denied by the contract")));
