@@ -24,7 +24,8 @@ public record DomainPolicy(
         String driftCheckInterval,
         RiskRules risk,
         Quarantine quarantine,
-        String nodePathPrefix) {
+        String nodePathPrefix,
+        Remote remote) {
 
     public DomainPolicy {
         submitters = submitters == null ? Submitters.DEFAULT : submitters;
