@@ -202,12 +202,18 @@ class RemoteDomainTest {
     void aServerThatStopsBeforeThePushLeavesTheTreeAtItsBase() throws Exception {
         String seed = remoteHead();
         // The gate stops the server after the fetch, so that only the push finds it gone.
-        Gate stop = Gate.command("stop", List.of("sh", "-c", "touch " + home.resolve("stop-now")));
+        Gate stop = Gate.command("stop", List.of("sh", "-c", "touch " + home.resolve("stop-now") + "; while [ ! -e "
+                + home.resolve("stopped") + " ]; do sleep 0.05; done"));
         Patch p = patch("p1", null, List.of(FileChange.write("docs/a.md", "a\n")), List.of(stop));
         Thread watcher = new Thread(() -> {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
                     .until(() -> Files.exists(home.resolve("stop-now")));
             daemon.stop();
+            try {
+                Files.writeString(home.resolve("stopped"), "");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         });
         watcher.start();
 
