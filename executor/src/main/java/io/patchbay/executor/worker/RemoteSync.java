@@ -44,6 +44,10 @@ final class RemoteSync {
     /** How long one fetch or push may wait on the remote before it counts as unreachable. */
     static final int TIMEOUT_SECONDS = 30;
 
+    /** User information in any url a message quotes: {@code scheme://user:secret@} keeps only {@code scheme://}. */
+    private static final java.util.regex.Pattern USER_INFO =
+            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@");
+
     private final Remote remote;
     private final Path home;
     private final Function<String, String> env;
@@ -267,7 +271,7 @@ final class RemoteSync {
     private Unreachable unreachable(String verb, IOException e) {
         // JGit's messages name the url as given, user information and all: say it without.
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        why = why.replace(remote.url(), remote.displayUrl());
+        why = USER_INFO.matcher(why.replace(remote.url(), remote.displayUrl())).replaceAll("$1");
         return new Unreachable("cannot " + verb + " the remote " + remote.displayUrl() + " (branch "
                 + remote.branch() + "): " + why, null);
     }
