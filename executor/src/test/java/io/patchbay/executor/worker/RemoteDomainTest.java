@@ -132,6 +132,23 @@ class RemoteDomainTest {
         assertThat(((WorkResult.Succeeded) second).summary()).contains("had moved past " + recorded);
     }
 
+    @Test
+    void aPatchDispatchedBehindAnotherStartsOnItsCommitEvenWhenSomebodyPushedInBetween() throws Exception {
+        WorkResult first = run(patch("p1", null, List.of(FileChange.write("docs/a.md", "a\n")), null), 1,
+                remoteHead());
+        String p1 = ((WorkResult.Succeeded) first).commitId();
+        String theirs = pushBySomebodyElse("other.txt", "b\n");
+        Patch p2 = patch("p2", null, List.of(FileChange.write("docs/b.md", "b\n")), null);
+
+        WorkResult second = runner.run(new WorkOrder("main", "p2", 1, p2, Instant.now(), null, null, null, "p1"),
+                progress::add);
+
+        assertThat(second).isInstanceOf(WorkResult.Succeeded.class);
+        assertThat(started().movedFrom()).isEqualTo(p1);
+        assertThat(git(tree, "rev-parse", "HEAD^")).isEqualTo(theirs);
+        assertThat(remoteHead()).isEqualTo(localHead());
+    }
+
     /** A gate that, on its first run only, has somebody else push first: the push then loses a race. */
     private Gate racingGate(String file, String content) throws Exception {
         Path theirs = home.resolve("racer");
