@@ -141,12 +141,10 @@ public final class PatchRunner {
         }
         Path tree = home.resolve(policy.workspace()).normalize();
         run.resolved(policy, tree);
-        if (run.remote() != null && !java.nio.file.Files.exists(tree.resolve(".git"))) {
-            try {
-                run.remote().cloneInto(tree);
-            } catch (RemoteSync.Unreachable | IOException e) {
-                return report.failed(new StepFailure(FailureClass.INFRASTRUCTURE, e.getMessage(), null));
-            }
+        try {
+            RemoteSteps.cloneIfMissing(run);
+        } catch (StepFailure f) {
+            return report.failed(f);
         }
         try (GitWorkspace git = GitWorkspace.open(tree)) {
             return execute(run, report, git);
@@ -176,12 +174,7 @@ public final class PatchRunner {
                 git.cleanTo(base);
                 marker.clear();
             }
-            String expectedHead = order.expectedHead();
-            if (run.remote() != null && expectedHead != null && !base.name().equals(expectedHead)
-                    && run.remote().fastForwardedFrom(git.repository(), base, expectedHead)) {
-                // This worker fast-forwarded to the remote before the log heard of it: not somebody's change.
-                expectedHead = base.name();
-            }
+            String expectedHead = RemoteSteps.expectedHead(run, order.expectedHead());
             RevCommit applied;
             if (order.after() != null) {
                 // Dispatched behind another patch: it starts only on that patch's commit.
@@ -195,9 +188,7 @@ public final class PatchRunner {
                 applied = git.findApplied(base, expectedHead, order.patchId());
             }
             if (applied != null) {
-                if (run.remote() != null) {
-                    RemoteSteps.ensurePushed(run, applied);
-                }
+                RemoteSteps.ensurePushed(run, applied);
                 return report.alreadyApplied(git, applied);
             }
             // Anything else that differs was done by someone else: it stays, and the patch waits.
@@ -205,9 +196,7 @@ public final class PatchRunner {
             if (drift.isPresent()) {
                 return report.drifted(drift.get());
             }
-            if (run.remote() != null) {
-                RemoteSteps.fastForward(run);
-            }
+            RemoteSteps.fastForward(run);
         } catch (StepFailure f) {
             return report.failed(f);
         } catch (IOException | GitAPIException | RuntimeException e) {

@@ -2,8 +2,10 @@ package io.patchbay.executor.worker;
 
 import io.patchbay.contracts.work.FailureClass;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -26,6 +28,32 @@ final class RemoteSteps {
 
     private RemoteSteps() {}
 
+    /** A domain on a remote whose tree is missing gets it cloned; one that cannot be reached fails the run as INFRASTRUCTURE. */
+    static void cloneIfMissing(RunContext run) throws StepFailure {
+        if (run.remote() == null || Files.exists(run.tree().resolve(Constants.DOT_GIT))) {
+            return;
+        }
+        try {
+            run.remote().cloneInto(run.tree());
+        } catch (RemoteSync.Unreachable | IOException e) {
+            throw new StepFailure(FailureClass.INFRASTRUCTURE, e.getMessage(), null);
+        }
+    }
+
+    /**
+     * The commit the tree must be at: the log's, or HEAD when it differs from the log's only by a
+     * fast-forward to the remote this worker made before the log heard of it (it crashed, or the
+     * patch failed after it): that is not somebody's change to the tree.
+     */
+    static String expectedHead(RunContext run, String logged) throws IOException {
+        ObjectId head = run.base();
+        if (run.remote() != null && logged != null && !head.name().equals(logged)
+                && run.remote().fastForwardedFrom(run.git().repository(), head, logged)) {
+            return head.name();
+        }
+        return logged;
+    }
+
     /**
      * Fetches the branch and fast-forwards a clean tree at {@code run.base()} to it; the run's base is
      * then the remote's head ({@link RunContext#rebased}).
@@ -35,6 +63,9 @@ final class RemoteSteps {
      */
     static void fastForward(RunContext run) throws StepFailure, IOException, GitAPIException {
         RemoteSync sync = run.remote();
+        if (sync == null) {
+            return;
+        }
         Repository repo = run.git().repository();
         ObjectId base = run.base();
         ObjectId theirs;
@@ -144,6 +175,9 @@ final class RemoteSteps {
      */
     static void ensurePushed(RunContext run, RevCommit applied) throws StepFailure, IOException, GitAPIException {
         RemoteSync sync = run.remote();
+        if (sync == null) {
+            return;
+        }
         Repository repo = run.git().repository();
         try {
             ObjectId theirs = sync.fetch(repo);

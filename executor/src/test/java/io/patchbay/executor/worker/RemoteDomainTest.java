@@ -149,6 +149,24 @@ class RemoteDomainTest {
         assertThat(remoteHead()).isEqualTo(localHead());
     }
 
+    @Test
+    void aFastForwardTheLogDidNotHearOfIsNotDrift() throws Exception {
+        String seed = remoteHead();
+        String theirs = pushBySomebodyElse("other.txt", "b\n");
+        Gate fails = Gate.command("fails", List.of("sh", "-c", "exit 3"));
+        WorkResult failed = run(patch("p1", null, List.of(FileChange.write("docs/a.md", "a\n")), List.of(fails)), 1,
+                seed);
+        assertThat(failed).isInstanceOf(WorkResult.Failed.class);
+        assertThat(localHead()).isEqualTo(theirs);
+
+        // The order still carries the commit the log had before the fast-forward.
+        WorkResult next = run(patch("p2", null, List.of(FileChange.write("docs/b.md", "b\n")), null), 1, seed);
+
+        assertThat(next).isInstanceOf(WorkResult.Succeeded.class);
+        assertThat(git(tree, "rev-parse", "HEAD^")).isEqualTo(theirs);
+        assertThat(remoteHead()).isEqualTo(localHead());
+    }
+
     /** A gate that, on its first run only, has somebody else push first: the push then loses a race. */
     private Gate racingGate(String file, String content) throws Exception {
         Path theirs = home.resolve("racer");
