@@ -87,7 +87,16 @@ public sealed interface EventBody {
         }
     }
 
-    record Started(int attempt, String worker, String baseCommit) implements EventBody {}
+    /**
+     * The worker began on {@code baseCommit}; {@code movedFrom}, when set, is the commit the log had
+     * recorded before the domain's remote branch moved past it (the worker fast-forwarded).
+     */
+    record Started(int attempt, String worker, String baseCommit, String movedFrom) implements EventBody {
+
+        public Started(int attempt, String worker, String baseCommit) {
+            this(attempt, worker, baseCommit, null);
+        }
+    }
 
     record GateFinished(int attempt, GateResult gate) implements EventBody {}
 
@@ -103,13 +112,20 @@ public sealed interface EventBody {
             String summaryPath,
             String summary,
             long durationMs,
-            Double score)
+            Double score,
+            String remote)
             implements EventBody {
+
+        /** Not on a remote; {@code remote} is the url (without credentials) the commit was pushed to. */
+        public Succeeded(int attempt, String commitId, List<String> changedFiles, List<GateResult> gates,
+                String summaryPath, String summary, long durationMs, Double score) {
+            this(attempt, commitId, changedFiles, gates, summaryPath, summary, durationMs, score, null);
+        }
 
         /** Without a rubric score: one that was not scored leaves it out of the event (and its hash). */
         public Succeeded(int attempt, String commitId, List<String> changedFiles, List<GateResult> gates,
                 String summaryPath, String summary, long durationMs) {
-            this(attempt, commitId, changedFiles, gates, summaryPath, summary, durationMs, null);
+            this(attempt, commitId, changedFiles, gates, summaryPath, summary, durationMs, null, null);
         }
 
         @Override

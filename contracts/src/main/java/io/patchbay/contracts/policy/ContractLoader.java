@@ -159,6 +159,9 @@ public final class ContractLoader {
                 continue;
             }
             checkCarryable(p, tree, at, limits, problems);
+            if (p.remote() != null) {
+                p.remote().problem().ifPresent(m -> problems.add(problem(tree, at + "/remote", m)));
+            }
             checkRetriable(tree, at + "/retry/on", p.retry().on(), "retried", problems);
             checkRetriable(tree, at + "/quarantine/on", p.quarantine().on(), "quarantined", problems);
             DomainPolicy.RiskRules risk = p.risk();

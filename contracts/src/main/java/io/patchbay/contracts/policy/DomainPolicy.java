@@ -25,7 +25,8 @@ public record DomainPolicy(
         RiskRules risk,
         Quarantine quarantine,
         String nodePathPrefix,
-        Alerts alerts) {
+        Alerts alerts,
+        Remote remote) {
 
     public DomainPolicy {
         submitters = submitters == null ? Submitters.DEFAULT : submitters;

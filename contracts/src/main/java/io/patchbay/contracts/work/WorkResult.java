@@ -32,8 +32,18 @@ public sealed interface WorkResult {
 
     Instant at();
 
-    record Started(String domain, String patchId, int attempt, Instant at, String worker, String baseCommit)
-            implements WorkResult {}
+    /**
+     * The run began on {@code baseCommit}. {@code movedFrom} is set when the domain's remote branch had
+     * moved past the commit the log recorded (somebody else pushed): it is that commit, and the tree
+     * was fast-forwarded to {@code baseCommit}, the remote's head; null otherwise.
+     */
+    record Started(String domain, String patchId, int attempt, Instant at, String worker, String baseCommit,
+            String movedFrom) implements WorkResult {
+
+        public Started(String domain, String patchId, int attempt, Instant at, String worker, String baseCommit) {
+            this(domain, patchId, attempt, at, worker, baseCommit, null);
+        }
+    }
 
     record GateFinished(String domain, String patchId, int attempt, Instant at, GateResult gate)
             implements WorkResult {}
@@ -55,15 +65,24 @@ public sealed interface WorkResult {
             String summary,
             long durationMs,
             boolean alreadyApplied,
-            Double score)
+            Double score,
+            String remote)
             implements WorkResult {
+
+        /** Not on a remote: {@code remote}, the url (without credentials) the commit was pushed to, is null. */
+        public Succeeded(String domain, String patchId, int attempt, Instant at, String commitId,
+                List<String> changedFiles, List<GateResult> gates, String summaryPath, String summary, long durationMs,
+                boolean alreadyApplied, Double score) {
+            this(domain, patchId, attempt, at, commitId, changedFiles, gates, summaryPath, summary, durationMs,
+                    alreadyApplied, score, null);
+        }
 
         /** Without a rubric score. */
         public Succeeded(String domain, String patchId, int attempt, Instant at, String commitId,
                 List<String> changedFiles, List<GateResult> gates, String summaryPath, String summary, long durationMs,
                 boolean alreadyApplied) {
             this(domain, patchId, attempt, at, commitId, changedFiles, gates, summaryPath, summary, durationMs,
-                    alreadyApplied, null);
+                    alreadyApplied, null, null);
         }
     }
 

@@ -286,12 +286,17 @@ final class Decisions {
                     log.debug("ignoring a repeated Started of patch {} attempt {}", p.patchId(), s.attempt());
                     return;
                 }
-                tx.event(domain, p.patchId(), new EventBody.Started(s.attempt(), s.worker(), s.baseCommit()));
+                tx.event(domain, p.patchId(), new EventBody.Started(s.attempt(), s.worker(), s.baseCommit(),
+                        s.movedFrom()));
+                if (s.movedFrom() != null) {
+                    // The remote branch moved and the worker fast-forwarded: the tree is at the new base now.
+                    workspaces.applied(tx, domain, s.baseCommit());
+                }
             } else if (result instanceof WorkResult.GateFinished g) {
                 tx.event(domain, p.patchId(), new EventBody.GateFinished(g.attempt(), g.gate()));
             } else if (result instanceof WorkResult.Succeeded s) {
                 tx.event(domain, p.patchId(), new EventBody.Succeeded(s.attempt(), s.commitId(), s.changedFiles(),
-                        s.gates(), s.summaryPath(), s.summary(), s.durationMs(), s.score()));
+                        s.gates(), s.summaryPath(), s.summary(), s.durationMs(), s.score(), s.remote()));
                 workspaces.applied(tx, domain, s.commitId());
                 cancels.tooLate(tx, p, slot, "it had already committed as " + s.commitId()
                         + " when the cancel reached the worker");

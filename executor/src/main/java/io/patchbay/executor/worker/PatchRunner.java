@@ -153,6 +153,11 @@ public final class PatchRunner {
         }
         Path tree = home.resolve(policy.workspace()).normalize();
         run.resolved(policy, tree);
+        try {
+            RemoteSteps.cloneIfMissing(run);
+        } catch (StepFailure f) {
+            return report.failed(f);
+        }
         try (GitWorkspace git = GitWorkspace.open(tree)) {
             return execute(run, report, git);
         } catch (IOException e) {
@@ -181,7 +186,7 @@ public final class PatchRunner {
                 git.cleanTo(base);
                 marker.clear();
             }
-            String expectedHead = order.expectedHead();
+            String expectedHead = RemoteSteps.expectedHead(run, order.expectedHead());
             RevCommit applied;
             if (order.after() != null) {
                 // Dispatched behind another patch: it starts only on that patch's commit.
@@ -195,6 +200,7 @@ public final class PatchRunner {
                 applied = git.findApplied(base, expectedHead, order.patchId());
             }
             if (applied != null) {
+                RemoteSteps.ensurePushed(run, applied);
                 return report.alreadyApplied(git, applied);
             }
             // Anything else that differs was done by someone else: it stays, and the patch waits.
@@ -202,6 +208,9 @@ public final class PatchRunner {
             if (drift.isPresent()) {
                 return report.drifted(drift.get());
             }
+            RemoteSteps.fastForward(run);
+        } catch (StepFailure f) {
+            return report.failed(f);
         } catch (IOException | GitAPIException | RuntimeException e) {
             log.error("cannot prepare the working tree of domain {}", order.domain(), e);
             return report.failed(new StepFailure(FailureClass.INFRASTRUCTURE,
@@ -219,23 +228,30 @@ public final class PatchRunner {
         String base = run.base().name();
         log.info("running patch {} attempt {} on {} at {}", order.patchId(), order.attempt(), order.domain(), base);
         run.progress().accept(new WorkResult.Started(order.domain(), order.patchId(), order.attempt(),
-                clock.instant(), workerId, base));
+                clock.instant(), workerId, base, run.movedFrom() == null ? null : run.movedFrom().name()));
         try {
             checkExpectedBase(run);
             marker.write(order.patchId(), order.attempt(), base);
             run.guarded(new TreeGuard(run.tree()));
-            for (RunStep step : STEPS) {
-                if (step.checkpoint() != null) {
-                    run.stopIfCancelled(step.checkpoint());
+            for (int round = 1; ; round++) {
+                for (RunStep step : STEPS) {
+                    if (step.checkpoint() != null) {
+                        run.stopIfCancelled(step.checkpoint());
+                    }
+                    step.run(run);
                 }
-                step.run(run);
+                if (run.remote() == null || RemoteSteps.push(run, round)) {
+                    break;
+                }
+                marker.write(order.patchId(), order.attempt(), run.base().name());
             }
             WorkResult done = report.succeeded();
             marker.clearQuietly();
             return done;
         } catch (RunStopped s) {
             return stopped(run, report, marker);
-        } catch (StepFailure f) {
+        } catch (StepFailure failure) {
+            StepFailure f = RemoteSteps.explain(run, failure);
             // A diff that fails as the patch's fault was refused before it wrote anything.
             run.diffUnsettled(false);
             // A killed gate or command fails like any other: the cancel, not the exit code, says why.

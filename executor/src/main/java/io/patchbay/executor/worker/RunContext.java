@@ -54,6 +54,11 @@ final class RunContext {
     private PatchProcesses processes;
     private RevCommit commit;
     private List<Summary.ChangedFile> changed;
+    /** The commit the log recorded, when the remote had moved past it and the run fast-forwarded; else null. */
+    private ObjectId movedFrom;
+    /** The remote (without credentials) the commit went to; null for a domain without one. */
+    private String pushedTo;
+    private RemoteSync remote;
 
     RunContext(WorkOrder order, Consumer<WorkResult> progress, Cancellation cancellation, Clock clock, Path home,
             Supplier<ExecutionContract> contract, Bubblewrap bubblewrap) {
@@ -72,12 +77,46 @@ final class RunContext {
         this.tree = tree;
         long deadline = t0 + policy.limits().patchTimeoutDuration().toNanos();
         this.processes = new PatchProcesses(order, policy, bubblewrap, home, tree, cancellation, deadline);
+        this.remote = policy.remote() == null ? null : new RemoteSync(policy.remote(), home, System::getenv);
+    }
+
+    /** The domain's git remote, or null for a domain whose tree is only local. */
+    RemoteSync remote() {
+        return remote;
     }
 
     /** The tree is open at {@code base}: a rollback goes back there. */
     void opened(GitWorkspace git, ObjectId base) {
         this.git = git;
         this.base = base;
+    }
+
+    /**
+     * The tree moved to {@code newBase}, the remote's head, before the steps (re)start: the base a
+     * rollback goes back to, and nothing of an earlier round counts.
+     */
+    void rebased(ObjectId newBase) {
+        if (movedFrom == null) {
+            movedFrom = base;
+        }
+        base = newBase;
+        gates.clear();
+        commands.clear();
+        diffPaths.clear();
+        commit = null;
+        changed = null;
+    }
+
+    void pushed(String remote) {
+        pushedTo = remote;
+    }
+
+    ObjectId movedFrom() {
+        return movedFrom;
+    }
+
+    String pushedTo() {
+        return pushedTo;
     }
 
     /** The guard every path the steps write goes through. */

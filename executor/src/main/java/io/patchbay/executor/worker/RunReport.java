@@ -60,11 +60,11 @@ final class RunReport {
         var summary = new Summary(run.title(), order.patchId(), order.domain(), order.attempt(), "Succeeded",
                 run.base().name(), c.name(), changed, run.commands(), run.gates(), ms, null, null, notes(), score)
                 .withSandbox(run.sandboxCaution()).fitted(outputs);
-        String text = summary.markdown();
+        String text = summary.markdown() + remoteLines(c.name());
         String path = writeSummary(text);
         return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), run.clock().instant(),
                 c.name(), changed.stream().map(Summary.ChangedFile::path).toList(), outputs.gates(), path,
-                text, ms, false, score == null ? null : score.score());
+                text, ms, false, score == null ? null : score.score(), run.pushedTo());
     }
 
     /** The patch's commit was found: success again, with the summary its first run wrote where there is one. */
@@ -87,7 +87,18 @@ final class RunReport {
         }
         return new WorkResult.Succeeded(order.domain(), order.patchId(), order.attempt(), run.clock().instant(),
                 applied.name(), changed.stream().map(Summary.ChangedFile::path).toList(), List.of(), path, text,
-                run.elapsedMs(), true);
+                run.elapsedMs(), true, null, run.pushedTo());
+    }
+
+    /** Where the commit went, for a domain on a git remote (its url never carries credentials); else nothing. */
+    private String remoteLines(String commit) {
+        if (run.pushedTo() == null) {
+            return "";
+        }
+        String moved = run.movedFrom() == null ? "" : "\nThe remote branch had moved past " + run.movedFrom().name()
+                + " (somebody else pushed); the patch was applied and gated on " + run.base().name() + ".\n";
+        return "\n## Remote\n\nPushed `" + commit + "` to " + run.pushedTo() + " (branch "
+                + run.remote().remote().branch() + ").\n" + moved;
     }
 
     /** The run was cancelled and the tree is back at its base. */

@@ -51,7 +51,10 @@ public final class Workspaces {
             String domain = e.getKey();
             Path dir = pathOf(contract, home, domain);
             try {
-                ensureOne(domain, e.getValue(), dir);
+                if (e.getValue().remote() == null || Files.exists(dir.resolve(Constants.DOT_GIT))
+                        || cloneOne(domain, e.getValue(), home, dir)) {
+                    ensureOne(domain, e.getValue(), dir);
+                }
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot prepare the workspace of domain " + domain + " at " + dir, ex);
             } catch (GitAPIException ex) {
@@ -60,6 +63,47 @@ public final class Workspaces {
             out.put(domain, dir);
         }
         return out;
+    }
+
+    /**
+     * A domain on a git remote starts as a clone of its branch (an empty remote gets the first
+     * commit, pushed with the first patch). A remote that cannot be reached now is not fatal: the
+     * worker clones when the domain's first patch runs, and fails it as an infrastructure fault
+     * while the remote stays away.
+     */
+    private static boolean cloneOne(String domain, DomainPolicy policy, Path home, Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IOException("the workspace of domain " + domain + " is to be a clone of "
+                            + policy.remote().displayUrl() + ", but " + dir + " holds files and no repository;"
+                            + " move them away");
+                }
+            }
+        }
+        RemoteSync sync = new RemoteSync(policy.remote(), home, System::getenv);
+        try {
+            sync.cloneInto(dir);
+            log.info("cloned {} (branch {}) as the workspace of domain {} at {}", policy.remote().displayUrl(),
+                    policy.remote().branch(), domain, dir);
+            return true;
+        } catch (RemoteSync.Unreachable ex) {
+            log.warn("cannot clone the workspace of domain {} yet: {}", domain, ex.getMessage());
+            // Nothing half-made stays: the worker clones again when the domain's first patch runs.
+            deleteTree(dir);
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void ensureOne(String domain, DomainPolicy policy, Path dir) throws IOException, GitAPIException {
