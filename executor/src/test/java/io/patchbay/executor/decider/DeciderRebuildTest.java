@@ -6,13 +6,6 @@ import io.patchbay.contracts.command.Command;
 import io.patchbay.contracts.command.Submitter;
 import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.patch.Risk;
-import io.patchbay.contracts.work.FailureClass;
-import io.patchbay.contracts.work.WorkOrder;
-import io.patchbay.contracts.work.WorkResult;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -74,41 +67,7 @@ class DeciderRebuildTest extends DeciderTestBase {
         send(new Command.Reject("main", "m10", BOB, clock.instant(), "not now"));
         send(new Command.Cancel("main", "m3", ALICE, clock.instant(), "changed my mind"));
 
-        Deque<WorkOrder> inbox = new ArrayDeque<>(work.readValuesToList());
-        Map<String, String> head = new LinkedHashMap<>();
-        for (int step = 0; step < 2_000; step++) {
-            if (inbox.isEmpty()) {
-                tick(Duration.ofSeconds(5));
-                inbox.addAll(work.readValuesToList());
-                if (inbox.isEmpty()) {
-                    break;
-                }
-                continue;
-            }
-            WorkOrder o = inbox.poll();
-            if (o.isCancel()) {
-                continue;
-            }
-            if (o.forWorkspace()) {
-                result(new WorkResult.WorkspaceVerified(o.domain(), o.workspace().check(), o.workspace().action(), T0,
-                        o.workspace().expectedCommit(), "tree", null));
-            } else if (o.after() != null && !o.after().equals(head.get(o.domain()))) {
-                result(new WorkResult.NotStarted(o.domain(), o.patchId(), o.attempt(), T0, o.after(),
-                        head.get(o.domain()), "not HEAD"));
-            } else {
-                result(new WorkResult.Started(o.domain(), o.patchId(), o.attempt(), T0, "w", "base"));
-                int roll = random.nextInt(10);
-                if (roll < 6) {
-                    head.put(o.domain(), o.patchId());
-                    result(succeeded(o.domain(), o.patchId(), o.attempt()));
-                } else if (roll < 9) {
-                    result(failed(o.domain(), o.patchId(), o.attempt(), FailureClass.INFRASTRUCTURE));
-                } else {
-                    result(failed(o.domain(), o.patchId(), o.attempt(), FailureClass.GATE_FAILED));
-                }
-            }
-            inbox.addAll(work.readValuesToList());
-        }
+        simulateWorker(random);
         // Settle what quarantine left: one released, one discarded.
         drainEvents();
         List<String> quarantined = allEvents.stream().filter(e -> e.type().equals("Quarantined")).map(Event::patchId)

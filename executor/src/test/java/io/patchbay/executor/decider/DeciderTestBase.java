@@ -22,6 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Deque;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -155,5 +160,57 @@ abstract class DeciderTestBase {
         result(failed("main", id, 1, FailureClass.INFRASTRUCTURE));
         assertThat(types(drainEvents())).endsWith("Quarantined");
         work.readValuesToList();
+    }
+
+    /**
+     * Plays a worker that keeps the rules of {@code WorkOrder.after} against a modelled HEAD per
+     * domain, until no order is left: it answers a domain's orders in order, reports a patch whose
+     * commit is HEAD as already applied, one whose predecessor is not HEAD as not started, answers
+     * the idle domains' tree checks, and otherwise lands 6 patches in 10, failing the rest with a
+     * retried infrastructure fault or a final gate failure. Returns what landed, per domain, in order.
+     */
+    Map<String, List<String>> simulateWorker(Random random) {
+        Map<String, List<String>> landed = new HashMap<>();
+        Deque<WorkOrder> inbox = new ArrayDeque<>(work.readValuesToList());
+        for (int step = 0; step < 10_000; step++) {
+            if (inbox.isEmpty()) {
+                tick(Duration.ofSeconds(30));
+                inbox.addAll(work.readValuesToList());
+                if (inbox.isEmpty()) {
+                    break;
+                }
+                continue;
+            }
+            WorkOrder o = inbox.poll();
+            String d = o.domain();
+            List<String> tree = landed.computeIfAbsent(d, k -> new ArrayList<>());
+            String head = tree.isEmpty() ? null : tree.get(tree.size() - 1);
+            if (o.isCancel()) {
+                continue;
+            }
+            if (o.forWorkspace()) {
+                result(new WorkResult.WorkspaceVerified(d, o.workspace().check(), o.workspace().action(), T0,
+                        o.workspace().expectedCommit(), "tree", null));
+            } else if (o.patchId().equals(head)) {
+                result(new WorkResult.Succeeded(d, o.patchId(), o.attempt(), T0, "c-" + o.patchId(), List.of(),
+                        List.of(), null, null, 1, true));
+            } else if (o.after() != null && !o.after().equals(head)) {
+                result(new WorkResult.NotStarted(d, o.patchId(), o.attempt(), T0, o.after(), head, "not HEAD"));
+            } else {
+                result(new WorkResult.Started(d, o.patchId(), o.attempt(), T0, "w", head));
+                int roll = random.nextInt(10);
+                if (roll < 6) {
+                    tree.add(o.patchId());
+                    result(new WorkResult.Succeeded(d, o.patchId(), o.attempt(), T0, "c-" + o.patchId(), List.of(),
+                            List.of(), null, null, 1, false));
+                } else {
+                    result(failed(d, o.patchId(), o.attempt(),
+                            roll < 8 ? FailureClass.INFRASTRUCTURE : FailureClass.GATE_FAILED));
+                }
+            }
+            inbox.addAll(work.readValuesToList());
+        }
+        drainEvents();
+        return landed;
     }
 }
