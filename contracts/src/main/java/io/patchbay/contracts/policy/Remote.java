@@ -75,6 +75,10 @@ public record Remote(String url, String branch, Credentials credentials) {
         if (branchProblem.isPresent()) {
             return branchProblem;
         }
+        if (scheme.equals("ssh") && credentials == null) {
+            return Optional.of("the ssh remote '" + displayUrl() + "' needs credentials: {file: var/secrets/NAME}, "
+                    + "a private key without a passphrase (its host key goes in var/secrets/known_hosts)");
+        }
         return credentialsProblem();
     }
 

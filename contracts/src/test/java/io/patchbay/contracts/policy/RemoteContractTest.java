@@ -35,10 +35,33 @@ class RemoteContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"https://h/x.git", "http://h:8080/x", "ssh://git@h/x.git", "git://127.0.0.1:9418/x.git",
+    @ValueSource(strings = {"https://h/x.git", "http://h:8080/x", "git://127.0.0.1:9418/x.git",
             "file:///srv/git/x.git"})
     void everySupportedSchemeIsAccepted(String url) {
         assertThat(remote("      url: " + url + "\n      branch: release/2.1\n").branch()).isEqualTo("release/2.1");
+    }
+
+    @Test
+    void anSshRemoteIsAcceptedWithAKeyFile() {
+        Remote r = remote("      url: ssh://git@h:2222/team/x.git\n      credentials: {file: var/secrets/deploy_key}\n");
+
+        assertThat(r.credentials().file()).isEqualTo("var/secrets/deploy_key");
+    }
+
+    @Test
+    void anSshRemoteWithoutCredentialsIsRefusedNamingWhatItNeeds() {
+        assertThatThrownBy(() -> remote("      url: ssh://git@h/team/x.git\n"))
+                .isInstanceOf(ContractException.class)
+                .hasMessageContaining("needs credentials: {file: var/secrets/NAME}")
+                .hasMessageContaining("var/secrets/known_hosts");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"git@git.example.com:team/app.git", "deploy@h:/srv/git/app.git"})
+    void anScpFormAddressIsRefusedWithHowToWriteItAsAUrl(String address) {
+        assertThatThrownBy(() -> remote("      url: '" + address + "'\n      credentials: {file: var/secrets/k}\n"))
+                .isInstanceOf(ContractException.class)
+                .hasMessageContaining("the scp form git@host:team/app.git is written ssh://git@host/team/app.git");
     }
 
     @ParameterizedTest

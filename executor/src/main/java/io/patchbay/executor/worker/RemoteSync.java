@@ -237,7 +237,17 @@ final class RemoteSync {
             throw new IOException("the remote url " + remote.displayUrl() + " cannot be read: " + e.getReason(), e);
         }
         tn.setTimeout(TIMEOUT_SECONDS);
-        tn.setCredentialsProvider(credentials());
+        if (tn instanceof org.eclipse.jgit.transport.SshTransport) {
+            // Over ssh the credentials are a private key, never a password.
+            try {
+                SshRemotes.configure(tn, remote, home, env);
+            } catch (IOException e) {
+                tn.close();
+                throw e;
+            }
+        } else {
+            tn.setCredentialsProvider(credentials());
+        }
         return tn;
     }
 
