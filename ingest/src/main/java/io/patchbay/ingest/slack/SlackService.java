@@ -62,6 +62,7 @@ public final class SlackService implements AutoCloseable {
     /** Slack deliveries remembered from the shared topic; the oldest are forgotten beyond this many. */
     static final int MAX_SHARED_DELIVERIES = 200_000;
     private static final String RETRY_LATER = "patchbay.retryLater";
+    private static final String SOCKET_MODE = "patchbay.socketMode";
 
     private final SlackSettings settings;
     private final SlackLink link;
@@ -147,6 +148,9 @@ public final class SlackService implements AutoCloseable {
         });
         // Bolt answers 200 to an event whatever its handler returns; a handler asks for a retry here.
         list.add((req, resp, chain) -> {
+            if (req.isSocketMode()) {
+                req.getContext().getAdditionalValues().put(SOCKET_MODE, "true");
+            }
             Response answer = chain.next(req);
             return req.getContext().getAdditionalValues().containsKey(RETRY_LATER) ? retryLater() : answer;
         });
@@ -177,7 +181,7 @@ public final class SlackService implements AutoCloseable {
                     && e.getText().contains("```")) {
                 return dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.MESSAGE,
                         payload.getTeamId(), e.getChannel(), e.getUser(), e.getTs(), e.getText(), null, null),
-                        ctx.getRetryNum()) ? ctx.ack() : retryLater(ctx);
+                        retryNum(ctx)) ? ctx.ack() : retryLater(ctx);
             }
             return ctx.ack();
         });
@@ -187,7 +191,7 @@ public final class SlackService implements AutoCloseable {
             if (e.getUser() != null && !ids.isEmpty()) {
                 return dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.FILE,
                         payload.getTeamId(), e.getChannel(), e.getUser(), e.getTs(), e.getText(), ids, null),
-                        ctx.getRetryNum()) ? ctx.ack() : retryLater(ctx);
+                        retryNum(ctx)) ? ctx.ack() : retryLater(ctx);
             }
             return ctx.ack();
         });
@@ -196,7 +200,7 @@ public final class SlackService implements AutoCloseable {
             if (e.getUserId() != null && e.getFileId() != null) {
                 return dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.FILE,
                         payload.getTeamId(), e.getChannelId(), e.getUserId(), null, null, List.of(e.getFileId()), null),
-                        ctx.getRetryNum()) ? ctx.ack() : retryLater(ctx);
+                        retryNum(ctx)) ? ctx.ack() : retryLater(ctx);
             }
             return ctx.ack();
         });
@@ -261,6 +265,15 @@ public final class SlackService implements AutoCloseable {
             deliveries.release(key);
             log.error("too much Slack work is waiting; delivery {} is kept and done on the next start", key);
         }
+    }
+
+    /**
+     * Slack's {@code X-Slack-Retry-Num} of an event; over Socket Mode, the last retry whatever it is:
+     * Bolt acknowledges every envelope there, so nothing is delivered again after a 503.
+     */
+    private static Integer retryNum(com.slack.api.bolt.context.builtin.EventContext ctx) {
+        return ctx.getAdditionalValues().containsKey(SOCKET_MODE) ? Integer.valueOf(DeliveryClaims.LAST_RETRY)
+                : ctx.getRetryNum();
     }
 
     /** Marks the request for {@link #retryLater()}: event handlers cannot answer anything but 200 through Bolt. */
