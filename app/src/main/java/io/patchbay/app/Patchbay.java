@@ -31,6 +31,7 @@ import io.patchbay.ingest.InboxTokens;
 import io.patchbay.ingest.Scope;
 import io.patchbay.ingest.OperatorRoutes;
 import io.patchbay.ingest.slack.DigestPoster;
+import io.patchbay.ingest.slack.SlackDeliveryClaim;
 import io.patchbay.ingest.slack.SlackService;
 import io.patchbay.ingest.slack.SlackSettings;
 import io.patchbay.ingest.KafkaCommandPublisher;
@@ -218,6 +219,11 @@ public final class Patchbay implements AutoCloseable {
                 // Who may do what in Slack is the contract's, asked at each request, so a reload applies at once.
                 slack = new SlackService(slackSettings.get().withRecordLimits(limits), contract::get, publisher,
                         Clock.systemUTC());
+                // Read to the end before Slack is served: an event another instance took is left alone from the first delivery.
+                SharedAnswers<SlackDeliveryClaim> deliveries = SlackService.deliveryAnswers(bootstrap, Clock.systemUTC());
+                running.push(deliveries::close);
+                deliveries.start(Duration.ofSeconds(30));
+                slack.shareDeliveries(deliveries);
             }
         }
 

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * seen. Answers older than the window are ignored and forgotten; the topic's retention drops them
  * from the cluster. Any channel that must tell a retry from a new request (the HTTP inbox's
  * {@code Idempotency-Key}, Slack's {@code event_id}) can keep its answers on the same topic under
- * its own channel name: each instance of this class reads only its channel's records.
+ * its own channel name: each instance of this class reads only its channel's records. A channel
+ * that must let only one instance act on a request ({@link #claim}) decides by the first record
+ * under the key, which is the same for every instance since one key lives in one partition.
  *
  * <p>One class of over 300 lines because the reading thread, the positions it has reached and the
  * map it fills share one lock: a lookup's wait for the topic's end is a wait on that lock.
@@ -76,6 +79,11 @@ public final class SharedAnswers<V> implements AutoCloseable {
     private final Admin admin;
     private final ObjectMapper json = Json.mapper();
     private final LinkedHashMap<String, Stored<V>> entries = new LinkedHashMap<>();
+    /**
+     * The first answer read under each key within the window, in the topic's order: one key is one
+     * partition, so every instance finds the same first; {@link #claim} is decided by it.
+     */
+    private final LinkedHashMap<String, Stored<V>> firsts = new LinkedHashMap<>();
     /** The next offset the folder will read, per partition; guarded by {@code this}. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final Thread folder;
@@ -136,6 +144,8 @@ public final class SharedAnswers<V> implements AutoCloseable {
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist; patchbay's topic set-up creates it");
         }
+        // Known to the producer before the first claim, whose budget is too short to wait for metadata.
+        producer.partitionsFor(topic);
         List<TopicPartition> all = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(all);
         consumer.seekToBeginning(all);
@@ -207,6 +217,54 @@ public final class SharedAnswers<V> implements AutoCloseable {
         put(prefix + key, new Stored<>(value, at));
     }
 
+    /**
+     * Takes a key for whoever writes first: writes {@code value} unless an answer is already held,
+     * reads the topic back past its own write, and returns the first answer the topic holds under the
+     * key within the window. That is {@code value} when this write came first; when two instances
+     * claim at once, both read the same partition in the same order and agree on the one answer.
+     *
+     * @param budget how long the write and the read back may take in all
+     * @throws PublishException (retriable) when the cluster did not take the write, or it was not read
+     *     back, within {@code budget}: whether the key was taken is then not known
+     */
+    public V claim(String key, V value, Duration budget) throws PublishException {
+        String k = prefix + key;
+        Optional<V> first = first(k);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new PublishException("the claim of " + key + " could not be written as JSON: " + e.getMessage(),
+                    false, e);
+        }
+        RecordMetadata written;
+        try {
+            written = producer.send(new ProducerRecord<>(topic, null, clock.instant().toEpochMilli(), k, bytes))
+                    .get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PublishException(topic + " did not take the claim of " + key + ": " + e.getCause().getMessage(),
+                    true, e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException(topic + " did not acknowledge the claim of " + key + " within "
+                    + budget.toMillis() + " ms", true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while " + topic + " took the claim of " + key, true, e);
+        }
+        var readPast = Map.of(new TopicPartition(written.topic(), written.partition()), written.offset() + 1);
+        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        if (!awaitPositions(readPast, left)) {
+            throw new PublishException("the claim of " + key + " was written to " + topic + " but not read back within "
+                    + budget.toMillis() + " ms", true, folderFailure);
+        }
+        return first(k).orElseThrow(() -> new PublishException("the claim of " + key + " was read back from " + topic
+                + " but is already outside the window", true, null));
+    }
+
     /** Answers held now, expired or not; for logs and tests. */
     public synchronized int size() {
         return entries.size();
@@ -220,6 +278,25 @@ public final class SharedAnswers<V> implements AutoCloseable {
         return Optional.of(s.value());
     }
 
+    private synchronized Optional<V> first(String key) {
+        Stored<V> s = firsts.get(key);
+        if (s == null || s.at().isBefore(clock.instant().minus(window))) {
+            return Optional.empty();
+        }
+        return Optional.of(s.value());
+    }
+
+    /** Called by the folder only, in the topic's order: a key's first answer stays until it leaves the window. */
+    private synchronized void putFirst(String key, Stored<V> stored) {
+        Stored<V> had = firsts.get(key);
+        if (had != null && !had.at().isBefore(clock.instant().minus(window))) {
+            return;
+        }
+        firsts.remove(key);
+        firsts.put(key, stored);
+        forgetOld(firsts);
+    }
+
     private synchronized void put(String key, Stored<V> stored) {
         Stored<V> had = entries.get(key);
         if (had != null && had.at().isAfter(stored.at())) {
@@ -227,15 +304,15 @@ public final class SharedAnswers<V> implements AutoCloseable {
         }
         entries.remove(key); // re-inserted at the end: insertion order stays close to time order
         entries.put(key, stored);
-        forgetOld();
+        forgetOld(entries);
     }
 
-    private void forgetOld() {
+    private void forgetOld(LinkedHashMap<String, Stored<V>> map) {
         Instant oldest = clock.instant().minus(window);
-        Iterator<Stored<V>> it = entries.values().iterator();
+        Iterator<Stored<V>> it = map.values().iterator();
         while (it.hasNext()) {
             Stored<V> s = it.next();
-            if (entries.size() > maxEntries || s.at().isBefore(oldest)) {
+            if (map.size() > maxEntries || s.at().isBefore(oldest)) {
                 it.remove();
             } else {
                 break;
@@ -310,11 +387,14 @@ public final class SharedAnswers<V> implements AutoCloseable {
         if (r.value() == null) {
             synchronized (this) {
                 entries.remove(r.key());
+                firsts.remove(r.key());
             }
             return;
         }
         try {
-            put(r.key(), new Stored<>(json.readValue(r.value(), type), Instant.ofEpochMilli(r.timestamp())));
+            Stored<V> stored = new Stored<>(json.readValue(r.value(), type), Instant.ofEpochMilli(r.timestamp()));
+            put(r.key(), stored);
+            putFirst(r.key(), stored);
         } catch (IOException e) {
             log.warn("skipped an unreadable answer at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                     e.getMessage());

@@ -206,7 +206,7 @@ public final class PatchRunner {
             // Anything else that differs was done by someone else: it stays, and the patch waits.
             Optional<TreeVerifier.Drift> drift = git.drift(expectedHead);
             if (drift.isPresent()) {
-                return report.drifted(drift.get());
+                return report.drifted(RemoteSteps.explain(run, drift.get()));
             }
             RemoteSteps.fastForward(run);
         } catch (StepFailure f) {

@@ -28,13 +28,23 @@ final class RemoteSteps {
 
     private RemoteSteps() {}
 
-    /** A domain on a remote whose tree is missing gets it cloned; one that cannot be reached fails the run as INFRASTRUCTURE. */
+    /**
+     * A domain on a remote whose tree is missing here (a fresh instance taking it over) gets it
+     * cloned at the commit the log recorded, so that a branch moved past it becomes the run's new
+     * base as any push by somebody else does. A remote that cannot be reached, and a domain without
+     * a remote whose tree is missing (a shared volume not mounted, or the tree is on another
+     * instance), fail the run as INFRASTRUCTURE, saying what the domain needs.
+     */
     static void cloneIfMissing(RunContext run) throws StepFailure {
-        if (run.remote() == null || Files.exists(run.tree().resolve(Constants.DOT_GIT))) {
+        if (Files.exists(run.tree().resolve(Constants.DOT_GIT))) {
             return;
         }
+        if (run.remote() == null) {
+            throw new StepFailure(FailureClass.INFRASTRUCTURE,
+                    TreeHandover.absent(run.order().domain(), run.tree(), run.order().expectedHead()), null);
+        }
         try {
-            run.remote().cloneInto(run.tree());
+            run.remote().cloneInto(run.tree(), run.order().after() == null ? run.order().expectedHead() : null);
         } catch (RemoteSync.Unreachable | IOException e) {
             throw new StepFailure(FailureClass.INFRASTRUCTURE, e.getMessage(), null);
         }
@@ -42,16 +52,40 @@ final class RemoteSteps {
 
     /**
      * The commit the tree must be at: the log's, or HEAD when it differs from the log's only by a
-     * fast-forward to the remote this worker made before the log heard of it (it crashed, or the
-     * patch failed after it): that is not somebody's change to the tree.
+     * fast-forward to the remote this worker made before the log heard of it (a clone made at
+     * start-up, a crash, or a patch that failed after it): that is not somebody's change to the
+     * tree, and this run tells the log of the move. A clean tree behind the log's commit (left
+     * behind when the domain's worker ran on another instance) is first fetched forward to it.
+     *
+     * @throws StepFailure INFRASTRUCTURE when the tree is behind and the remote cannot be reached
      */
-    static String expectedHead(RunContext run, String logged) throws IOException {
+    static String expectedHead(RunContext run, String logged) throws IOException, GitAPIException, StepFailure {
         ObjectId head = run.base();
-        if (run.remote() != null && logged != null && !head.name().equals(logged)
+        if (run.remote() == null || logged == null || head.name().equals(logged) || run.order().after() != null) {
+            return logged;
+        }
+        try {
+            ObjectId caughtUp = TreeHandover.catchUp(run.remote(), run.git(), run.order().domain(), logged);
+            if (caughtUp != null) {
+                run.opened(run.git(), caughtUp);
+                return logged;
+            }
+        } catch (RemoteSync.Unreachable e) {
+            throw new StepFailure(FailureClass.INFRASTRUCTURE, "the working tree is behind the recorded commit "
+                    + logged + " and cannot be brought forward: " + e.getMessage(), null);
+        }
+        if (run.git().findApplied(head, logged, run.order().patchId()) == null
                 && run.remote().fastForwardedFrom(run.git().repository(), head, logged)) {
+            run.movedFrom(ObjectId.fromString(logged));
             return head.name();
         }
         return logged;
+    }
+
+    /** A drift found before the run, said for what it is when the tree the log knows is on another instance. */
+    static TreeVerifier.Drift explain(RunContext run, TreeVerifier.Drift drift) throws IOException {
+        return TreeHandover.explain(drift, run.remote() != null, run.order().domain(), run.tree(),
+                run.git().repository());
     }
 
     /**

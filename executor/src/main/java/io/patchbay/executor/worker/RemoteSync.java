@@ -87,12 +87,28 @@ final class RemoteSync {
 
     /** Clones the remote's branch into {@code dir} (which must not hold a repository yet). */
     void cloneInto(Path dir) throws Unreachable, IOException {
+        cloneInto(dir, null);
+    }
+
+    /**
+     * Clones the remote's branch into {@code dir}, its tree at {@code recorded} when the branch holds
+     * that commit (so that a move of the branch past it is seen, and told, as any other push by
+     * somebody else), else at the branch's head.
+     *
+     * @param recorded the commit the log last recorded for the domain, or null
+     */
+    void cloneInto(Path dir, String recorded) throws Unreachable, IOException {
         Files.createDirectories(dir);
         try (Git git = Git.init().setDirectory(dir.toFile()).setFs(HooklessFs.INSTANCE)
                 .setInitialBranch(remote.branch()).call()) {
-            ObjectId head = fetch(git.getRepository());
+            Repository repo = git.getRepository();
+            ObjectId head = fetch(repo);
             if (head != null) {
-                git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(head.name()).call();
+                ObjectId at = recorded == null ? null : TreeVerifier.commit(repo, recorded);
+                if (at == null || position(repo, at, head) != Position.BEHIND) {
+                    at = head;
+                }
+                git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(at.name()).call();
             }
         } catch (GitAPIException e) {
             throw new IOException("cannot clone " + remote.displayUrl() + " into " + dir + ": " + e.getMessage(), e);

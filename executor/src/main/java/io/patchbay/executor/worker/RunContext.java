@@ -107,6 +107,16 @@ final class RunContext {
         changed = null;
     }
 
+    /**
+     * The tree was already past the log's commit by a fast-forward to the remote the log did not hear
+     * of: this run tells it, as it would a move it made itself.
+     */
+    void movedFrom(ObjectId recorded) {
+        if (movedFrom == null) {
+            movedFrom = recorded;
+        }
+    }
+
     void pushed(String remote) {
         pushedTo = remote;
     }

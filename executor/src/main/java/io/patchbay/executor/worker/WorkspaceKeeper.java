@@ -5,13 +5,16 @@ import io.patchbay.contracts.work.WorkOrder;
 import io.patchbay.contracts.work.WorkResult;
 import io.patchbay.contracts.work.WorkspaceTask;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
@@ -41,11 +44,18 @@ public final class WorkspaceKeeper {
     private final Path home;
     private final Supplier<ExecutionContract> contract;
     private final Clock clock;
+    private final Function<String, String> env;
 
     public WorkspaceKeeper(Path home, Supplier<ExecutionContract> contract, Clock clock) {
+        this(home, contract, clock, System::getenv);
+    }
+
+    /** @param env reads an environment variable (a remote's credentials); {@code System::getenv} outside tests */
+    WorkspaceKeeper(Path home, Supplier<ExecutionContract> contract, Clock clock, Function<String, String> env) {
         this.home = Objects.requireNonNull(home, "home");
         this.contract = Objects.requireNonNull(contract, "contract");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.env = Objects.requireNonNull(env, "env");
     }
 
     /** Does the order's task and answers it; never throws. */
@@ -53,12 +63,28 @@ public final class WorkspaceKeeper {
         WorkspaceTask task = order.workspace();
         Path tree = null;
         try {
-            tree = Workspaces.pathOf(contract.get(), home, order.domain());
+            ExecutionContract c = contract.get();
+            tree = Workspaces.pathOf(c, home, order.domain());
+            RemoteSync sync = c.domain(order.domain()).map(d -> d.remote()).map(r -> new RemoteSync(r, home, env))
+                    .orElse(null);
+            if (!Files.exists(tree.resolve(Constants.DOT_GIT))) {
+                if (sync == null) {
+                    return drift(order, null, "cannot " + task.action() + " the working tree: "
+                            + TreeHandover.absent(order.domain(), tree, task.expectedCommit()));
+                }
+                try {
+                    // Taken over from another instance: the tree is the remote's, at the recorded commit.
+                    sync.cloneInto(tree, task.expectedCommit());
+                } catch (RemoteSync.Unreachable e) {
+                    return drift(order, null, "the working tree is not on this instance and cannot be cloned: "
+                            + e.getMessage());
+                }
+            }
             try (GitWorkspace git = GitWorkspace.open(tree)) {
                 return switch (task.action()) {
-                    case WorkspaceTask.VERIFY -> verify(order, git);
+                    case WorkspaceTask.VERIFY -> verify(order, git, sync, tree);
                     case WorkspaceTask.ADOPT -> adopt(order, git);
-                    case WorkspaceTask.RESET -> reset(order, git);
+                    case WorkspaceTask.RESET -> reset(order, git, sync);
                     default -> drift(order, git.head(), "the worker does not know the workspace task '"
                             + task.action() + "'");
                 };
@@ -76,12 +102,31 @@ public final class WorkspaceKeeper {
                 task.expectedCommit(), null, "cannot " + task.action() + " the working tree: " + e.getMessage());
     }
 
-    private WorkResult verify(WorkOrder order, GitWorkspace git) throws IOException, GitAPIException {
-        Optional<TreeVerifier.Drift> drift = git.drift(order.workspace().expectedCommit());
+    /**
+     * A domain on a remote whose clean tree is behind the recorded commit (its worker ran on another
+     * instance) is first fetched forward to it: being behind what the remote holds is not drift.
+     */
+    private WorkResult verify(WorkOrder order, GitWorkspace git, RemoteSync sync, Path tree)
+            throws IOException, GitAPIException {
+        String expected = order.workspace().expectedCommit();
+        String unreachable = null;
+        if (sync != null) {
+            try {
+                TreeHandover.catchUp(sync, git, order.domain(), expected);
+            } catch (RemoteSync.Unreachable e) {
+                unreachable = e.getMessage();
+            }
+        }
+        Optional<TreeVerifier.Drift> drift = git.drift(expected);
         if (drift.isEmpty()) {
             return verified(order, git.repository(), git.head(), null);
         }
-        return drift(order, drift.get());
+        TreeVerifier.Drift d = TreeHandover.explain(drift.get(), sync != null, order.domain(), tree, git.repository());
+        if (unreachable != null) {
+            d = new TreeVerifier.Drift(d.expectedCommit(), d.actualCommit(), d.files(), d.detail()
+                    + "; the remote could not be asked whether it holds the recorded commit: " + unreachable);
+        }
+        return drift(order, d);
     }
 
     private WorkResult adopt(WorkOrder order, GitWorkspace git) throws IOException, GitAPIException {
@@ -100,11 +145,21 @@ public final class WorkspaceKeeper {
      * Saves what the reset would discard (uncommitted files, and commits HEAD moved on by) to a ref
      * named in the answer, and only then resets: an edit is never lost, only put aside.
      */
-    private WorkResult reset(WorkOrder order, GitWorkspace git) throws IOException, GitAPIException {
+    private WorkResult reset(WorkOrder order, GitWorkspace git, RemoteSync sync) throws IOException, GitAPIException {
         Repository repo = git.repository();
         WorkspaceTask task = order.workspace();
         String expected = task.expectedCommit();
         ObjectId target = expected == null ? git.head() : TreeVerifier.commit(repo, expected);
+        if (target == null && sync != null) {
+            // A stale clone: the recorded commit is on the remote.
+            try {
+                sync.fetch(repo);
+                target = TreeVerifier.commit(repo, expected);
+            } catch (RemoteSync.Unreachable e) {
+                log.warn("domain {}: cannot fetch the recorded commit {} to reset to: {}", order.domain(), expected,
+                        e.getMessage());
+            }
+        }
         if (target == null) {
             return drift(order, git.head(), expected == null ? "cannot reset: the working tree has no commit"
                     : "cannot reset: the recorded commit " + expected + " is not in the repository");

@@ -21,13 +21,9 @@ import java.util.Set;
  * when its work is finished. A claim left open by a crash is handed back on start-up and done then:
  * Slack does not redeliver what it saw acknowledged, so the claim is the only record of it.
  *
- * <p>Why a local file rather than a compacted Kafka topic keyed {@code team:event}: the check must
- * be answered inside Slack's 3-second window and before the Submit is published, from memory; a
- * topic would have to be read to its end on every start and written through a second producer, and
- * would still not close the gap between claim and publish. The file is forced to disk on each
- * append. Several ingest instances behind one Slack app each keep their own file; a delivery that
- * reaches two of them is still submitted once, because the content-addressed patch id makes the
- * second Submit a no-op downstream; only its "received" reply would repeat.
+ * <p>This file is one instance's: which instance acts on a delivery when several serve one Slack
+ * app is decided on the shared topic ({@link DeliveryClaims}); the file keeps what this instance
+ * took and has not finished, with its work, and is forced to disk on each append.
  */
 final class DeliveryLog implements AutoCloseable {
 
@@ -79,6 +75,11 @@ final class DeliveryLog implements AutoCloseable {
         }
         file.append(new Entry(key, false, work, clock.instant()));
         return true;
+    }
+
+    /** Done, or being done, by this instance. */
+    synchronized boolean taken(String key) {
+        return done.containsKey(key) || inFlight.contains(key);
     }
 
     /** Claims a key with nothing to replay (the second half of a file that arrives twice). */

@@ -41,11 +41,11 @@ final class SlackIntake {
     private final SlackApi api;
     private final SlackOutbox outbox;
     private final PatchThreads threads;
-    private final DeliveryLog deliveries;
+    private final DeliveryClaims deliveries;
     private final CommandPublisher publisher;
     private final Clock clock;
 
-    SlackIntake(SlackSettings settings, SlackPermissions permissions, SlackApi api, SlackOutbox outbox, PatchThreads threads, DeliveryLog deliveries,
+    SlackIntake(SlackSettings settings, SlackPermissions permissions, SlackApi api, SlackOutbox outbox, PatchThreads threads, DeliveryClaims deliveries,
             CommandPublisher publisher, Clock clock) {
         this.settings = settings;
         this.permissions = permissions;
@@ -83,9 +83,10 @@ final class SlackIntake {
     private void fromFiles(SlackSubmission s) {
         String text = SlackText.unescape(s.text());
         for (String fileId : s.fileIds()) {
-            // The same upload arrives as a message with files and as file_shared: whichever comes first reads it.
+            // The same upload arrives as a message with files and as file_shared, maybe on two instances:
+            // whichever claims first reads it.
             String key = s.team() + ":file:" + fileId;
-            if (!deliveries.claimOnly(key)) {
+            if (!deliveries.claimAfterAck(key)) {
                 continue;
             }
             try {

@@ -7,6 +7,7 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.middleware.Middleware;
 import com.slack.api.bolt.middleware.builtin.RequestVerification;
 import com.slack.api.bolt.middleware.builtin.SSLCheck;
+import com.slack.api.bolt.response.Response;
 import com.slack.api.app_backend.SlackSignature;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.model.File;
@@ -17,7 +18,9 @@ import com.slack.api.socket_mode.SocketModeClient;
 import io.javalin.config.RoutesConfig;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.view.Digest;
+import io.patchbay.contracts.topic.Topics;
 import io.patchbay.ingest.CommandPublisher;
+import io.patchbay.ingest.SharedAnswers;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,6 +59,10 @@ public final class SlackService implements AutoCloseable {
 
     public static final String EVENTS_PATH = "/slack/events";
     public static final String COMMAND = "/patch";
+    /** Slack deliveries remembered from the shared topic; the oldest are forgotten beyond this many. */
+    static final int MAX_SHARED_DELIVERIES = 200_000;
+    private static final String RETRY_LATER = "patchbay.retryLater";
+    private static final String SOCKET_MODE = "patchbay.socketMode";
 
     private final SlackSettings settings;
     private final SlackLink link;
@@ -63,7 +70,7 @@ public final class SlackService implements AutoCloseable {
     private final App app;
     private final SlackOutbox outbox;
     private final PatchThreads threads;
-    private final DeliveryLog deliveries;
+    private final DeliveryClaims deliveries;
     private final SlackIntake intake;
     private final SlackApprovals approvals;
     private final SlackNotifier notifier;
@@ -105,7 +112,7 @@ public final class SlackService implements AutoCloseable {
         Path dir = settings.stateDir();
         this.link = new SlackLink(clock, this::wakeOutbox);
         this.threads = new PatchThreads(dir.resolve("threads.jsonl"));
-        this.deliveries = new DeliveryLog(dir.resolve("deliveries.jsonl"), clock);
+        this.deliveries = new DeliveryClaims(new DeliveryLog(dir.resolve("deliveries.jsonl"), clock), clock);
         this.api = new BoltSlackApi(slack.methods(), slack.getHttpClient(), settings.botToken(),
                 settings.fileUrlPrefixes());
         this.outbox = new SlackOutbox(api, dir.resolve("outbox.jsonl"), settings.perChannelInterval(),
@@ -139,6 +146,14 @@ public final class SlackService implements AutoCloseable {
             req.getContext().setBotToken(settings.botToken());
             return chain.next(req);
         });
+        // Bolt answers 200 to an event whatever its handler returns; a handler asks for a retry here.
+        list.add((req, resp, chain) -> {
+            if (req.isSocketMode()) {
+                req.getContext().getAdditionalValues().put(SOCKET_MODE, "true");
+            }
+            Response answer = chain.next(req);
+            return req.getContext().getAdditionalValues().containsKey(RETRY_LATER) ? retryLater() : answer;
+        });
         return list;
     }
 
@@ -164,8 +179,9 @@ public final class SlackService implements AutoCloseable {
             boolean topLevel = e.getThreadTs() == null || e.getThreadTs().equals(e.getTs());
             if (e.getBotId() == null && e.getUser() != null && topLevel && e.getText() != null
                     && e.getText().contains("```")) {
-                dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.MESSAGE,
-                        payload.getTeamId(), e.getChannel(), e.getUser(), e.getTs(), e.getText(), null, null));
+                return dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.MESSAGE,
+                        payload.getTeamId(), e.getChannel(), e.getUser(), e.getTs(), e.getText(), null, null),
+                        retryNum(ctx)) ? ctx.ack() : retryLater(ctx);
             }
             return ctx.ack();
         });
@@ -173,16 +189,18 @@ public final class SlackService implements AutoCloseable {
             MessageFileShareEvent e = payload.getEvent();
             List<String> ids = e.getFiles() == null ? List.of() : e.getFiles().stream().map(File::getId).toList();
             if (e.getUser() != null && !ids.isEmpty()) {
-                dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.FILE,
-                        payload.getTeamId(), e.getChannel(), e.getUser(), e.getTs(), e.getText(), ids, null));
+                return dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.FILE,
+                        payload.getTeamId(), e.getChannel(), e.getUser(), e.getTs(), e.getText(), ids, null),
+                        retryNum(ctx)) ? ctx.ack() : retryLater(ctx);
             }
             return ctx.ack();
         });
         app.event(FileSharedEvent.class, (payload, ctx) -> {
             FileSharedEvent e = payload.getEvent();
             if (e.getUserId() != null && e.getFileId() != null) {
-                dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.FILE,
-                        payload.getTeamId(), e.getChannelId(), e.getUserId(), null, null, List.of(e.getFileId()), null));
+                return dispatch(payload.getTeamId() + ":" + payload.getEventId(), new SlackSubmission(SlackSubmission.Kind.FILE,
+                        payload.getTeamId(), e.getChannelId(), e.getUserId(), null, null, List.of(e.getFileId()), null),
+                        retryNum(ctx)) ? ctx.ack() : retryLater(ctx);
             }
             return ctx.ack();
         });
@@ -193,8 +211,12 @@ public final class SlackService implements AutoCloseable {
             if (checked.patch() == null) {
                 return ctx.ack(checked.refusal());
             }
-            dispatch(p.getTeamId() + ":command:" + p.getTriggerId(), new SlackSubmission(SlackSubmission.Kind.COMMAND,
-                    p.getTeamId(), p.getChannelId(), p.getUserId(), null, p.getText(), null, p.getResponseUrl()));
+            String key = p.getTeamId() + ":command:" + p.getTriggerId();
+            SlackSubmission s = new SlackSubmission(SlackSubmission.Kind.COMMAND, p.getTeamId(), p.getChannelId(),
+                    p.getUserId(), null, p.getText(), null, p.getResponseUrl());
+            if (deliveries.claimHere(key, s)) {
+                work(key, s);
+            }
             return ctx.ack();
         });
         for (boolean approve : new boolean[] {true, false}) {
@@ -208,12 +230,29 @@ public final class SlackService implements AutoCloseable {
         }
     }
 
-    /** Claims a delivery and does its work after the acknowledgement; a retry or duplicate is only acknowledged. */
-    private void dispatch(String key, SlackSubmission submission) {
-        if (!deliveries.claim(key, submission)) {
-            log.info("Slack delivery {} was already taken; acknowledged and ignored", key);
-            return;
+    /**
+     * Claims an event callback and does its work after the acknowledgement; a retry or a duplicate,
+     * here or on another instance, is only acknowledged.
+     *
+     * @return false when it is not known whether another instance took it: Slack is then answered
+     *     {@link #retryLater()} and delivers it again
+     */
+    private boolean dispatch(String key, SlackSubmission submission, Integer retryNum) {
+        DeliveryClaims.Outcome outcome = deliveries.claim(key, submission, retryNum);
+        if (outcome instanceof DeliveryClaims.Outcome.Unconfirmed u) {
+            log.warn("Slack delivery {} (retry {}) cannot be claimed on the shared topic ({}); Slack is asked to"
+                    + " deliver it again", key, retryNum == null ? 0 : retryNum, u.reason());
+            return false;
         }
+        if (outcome instanceof DeliveryClaims.Outcome.Skip s) {
+            log.info("Slack delivery {} was already taken by {}; acknowledged and ignored", key, s.takenBy());
+        } else {
+            work(key, submission);
+        }
+        return true;
+    }
+
+    private void work(String key, SlackSubmission submission) {
         try {
             work.execute(() -> {
                 try {
@@ -226,6 +265,49 @@ public final class SlackService implements AutoCloseable {
             deliveries.release(key);
             log.error("too much Slack work is waiting; delivery {} is kept and done on the next start", key);
         }
+    }
+
+    /**
+     * Slack's {@code X-Slack-Retry-Num} of an event; over Socket Mode, the last retry whatever it is:
+     * Bolt acknowledges every envelope there, so nothing is delivered again after a 503.
+     */
+    private static Integer retryNum(com.slack.api.bolt.context.builtin.EventContext ctx) {
+        return ctx.getAdditionalValues().containsKey(SOCKET_MODE) ? Integer.valueOf(DeliveryClaims.LAST_RETRY)
+                : ctx.getRetryNum();
+    }
+
+    /** Marks the request for {@link #retryLater()}: event handlers cannot answer anything but 200 through Bolt. */
+    private static Response retryLater(com.slack.api.bolt.context.Context ctx) {
+        ctx.getAdditionalValues().put(RETRY_LATER, "true");
+        return ctx.ack();
+    }
+
+    /**
+     * Slack's answer when a delivery cannot be claimed: any 5xx makes Slack deliver the event again
+     * (after about a minute, then five), with {@code X-Slack-Retry-Num}.
+     */
+    static Response retryLater() {
+        return Response.builder().statusCode(503).contentType(Response.CONTENT_TYPE_APPLICATION_JSON)
+                .body("{\"error\":\"patchbay cannot reach its Kafka cluster to tell a retry from a new event;"
+                        + " deliver it again later\"}").build();
+    }
+
+    /**
+     * Claims deliveries on the shared topic from now on, so that an event taken by another instance
+     * is left alone here; whoever made {@code shared} starts and closes it.
+     */
+    public void shareDeliveries(SharedAnswers<SlackDeliveryClaim> shared) {
+        deliveries.share(shared::claim);
+    }
+
+    void shareDeliveries(DeliveryClaims.Board board) {
+        deliveries.share(board);
+    }
+
+    /** The shared store of Slack delivery claims on {@code bootstrapServers}, not yet started. */
+    public static SharedAnswers<SlackDeliveryClaim> deliveryAnswers(String bootstrapServers, Clock clock) {
+        return new SharedAnswers<>(bootstrapServers, Topics.IDEMPOTENCY, "slack", SlackDeliveryClaim.class,
+                DeliveryLog.RETENTION, MAX_SHARED_DELIVERIES, clock);
     }
 
     private void run(Runnable task) {

@@ -368,6 +368,46 @@ class SlackServiceTest {
         assertThat(threadReplies("1700000000.000900")).hasSize(1);
     }
 
+    @Test
+    void anEventAnotherInstanceClaimedFirstIsAcknowledgedAndNotSubmitted() throws Exception {
+        startService();
+        var board = new DeliveryClaimsTest.FirstWins();
+        board.firsts.put("T1:EvElsewhere", new SlackDeliveryClaim("another-instance", Instant.now()));
+        service.shareDeliveries(board);
+
+        var elsewhere = postMessage("EvElsewhere", ALICE, MAIN_CHANNEL, "1700000000.002100", codeBlock(Samples.DIFF));
+        var here = postMessage("EvHere", ALICE, MAIN_CHANNEL, "1700000000.002200", "```yaml\n" + Samples.YAML + "```");
+
+        assertThat(elsewhere.statusCode()).isEqualTo(200);
+        assertThat(here.statusCode()).isEqualTo(200);
+        assertThat(submittedId()).as("only the event this instance claimed").isNotNull();
+        assertThat(submits().get(0).patch().title()).isEqualTo("Add notes");
+        assertThat(threadReplies("1700000000.002100")).isEmpty();
+    }
+
+    @Test
+    void anEventWhoseClaimKafkaCannotConfirmIsAnswered503SoSlackRetriesAndItsLastRetryIsTaken() throws Exception {
+        startService();
+        service.shareDeliveries(DeliveryClaimsTest.unconfirmed(null));
+        String body = eventCallback("EvDown", message(ALICE, MAIN_CHANNEL, "1700000000.002300", codeBlock(Samples.DIFF)));
+
+        var first = sendSigned("application/json", body);
+        var retry = send("application/json", body, SECRET, Instant.now().getEpochSecond(),
+                Map.of("X-Slack-Retry-Num", "1", "X-Slack-Retry-Reason", "http_error"));
+
+        assertThat(first.statusCode()).isEqualTo(503);
+        assertThat(first.body()).contains("deliver it again later");
+        assertThat(retry.statusCode()).isEqualTo(503);
+        assertThat(submits()).isEmpty();
+
+        var last = send("application/json", body, SECRET, Instant.now().getEpochSecond(),
+                Map.of("X-Slack-Retry-Num", "3", "X-Slack-Retry-Reason", "http_error"));
+
+        assertThat(last.statusCode()).isEqualTo(200);
+        submittedId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadReplies("1700000000.002300").size() == 1);
+    }
+
     // ---- files ----
 
     @Test

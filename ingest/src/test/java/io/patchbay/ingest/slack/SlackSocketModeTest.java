@@ -54,17 +54,16 @@ class SlackSocketModeTest {
                 + ",\"type\":\"events_api\",\"accepts_response_payload\":false,\"retry_attempt\":0,\"retry_reason\":\"\"}";
     }
 
-    @Test
-    void takesEventsOverSocketModeAndAcknowledgesEachEnvelope() throws Exception {
-        String event = SlackServiceTest.eventCallback("EvSock1", SlackServiceTest.message(SlackServiceTest.ALICE,
-                SlackServiceTest.MAIN_CHANNEL, "1700000000.002000", SlackServiceTest.codeBlock(Samples.DIFF)));
+    /** A Socket Mode endpoint that sends {@code envelopes} to whoever connects, and a service that connects to it. */
+    private MockProducer<String, Command> serve(DeliveryClaims.Board claims, String... envelopes) throws Exception {
         socket = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
             @Override
             public void onOpen(WebSocket conn, ClientHandshake handshake) {
                 conn.send("{\"type\":\"hello\",\"num_connections\":1,\"debug_info\":{\"host\":\"applink-test\","
                         + "\"build_number\":1,\"approximate_connection_time\":18060},\"connection_info\":{\"app_id\":\"A1\"}}");
-                conn.send(envelope("env-1", event));
-                conn.send(envelope("env-1", event)); // Slack may deliver an envelope twice
+                for (String e : envelopes) {
+                    conn.send(e);
+                }
             }
 
             @Override
@@ -94,8 +93,30 @@ class SlackSocketModeTest {
                 settings.maxAttempts(), settings.maxFileBytes(), null);
         service = new SlackService(settings, SlackContracts::standard, new KafkaCommandPublisher(producer),
                 Clock.systemUTC());
-
+        if (claims != null) {
+            service.shareDeliveries(claims);
+        }
         service.start();
+        return producer;
+    }
+
+    @Test
+    void anEventWhoseSharedClaimIsUnconfirmedIsTakenHereSinceSocketModeCannotAskForItAgain() throws Exception {
+        String event = SlackServiceTest.eventCallback("EvSock2", SlackServiceTest.message(SlackServiceTest.ALICE,
+                SlackServiceTest.MAIN_CHANNEL, "1700000000.002100", SlackServiceTest.codeBlock(Samples.DIFF)));
+
+        MockProducer<String, Command> producer = serve(DeliveryClaimsTest.unconfirmed(null), envelope("env-2", event));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> producer.history().size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch(m -> m.contains("env-2")));
+    }
+
+    @Test
+    void takesEventsOverSocketModeAndAcknowledgesEachEnvelope() throws Exception {
+        String event = SlackServiceTest.eventCallback("EvSock1", SlackServiceTest.message(SlackServiceTest.ALICE,
+                SlackServiceTest.MAIN_CHANNEL, "1700000000.002000", SlackServiceTest.codeBlock(Samples.DIFF)));
+        // Slack may deliver an envelope twice.
+        MockProducer<String, Command> producer = serve(null, envelope("env-1", event), envelope("env-1", event));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> producer.history().size() == 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().filter(m -> m.contains("env-1")).count() == 2);

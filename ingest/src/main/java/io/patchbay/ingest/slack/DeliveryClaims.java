@@ -1,0 +1,151 @@
+package io.patchbay.ingest.slack;
+
+import io.patchbay.ingest.PublishException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which instance acts on a Slack delivery when several serve one Slack app: a delivery's
+ * key ({@code team:event_id}) is claimed on the shared topic, and the first claim written wins, so
+ * a retry ({@code X-Slack-Retry-Num}) or the same event delivered to two instances at once is acted
+ * on by one of them only. Without a shared topic (tests, one instance) the local {@link DeliveryLog}
+ * decides alone.
+ *
+ * <p>The local file stays for what the topic does not hold: the work of a delivery this instance
+ * acknowledged and has not finished, which a crash would otherwise lose (Slack does not redeliver
+ * what it saw acknowledged), and a quick answer to repeats this instance already settled.
+ *
+ * <p>When the topic does not confirm a claim in time (Kafka out of reach), Slack is answered 503
+ * and retries the event later, when the claim can be decided; its last retry is taken on this
+ * instance alone, so that the person hears an answer in the thread (the Submit, or why it was not
+ * taken) rather than nothing.
+ */
+final class DeliveryClaims implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryClaims.class);
+
+    /** Slack waits 3 s for its acknowledgement; the claim must leave room for the rest. */
+    static final Duration ACK_BUDGET = Duration.ofSeconds(2);
+    /** A claim made after the acknowledgement (a file that arrives twice) has no Slack clock to beat. */
+    static final Duration AFTER_ACK_BUDGET = Duration.ofSeconds(5);
+    /** Slack retries an event callback three times; the third is its last. */
+    static final int LAST_RETRY = 3;
+
+    /** The shared topic's claim: {@code SharedAnswers::claim} outside tests. */
+    @FunctionalInterface
+    interface Board {
+        SlackDeliveryClaim claim(String key, SlackDeliveryClaim mine, Duration budget) throws PublishException;
+    }
+
+    /** What to do with a delivery. */
+    sealed interface Outcome {
+        /** Act on it, then {@link #done}. */
+        record Take() implements Outcome {}
+
+        /** Already taken, here or by another instance: acknowledge and do nothing. */
+        record Skip(String takenBy) implements Outcome {}
+
+        /** Not known whether another instance took it: Slack should deliver it again later. */
+        record Unconfirmed(String reason) implements Outcome {}
+    }
+
+    private final DeliveryLog local;
+    private final Clock clock;
+    private final String instance = UUID.randomUUID().toString();
+    private volatile Board board;
+
+    DeliveryClaims(DeliveryLog local, Clock clock) {
+        this.local = local;
+        this.clock = clock;
+    }
+
+    /** Claims on the shared topic from now on. */
+    void share(Board board) {
+        this.board = board;
+    }
+
+    String instance() {
+        return instance;
+    }
+
+    /**
+     * Claims an event callback before Slack is acknowledged.
+     *
+     * @param retryNum Slack's {@code X-Slack-Retry-Num}, null on the first delivery
+     */
+    Outcome claim(String key, SlackSubmission work, Integer retryNum) {
+        if (local.taken(key)) {
+            return new Outcome.Skip("this instance");
+        }
+        Board b = board;
+        if (b != null) {
+            try {
+                SlackDeliveryClaim first = b.claim(key, new SlackDeliveryClaim(instance, clock.instant()), ACK_BUDGET);
+                if (!first.instance().equals(instance)) {
+                    return new Outcome.Skip("instance " + first.instance());
+                }
+            } catch (PublishException e) {
+                if (retryNum == null || retryNum < LAST_RETRY) {
+                    return new Outcome.Unconfirmed(e.getMessage());
+                }
+                log.warn("Slack delivery {} is Slack's last retry and the shared claim is not confirmed ({}); taken on"
+                        + " this instance alone", key, e.getMessage());
+            }
+        }
+        return local.claim(key, work) ? new Outcome.Take() : new Outcome.Skip("this instance");
+    }
+
+    /**
+     * Claims a delivery with nothing to replay, after Slack was acknowledged (the second half of a
+     * file that arrives twice). Nothing would deliver it again, so when the shared topic does not
+     * answer it is taken here: a Submit twice is the same patch id, which the decider takes once.
+     */
+    boolean claimAfterAck(String key) {
+        if (local.taken(key)) {
+            return false;
+        }
+        Board b = board;
+        if (b != null) {
+            try {
+                SlackDeliveryClaim first = b.claim(key, new SlackDeliveryClaim(instance, clock.instant()),
+                        AFTER_ACK_BUDGET);
+                if (!first.instance().equals(instance)) {
+                    return false;
+                }
+            } catch (PublishException e) {
+                log.warn("the shared claim of {} is not confirmed ({}); taken on this instance", key, e.getMessage());
+            }
+        }
+        return local.claimOnly(key);
+    }
+
+    /**
+     * Claims a delivery Slack never sends twice ({@code /patch}: its {@code trigger_id} is one
+     * invocation's, and slash commands are not retried): this instance's file is enough.
+     */
+    boolean claimHere(String key, SlackSubmission work) {
+        return local.claim(key, work);
+    }
+
+    void done(String key) {
+        local.done(key);
+    }
+
+    void release(String key) {
+        local.release(key);
+    }
+
+    List<Map.Entry<String, SlackSubmission>> unfinished() {
+        return local.unfinished();
+    }
+
+    @Override
+    public void close() {
+        local.close();
+    }
+}
