@@ -9,6 +9,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +44,24 @@ final class RemoteSteps {
     /**
      * The commit the tree must be at: the log's, or HEAD when it differs from the log's only by a
      * fast-forward to the remote this worker made before the log heard of it (it crashed, or the
-     * patch failed after it): that is not somebody's change to the tree.
+     * patch failed after it): that is not somebody's change to the tree. A HEAD that is this patch's
+     * own commit (pushed, then the worker died before reporting) is not such a fast-forward: the log's
+     * commit stays, so that the patch is found applied instead of applied again.
      */
     static String expectedHead(RunContext run, String logged) throws IOException {
         ObjectId head = run.base();
         if (run.remote() != null && logged != null && !head.name().equals(logged)
-                && run.remote().fastForwardedFrom(run.git().repository(), head, logged)) {
+                && run.remote().fastForwardedFrom(run.git().repository(), head, logged)
+                && !ownCommit(run, head)) {
             return head.name();
         }
         return logged;
+    }
+
+    private static boolean ownCommit(RunContext run, ObjectId head) throws IOException {
+        try (RevWalk walk = new RevWalk(run.git().repository())) {
+            return GitWorkspace.carries(walk.parseCommit(head), run.order().patchId());
+        }
     }
 
     /**
