@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -116,58 +118,42 @@ class ClusterIT {
 
         Map<String, Boolean> succeeds = new LinkedHashMap<>();
         Map<String, String> domainOf = new HashMap<>();
-        long killedAt = 0;
-        long instanceBackMs = -1;
-        long brokerStoppedAt = 0;
-        int stoppedBroker = -1;
-        long brokerStopMs = 0;
-        int instanceKillAt = patches / 3;
-        int brokerStopAt = 2 * patches / 3;
-        int brokerRestartAt = brokerStopAt + Math.max(1, patches / 10);
-        for (int i = 0; i < patches; i++) {
-            if (i == instanceKillAt) {
-                b.kill();
-                killedAt = System.nanoTime();
-                LOG.info("killed instance b with SIGKILL after {} patches", i);
-                b.start();
-            }
-            if (i == brokerStopAt) {
-                stoppedBroker = kafka.leaderOf(Topics.EVENTS, 0).orElseThrow();
-                brokerStoppedAt = System.nanoTime();
-                kafka.stop(stoppedBroker);
-                brokerStopMs = (System.nanoTime() - brokerStoppedAt) / 1_000_000;
-                LOG.info("stopped broker {}, leader of {}-0, after {} patches, in {} ms", stoppedBroker, Topics.EVENTS,
-                        i, brokerStopMs);
-            }
-            if (i == brokerRestartAt) {
-                kafka.restart(stoppedBroker);
-                LOG.info("started broker {} again after {} patches", stoppedBroker, i);
-            }
-            if (killedAt != 0 && instanceBackMs < 0 && b.ready()) {
-                instanceBackMs = (System.nanoTime() - killedAt) / 1_000_000;
-                LOG.info("instance b ready again {} ms after its kill", instanceBackMs);
-            }
-            String domain = DOMAINS.get(i % DOMAINS.size());
-            boolean ok = i % 10 != 7;
-            Instance first = i % 2 == 0 || instanceBackMs < 0 && killedAt != 0 ? a : b;
-            String id = submit(first, first == a ? b : a, i, body(i, domain, ok));
-            succeeds.put(id, ok);
-            domainOf.put(id, domain);
-        }
-        long submitted = System.nanoTime();
-        LOG.info("submitted {} patches through both inboxes in {} ms", patches, (submitted - clusterUp) / 1_000_000);
+        int third = patches / 3;
+        submit(0, third, a, b, succeeds, domainOf);
+        // Each fault strikes with patches in flight: half of those submitted so far have ended, half not.
+        awaitEnded(third / 2);
+
+        b.kill();
+        long killedAt = System.nanoTime();
+        LOG.info("killed instance b with SIGKILL; {} of {} submitted patches had ended", ended().size(), third);
+        b.start();
+        CompletableFuture<Long> instanceBack = CompletableFuture.supplyAsync(() -> {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(b::ready);
+            return (System.nanoTime() - killedAt) / 1_000_000;
+        });
+        submit(third, 2 * third, a, b, succeeds, domainOf);
+        long instanceBackMs = instanceBack.get(3, TimeUnit.MINUTES);
+        LOG.info("instance b ready again {} ms after its kill", instanceBackMs);
+        awaitEnded(third + third / 2);
+
+        int stoppedBroker = kafka.leaderOf(Topics.EVENTS, 0).orElseThrow();
+        int endedBeforeStop = ended().size();
+        long brokerStoppedAt = System.nanoTime();
+        kafka.stop(stoppedBroker);
+        long brokerStopMs = (System.nanoTime() - brokerStoppedAt) / 1_000_000;
+        LOG.info("stopped broker {}, leader of {}-0, in {} ms; {} of {} submitted patches had ended", stoppedBroker,
+                Topics.EVENTS, brokerStopMs, endedBeforeStop, 2 * third);
+        submit(2 * third, patches, a, b, succeeds, domainOf);
+        awaitEnded(endedBeforeStop + DOMAINS.size());
+        kafka.restart(stoppedBroker);
+        long brokerDownMs = (System.nanoTime() - brokerStoppedAt) / 1_000_000;
+        LOG.info("started broker {} again after {} ms; {} patches had ended meanwhile", stoppedBroker, brokerDownMs,
+                ended().size() - endedBeforeStop);
 
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
                 .until(() -> ended().keySet().containsAll(succeeds.keySet()));
         long allEnded = System.nanoTime();
-        if (!b.ready()) {
-            LOG.info("instance b is not ready yet: {}", b.get("/health/ready").body());
-        }
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250)).until(b::ready);
-        if (instanceBackMs < 0) {
-            instanceBackMs = (System.nanoTime() - killedAt) / 1_000_000;
-        }
-        // The broker must be back in every partition's in-sync replicas: nothing is left under-replicated.
+        // The broker must be back in the in-sync replicas: nothing is left under-replicated.
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                 .until(() -> kafka.inSync(Topics.EVENTS, 0).size() == 3);
 
@@ -192,12 +178,12 @@ class ClusterIT {
         LOG.info("cluster figures: {} patches ({} succeeded, {} failed by their gate) over 4 domains on git remotes, "
                         + "3 brokers (RF 3, min.insync.replicas 2), 2 instances; {} ms from first submit to last end "
                         + "({} patches/s); 1 SIGKILL of an instance (ready again after {} ms); broker {} (leader of "
-                        + "{}-0) stopped in {} ms, first patch ended {} ms after the stop; longest pause between "
-                        + "two patch ends {} ms; whole test {} ms",
+                        + "{}-0) stopped in {} ms and down {} ms, first patch ended {} ms after the stop; longest "
+                        + "pause between two patch ends {} ms; whole test {} ms",
                 patches, succeeds.values().stream().filter(v -> v).count(),
                 succeeds.values().stream().filter(v -> !v).count(), (allEnded - clusterUp) / 1_000_000,
                 String.format(java.util.Locale.ROOT, "%.1f", patches * 1e9 / (allEnded - clusterUp)), instanceBackMs,
-                stoppedBroker, Topics.EVENTS, brokerStopMs, terminalAfterStop, longestPause,
+                stoppedBroker, Topics.EVENTS, brokerStopMs, brokerDownMs, terminalAfterStop, longestPause,
                 (System.nanoTime() - began) / 1_000_000);
 
         // Last, as it depends on queries across instances: the same answer from either of them.
@@ -210,6 +196,30 @@ class ClusterIT {
             assertThat(fromA.status()).as("status of /v1/patches/%s on a", id).isEqualTo(200);
             assertThat(fromB.json()).as("/v1/patches/%s on both instances", id).isEqualTo(fromA.json());
         }
+    }
+
+    /**
+     * Submits patches {@code from} to {@code to} (exclusive), alternating between the instances; while
+     * {@code b} is not ready, all go through {@code a}.
+     */
+    private static void submit(int from, int to, Instance a, Instance b, Map<String, Boolean> succeeds,
+            Map<String, String> domainOf) {
+        boolean bReady = b.ready();
+        for (int i = from; i < to; i++) {
+            if (!bReady && i % 10 == 0) {
+                bReady = b.ready();
+            }
+            String domain = DOMAINS.get(i % DOMAINS.size());
+            boolean ok = i % 10 != 7;
+            Instance first = i % 2 == 0 || !bReady ? a : b;
+            String id = submit(first, first == a ? b : a, i, body(i, domain, ok));
+            succeeds.put(id, ok);
+            domainOf.put(id, domain);
+        }
+    }
+
+    private void awaitEnded(int count) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> ended().size() >= count);
     }
 
     /** Submits through {@code first}, and through {@code other} with the same key if {@code first} gives no answer. */
@@ -347,8 +357,15 @@ class ClusterIT {
             this.name = name;
             this.home = home;
             TestContracts.install(home, contract);
+            // One team token both instances accept, with a budget above the default 120 requests a minute:
+            // while one instance is down the other takes every request.
             Files.createDirectories(home.resolve("var/secrets"));
-            Files.writeString(home.resolve("var/secrets/submit-token"), TOKEN + "\n");
+            Files.writeString(home.resolve("var/secrets/tokens.yml"), """
+                    tokens:
+                      - name: team
+                        sha256: %s
+                        requestsPerMinute: 100000
+                    """.formatted(Json.sha256Hex(TOKEN)));
         }
 
         void start() throws Exception {
