@@ -13,20 +13,16 @@ import io.patchbay.contracts.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +39,13 @@ import org.slf4j.LoggerFactory;
  * exactly once, every success is exactly one commit on its remote branch and every failure none, the
  * hash chain holds, and both instances give the same answers.
  *
- * <p>The default size (200 patches) runs on every build; the long profile is
- * {@code -Dpatchbay.cluster.patches=1000}. The figures (patches, duration, kills, failover times) are
- * logged as one line starting {@code cluster figures:}.
+ * <p>The default size, 120 patches, runs on every build in about three minutes on two cores. The
+ * size the README's figures come from is {@code -Dpatchbay.cluster.patches=200}; the long profile is
+ * {@code -Dpatchbay.cluster.patches=1000}, e.g.
+ * {@code mvn -B verify -pl app -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterIT
+ * -Dpatchbay.cluster.patches=1000}. The figures (patches, duration, the kill, the broker stop,
+ * failover times) are logged as one line starting {@code cluster figures:}; the instances' own logs
+ * are kept in {@code app/target/cluster-it/}.
  */
 class ClusterIT {
 
@@ -58,28 +58,21 @@ class ClusterIT {
 
     private GitDaemon git;
     private KafkaCluster kafka;
-    private final List<Instance> instances = new ArrayList<>();
-    private final List<Seen> log = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicBoolean reading = new AtomicBoolean(true);
-    private Thread reader;
-
-    /** An event, and when this test read it. */
-    record Seen(Event event, long atNanos) {}
+    private final List<PatchbayProcess> instances = new ArrayList<>();
+    private EndWatch watch;
 
     @AfterEach
     void stop() throws Exception {
         // The instances' logs outlive the temporary folder, for whoever reads a failure in CI.
         Path kept = Files.createDirectories(Path.of("target", "cluster-it"));
-        for (Instance i : instances) {
+        for (PatchbayProcess i : instances) {
             i.kill();
-            if (Files.exists(i.home.resolve("patchbay.log"))) {
-                Files.copy(i.home.resolve("patchbay.log"), kept.resolve(i.name + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(i.log())) {
+                Files.copy(i.log(), kept.resolve(i.name + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        reading.set(false);
-        if (reader != null) {
-            reader.join(10_000);
+        if (watch != null) {
+            watch.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -91,7 +84,7 @@ class ClusterIT {
 
     @Test
     void everyPatchEndsOnceAndLandsOnceOnItsRemoteThroughAnInstanceKillAndABrokerStop() throws Exception {
-        int patches = Integer.getInteger("patchbay.cluster.patches", 200);
+        int patches = Integer.getInteger("patchbay.cluster.patches", 120);
         long began = System.nanoTime();
 
         Path served = Files.createDirectories(dir.resolve("served"));
@@ -103,10 +96,10 @@ class ClusterIT {
         String contract = contract();
         ContractLoader.parse(contract.getBytes(StandardCharsets.UTF_8), "cluster test");
         kafka = KafkaCluster.start(dir.resolve("kafka"), 3);
-        startReadingTheLog();
+        watch = new EndWatch(kafka.bootstrapServers());
 
-        Instance a = new Instance("a", dir.resolve("a"), contract);
-        Instance b = new Instance("b", dir.resolve("b"), contract);
+        var a = new PatchbayProcess("a", dir.resolve("a"), contract, TOKEN, kafka.bootstrapServers(), 3);
+        var b = new PatchbayProcess("b", dir.resolve("b"), contract, TOKEN, kafka.bootstrapServers(), 3);
         instances.addAll(List.of(a, b));
         // Both at the same moment: setting up the topics must be safe when instances start together.
         a.start();
@@ -125,7 +118,7 @@ class ClusterIT {
 
         b.kill();
         long killedAt = System.nanoTime();
-        LOG.info("killed instance b with SIGKILL; {} of {} submitted patches had ended", ended().size(), third);
+        LOG.info("killed instance b with SIGKILL; {} of {} submitted patches had ended", watch.ended().size(), third);
         b.start();
         CompletableFuture<Long> instanceBack = CompletableFuture.supplyAsync(() -> {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(b::ready);
@@ -137,7 +130,7 @@ class ClusterIT {
         awaitEnded(third + third / 2);
 
         int stoppedBroker = kafka.leaderOf(Topics.EVENTS, 0).orElseThrow();
-        int endedBeforeStop = ended().size();
+        int endedBeforeStop = watch.ended().size();
         long brokerStoppedAt = System.nanoTime();
         kafka.stop(stoppedBroker);
         long brokerStopMs = (System.nanoTime() - brokerStoppedAt) / 1_000_000;
@@ -148,10 +141,10 @@ class ClusterIT {
         kafka.restart(stoppedBroker);
         long brokerDownMs = (System.nanoTime() - brokerStoppedAt) / 1_000_000;
         LOG.info("started broker {} again after {} ms; {} patches had ended meanwhile", stoppedBroker, brokerDownMs,
-                ended().size() - endedBeforeStop);
+                watch.ended().size() - endedBeforeStop);
 
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
-                .until(() -> ended().keySet().containsAll(succeeds.keySet()));
+                .until(() -> watch.ended().keySet().containsAll(succeeds.keySet()));
         long allEnded = System.nanoTime();
         // The broker must be back in the in-sync replicas: nothing is left under-replicated.
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
@@ -173,8 +166,8 @@ class ClusterIT {
         }
         assertThat(HashChain.verify(events)).isEmpty();
 
-        long terminalAfterStop = firstTerminalAfter(brokerStoppedAt);
-        long longestPause = longestPauseBetweenTerminals(clusterUp, allEnded);
+        long terminalAfterStop = watch.firstEndAfter(brokerStoppedAt);
+        long longestPause = watch.longestPause(clusterUp, allEnded);
         LOG.info("cluster figures: {} patches ({} succeeded, {} failed by their gate) over 4 domains on git remotes, "
                         + "3 brokers (RF 3, min.insync.replicas 2), 2 instances; {} ms from first submit to last end "
                         + "({} patches/s); 1 SIGKILL of an instance (ready again after {} ms); broker {} (leader of "
@@ -191,8 +184,8 @@ class ClusterIT {
         JsonNode healthB = withoutClock(b.get("/health").json());
         assertThat(healthA).as("/health of both instances").isEqualTo(healthB);
         for (String id : succeeds.keySet()) {
-            Reply fromA = a.get("/v1/patches/" + id);
-            Reply fromB = b.get("/v1/patches/" + id);
+            PatchbayProcess.Reply fromA = a.get("/v1/patches/" + id);
+            PatchbayProcess.Reply fromB = b.get("/v1/patches/" + id);
             assertThat(fromA.status()).as("status of /v1/patches/%s on a", id).isEqualTo(200);
             assertThat(fromB.json()).as("/v1/patches/%s on both instances", id).isEqualTo(fromA.json());
         }
@@ -202,7 +195,7 @@ class ClusterIT {
      * Submits patches {@code from} to {@code to} (exclusive), alternating between the instances; while
      * {@code b} is not ready, all go through {@code a}.
      */
-    private static void submit(int from, int to, Instance a, Instance b, Map<String, Boolean> succeeds,
+    private static void submit(int from, int to, PatchbayProcess a, PatchbayProcess b, Map<String, Boolean> succeeds,
             Map<String, String> domainOf) {
         boolean bReady = b.ready();
         for (int i = from; i < to; i++) {
@@ -211,7 +204,7 @@ class ClusterIT {
             }
             String domain = DOMAINS.get(i % DOMAINS.size());
             boolean ok = i % 10 != 7;
-            Instance first = i % 2 == 0 || !bReady ? a : b;
+            PatchbayProcess first = i % 2 == 0 || !bReady ? a : b;
             String id = submit(first, first == a ? b : a, i, body(i, domain, ok));
             succeeds.put(id, ok);
             domainOf.put(id, domain);
@@ -219,19 +212,19 @@ class ClusterIT {
     }
 
     private void awaitEnded(int count) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> ended().size() >= count);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> watch.ended().size() >= count);
     }
 
     /** Submits through {@code first}, and through {@code other} with the same key if {@code first} gives no answer. */
-    private static String submit(Instance first, Instance other, int i, String body) {
+    private static String submit(PatchbayProcess first, PatchbayProcess other, int i, String body) {
         String key = "cluster-" + i;
         String[] id = new String[1];
-        Instance[] next = {first};
+        PatchbayProcess[] next = {first};
         await().atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Instance to = next[0];
+            PatchbayProcess to = next[0];
             next[0] = to == first ? other : first;
             try {
-                Reply r = to.post("/v1/patches", body, key);
+                PatchbayProcess.Reply r = to.post("/v1/patches", body, key);
                 if (r.status() == 202) {
                     id[0] = r.json().path("id").asText();
                     return true;
@@ -280,139 +273,4 @@ class ClusterIT {
         return copy;
     }
 
-    /** Each patch id with its terminal events so far, as the log reader saw them. */
-    private Map<String, List<Seen>> ended() {
-        synchronized (log) {
-            return log.stream().filter(s -> s.event().body().terminal())
-                    .collect(Collectors.groupingBy(s -> s.event().patchId()));
-        }
-    }
-
-    private long firstTerminalAfter(long nanos) {
-        synchronized (log) {
-            return log.stream().filter(s -> s.event().body().terminal() && s.atNanos() > nanos)
-                    .mapToLong(s -> (s.atNanos() - nanos) / 1_000_000).min().orElse(-1);
-        }
-    }
-
-    private long longestPauseBetweenTerminals(long from, long to) {
-        List<Long> times;
-        synchronized (log) {
-            times = log.stream().filter(s -> s.event().body().terminal()).map(Seen::atNanos).sorted().toList();
-        }
-        long previous = from;
-        long longest = 0;
-        for (long t : times) {
-            longest = Math.max(longest, t - previous);
-            previous = t;
-        }
-        return Math.max(longest, to - previous) / 1_000_000;
-    }
-
-    private void startReadingTheLog() {
-        reader = new Thread(() -> {
-            Map<String, Object> props = Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            try (var consumer = new KafkaConsumer<>(props, Topics.KEY.deserializer(), Topics.EVENT.deserializer())) {
-                List<TopicPartition> parts = List.of();
-                while (reading.get() && parts.isEmpty()) {
-                    // The instances create the topics; until then there is nothing to read.
-                    parts = consumer.listTopics(Duration.ofSeconds(5)).getOrDefault(Topics.EVENTS, List.of()).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                }
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                while (reading.get()) {
-                    long now = System.nanoTime();
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> log.add(new Seen(r.value(), now)));
-                }
-            }
-        }, "cluster-test-log-reader");
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    record Reply(int status, String body) {
-        JsonNode json() {
-            try {
-                return Json.mapper().readTree(body);
-            } catch (java.io.IOException e) {
-                throw new AssertionError("not JSON: " + body, e);
-            }
-        }
-    }
-
-    /** One patchbay instance: {@code patchbay up} in its own JVM, against the cluster, with its own home. */
-    private final class Instance {
-        private final String name;
-        private final Path home;
-        private final int port = FreePorts.pick();
-        private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2)).build();
-        private Process process;
-
-        Instance(String name, Path home, String contract) throws Exception {
-            this.name = name;
-            this.home = home;
-            TestContracts.install(home, contract);
-            // One team token both instances accept, with a budget above the default 120 requests a minute:
-            // while one instance is down the other takes every request.
-            Files.createDirectories(home.resolve("var/secrets"));
-            Files.writeString(home.resolve("var/secrets/tokens.yml"), """
-                    tokens:
-                      - name: team
-                        sha256: %s
-                        requestsPerMinute: 100000
-                    """.formatted(Json.sha256Hex(TOKEN)));
-        }
-
-        void start() throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "up", "--home", home.toString(),
-                    "--port", String.valueOf(port), "--kafka-bootstrap", kafka.bootstrapServers(),
-                    "--replication-factor", "3");
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("patchbay.log").toFile())).start();
-        }
-
-        void kill() throws InterruptedException {
-            if (process != null) {
-                process.destroyForcibly().waitFor();
-            }
-        }
-
-        boolean ready() {
-            try {
-                return get("/health/ready").status() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        }
-
-        Reply get(String path) throws java.io.IOException, InterruptedException {
-            return send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build());
-        }
-
-        Reply post(String path, String body, String idempotencyKey) throws java.io.IOException, InterruptedException {
-            return send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + path))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", idempotencyKey)
-                    .timeout(Duration.ofSeconds(30))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
-        }
-
-        private Reply send(java.net.http.HttpRequest request) throws java.io.IOException, InterruptedException {
-            var res = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new Reply(res.statusCode(), res.body());
-        }
-
-        private String base() {
-            return "http://127.0.0.1:" + port;
-        }
-    }
 }
