@@ -96,6 +96,9 @@ class ComposeFileTest {
                     .containsExactlyInAnyOrder(named("kafka-").stream().map(b -> b + ":9092").toArray(String[]::new));
             assertThat(Integer.parseInt(env.get("PATCHBAY_REPLICATION_FACTOR"))).isEqualTo(named("kafka-").size());
             assertThat(services.path(instance).path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
+            // An instance bound to every interface advertises its host name to the others: it must resolve.
+            assertThat(services.path(instance).path("hostname").asText()).as("hostname of %s", instance)
+                    .isEqualTo(instance);
             services.path(instance).path("ports").forEach(p -> ports.add(p.asText().split(":")[0]));
         }
         assertThat(ports).as("host ports of the instances").hasSize(named("patchbay-").size());
