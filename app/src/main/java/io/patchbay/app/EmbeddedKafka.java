@@ -53,47 +53,77 @@ public final class EmbeddedKafka implements AutoCloseable {
      * and the internal topics included.
      */
     public static EmbeddedKafka start(Path dataDir, int port, RecordLimits limits) throws IOException {
-        guardHostJvm();
-        Files.createDirectories(dataDir);
         int[] free = FreePorts.pick(2);
         int brokerPort = port == 0 ? free[0] : port;
         int controllerPort = port == free[1] ? free[0] : free[1];
+        Node self = new Node(NODE_ID, brokerPort, controllerPort);
+        return start(dataDir, self, List.of(self), Uuid.randomUuid().toString(), limits);
+    }
+
+    /**
+     * One combined node (broker and controller) of a KRaft cluster whose controller quorum is
+     * {@code voters}, all of them on 127.0.0.1. Its {@code startup()} waits for a quorum, so the nodes
+     * of a new cluster are started in parallel. Internal topics (consumer offsets, transaction state)
+     * get up to three replicas and accept a write with all but one of them in sync, as patchbay's own
+     * topics do; a restart with the same {@code dataDir} and ports rejoins the cluster.
+     *
+     * @param clusterId the same for every node; used only when {@code dataDir} is formatted
+     */
+    public static EmbeddedKafka start(Path dataDir, Node self, List<Node> voters, String clusterId, RecordLimits limits)
+            throws IOException {
+        guardHostJvm();
+        Files.createDirectories(dataDir);
+        int replicas = Math.min(3, voters.size());
+        String minInSync = String.valueOf(Math.max(1, replicas - 1));
         Properties props = new Properties();
-        props.put("node.id", String.valueOf(NODE_ID));
+        props.put("node.id", String.valueOf(self.id()));
         props.put("process.roles", "broker,controller");
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + self.brokerPort() + ",CONTROLLER://127.0.0.1:"
+                + self.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + self.brokerPort());
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        props.put("controller.quorum.voters", String.join(",", voters.stream()
+                .map(v -> v.id() + "@127.0.0.1:" + v.controllerPort()).toList()));
         props.put("log.dirs", dataDir.toAbsolutePath().toString());
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "1");
-        // One node: every internal topic has one replica, or EOS initTransactions() hangs.
-        props.put("offsets.topic.replication.factor", "1");
+        // Without enough replicas for the internal topics, EOS initTransactions() hangs.
+        props.put("offsets.topic.replication.factor", String.valueOf(replicas));
         props.put("offsets.topic.num.partitions", "3");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", String.valueOf(replicas));
+        props.put("transaction.state.log.min.isr", minInSync);
         props.put("transaction.state.log.num.partitions", "3");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
+        props.put("share.coordinator.state.topic.min.isr", minInSync);
+        props.put("min.insync.replicas", minInSync);
         props.put("group.initial.rebalance.delay.ms", "0");
+        if (voters.size() > 1) {
+            // A stopped node is noticed, and a restarted one back in service, within seconds, not Kafka's defaults.
+            props.put("broker.session.timeout.ms", "3000");
+            props.put("broker.heartbeat.interval.ms", "500");
+            props.put("replica.lag.time.max.ms", "5000");
+        }
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("message.max.bytes", String.valueOf(limits.maxRecordBytes()));
         props.put("replica.fetch.max.bytes", String.valueOf(limits.maxRecordBytes()));
 
         KafkaConfig config = new KafkaConfig(props, false);
-        formatIfNew(dataDir);
+        formatIfNew(dataDir, self.id(), clusterId);
         long began = System.nanoTime();
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        String bootstrap = "127.0.0.1:" + brokerPort;
-        LOG.info("Kafka broker up at {} in {} ms, log in {}", bootstrap, (System.nanoTime() - began) / 1_000_000, dataDir);
+        String bootstrap = "127.0.0.1:" + self.brokerPort();
+        LOG.info("Kafka node {} up at {} in {} ms, log in {}", self.id(), bootstrap,
+                (System.nanoTime() - began) / 1_000_000, dataDir);
         return new EmbeddedKafka(server, bootstrap, dataDir);
     }
 
-    private static void formatIfNew(Path dataDir) throws IOException {
+    /** A node of a cluster on 127.0.0.1: its id and the ports of its broker and controller listeners. */
+    public record Node(int id, int brokerPort, int controllerPort) {}
+
+    private static void formatIfNew(Path dataDir, int nodeId, String clusterId) throws IOException {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
         }
@@ -101,8 +131,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(dataDir.toAbsolutePath().toString()))
                     .setMetadataLogDirectory(dataDir.toAbsolutePath().toString())
                     .setControllerListenerName("CONTROLLER")

@@ -63,6 +63,9 @@ final class TopicSetup {
                     .filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions, replicationFactor).configs(withOwn(configs, t)))
                     .toList();
+            if (!missing.isEmpty()) {
+                requireBrokers(admin, replicationFactor);
+            }
             Set<String> createdElsewhere = create(admin, missing);
             List<String> older = Topics.ALL.stream()
                     .filter(t -> existing.contains(t) || createdElsewhere.contains(t)).toList();
@@ -125,6 +128,20 @@ final class TopicSetup {
                     createdElsewhere);
         }
         return createdElsewhere;
+    }
+
+    /**
+     * Kafka refuses a topic with more replicas than brokers with a bare "Replication factor: 3 larger than
+     * available brokers: 1"; say which setting of patchbay's that is and what to do about it.
+     */
+    private static void requireBrokers(Admin admin, short replicationFactor)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        if (brokers < replicationFactor) {
+            throw new IllegalStateException("the Kafka cluster has " + brokers + " broker(s) running, fewer than the "
+                    + replicationFactor + " replicas patchbay creates its topics with; start more brokers, or lower "
+                    + "--replication-factor (PATCHBAY_REPLICATION_FACTOR) to at most " + brokers);
+        }
     }
 
     private static Map<String, String> withOwn(Map<String, String> shared, String topic) {

@@ -209,6 +209,14 @@ public final class PatchRunner {
                 return report.drifted(RemoteSteps.explain(run, drift.get()));
             }
             RemoteSteps.fastForward(run);
+            if (run.movedFrom() != null) {
+                // What came from the remote may hold this very patch: pushed by a worker that died before
+                // it reported, on another instance or on this one before its tree was replaced.
+                RevCommit landed = git.findApplied(run.base(), null, order.patchId());
+                if (landed != null) {
+                    return report.alreadyApplied(git, landed);
+                }
+            }
         } catch (StepFailure f) {
             return report.failed(f);
         } catch (IOException | GitAPIException | RuntimeException e) {

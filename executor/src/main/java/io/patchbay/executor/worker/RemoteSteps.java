@@ -9,6 +9,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,9 @@ final class RemoteSteps {
      * fast-forward to the remote this worker made before the log heard of it (a clone made at
      * start-up, a crash, or a patch that failed after it): that is not somebody's change to the
      * tree, and this run tells the log of the move. A clean tree behind the log's commit (left
-     * behind when the domain's worker ran on another instance) is first fetched forward to it.
+     * behind when the domain's worker ran on another instance) is first fetched forward to it. A HEAD
+     * that carries this patch (pushed, then the worker died before reporting) is no such fast-forward:
+     * the log's commit stays, so that the patch is found applied instead of applied again.
      *
      * @throws StepFailure INFRASTRUCTURE when the tree is behind and the remote cannot be reached
      */
