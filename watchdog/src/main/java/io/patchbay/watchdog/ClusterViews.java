@@ -205,7 +205,7 @@ final class ClusterViews {
             return alone.get();
         }
         PeerAnswer answer = await(owner.host(), peers.ask(owner.host(), query));
-        Set<Integer> held = partitionsOf(answer, topic);
+        Set<Integer> held = Partitions.of(answer, topic);
         if (!held.contains(owner.partition())) {
             throw new ViewsUnavailable("the views are moving between instances: " + owner.host() + " was to hold "
                     + topic + "-" + owner.partition() + " for domain " + domain + " but holds " + held);
@@ -220,7 +220,7 @@ final class ClusterViews {
      */
     private Map<HostInfo, Object> ask(Map<HostInfo, Set<Integer>> owners, String topic, PeerQuery query, JavaType type,
             boolean firstFound) {
-        checkComplete(topic, owners);
+        Partitions.checkComplete(topic, owners);
         var pending = new LinkedHashMap<HostInfo, CompletableFuture<PeerAnswer>>();
         owners.keySet().forEach(h -> pending.put(h, answerFrom(h, query)));
         var answers = new LinkedHashMap<HostInfo, Object>();
@@ -228,7 +228,7 @@ final class ClusterViews {
         for (Map.Entry<HostInfo, CompletableFuture<PeerAnswer>> e : pending.entrySet()) {
             try {
                 PeerAnswer answer = await(e.getKey(), e.getValue());
-                Set<Integer> held = partitionsOf(answer, topic);
+                Set<Integer> held = Partitions.of(answer, topic);
                 if (!held.equals(owners.get(e.getKey()))) {
                     throw new ViewsUnavailable("the views are moving between instances: " + e.getKey() + " holds "
                             + topic + " partitions " + held + ", the metadata says " + owners.get(e.getKey()));
@@ -260,20 +260,6 @@ final class ClusterViews {
         }
     }
 
-    /** The owners must hold every partition of the topic, each exactly once; else a rebalance is under way. */
-    static void checkComplete(String topic, Map<HostInfo, Set<Integer>> owners) {
-        var all = new TreeSet<Integer>();
-        int count = 0;
-        for (Set<Integer> held : owners.values()) {
-            all.addAll(held);
-            count += held.size();
-        }
-        if (all.isEmpty() || count != all.size() || all.last() != all.size() - 1) {
-            throw new ViewsUnavailable("the views are being assigned to instances: the partitions of " + topic
-                    + " held are " + owners + "; not every partition has exactly one holder");
-        }
-    }
-
     private PeerAnswer await(HostInfo host, CompletableFuture<PeerAnswer> answer) {
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -290,21 +276,6 @@ final class ClusterViews {
             Thread.currentThread().interrupt();
             throw new ViewsUnavailable("interrupted while asking instance " + host, e);
         }
-    }
-
-    static Set<Integer> partitionsOf(PeerAnswer answer, String topic) {
-        var out = new TreeSet<Integer>();
-        String prefix = topic + "-";
-        for (String p : answer.partitions()) {
-            if (p.startsWith(prefix)) {
-                try {
-                    out.add(Integer.parseInt(p.substring(prefix.length())));
-                } catch (NumberFormatException e) {
-                    // another topic whose name starts like this one's ("patchbay.events-x-y"): not ours
-                }
-            }
-        }
-        return out;
     }
 
     @SuppressWarnings("unchecked")

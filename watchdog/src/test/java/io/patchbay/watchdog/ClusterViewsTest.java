@@ -304,12 +304,12 @@ class ClusterViewsTest {
 
     @Test
     void partitionsWithoutExactlyOneHolderAreARebalance() {
-        ClusterViews.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0, 2), B, Set.of(1)));
-        assertThatThrownBy(() -> ClusterViews.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0), B, Set.of(2))))
+        Partitions.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0, 2), B, Set.of(1)));
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0), B, Set.of(2))))
                 .isInstanceOf(ViewsUnavailable.class).hasMessageContaining("exactly one holder");
-        assertThatThrownBy(() -> ClusterViews.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0, 1), B, Set.of(1))))
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0, 1), B, Set.of(1))))
                 .isInstanceOf(ViewsUnavailable.class);
-        assertThatThrownBy(() -> ClusterViews.checkComplete(Topics.EVENTS, Map.of()))
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, Map.of()))
                 .isInstanceOf(ViewsUnavailable.class);
     }
 }
