@@ -8,6 +8,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.EndpointNotFound;
 import io.patchbay.contracts.http.Problem;
+import io.patchbay.contracts.view.ViewsUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ final class HttpProblems {
         // A known path asked with another method is a 405, not a 404 that hides the path exists.
         cfg.http.prefer405over404 = true;
         cfg.routes.exception(HttpResponseException.class, HttpProblems::declared);
+        cfg.routes.exception(ViewsUnavailable.class, HttpProblems::viewsUnavailable);
         cfg.routes.exception(Exception.class, HttpProblems::unexpected);
         for (HttpStatus status : HttpStatus.values()) {
             if (status.getCode() >= 400 && status.getCode() <= 599) {
@@ -51,6 +53,16 @@ final class HttpProblems {
         }
         send(ctx, Problem.of(code, HttpStatus.forStatus(code).getMessage(), detail)
                 .with("errors", e.getDetails().isEmpty() ? null : e.getDetails()));
+    }
+
+    /**
+     * Views that cannot be answered whole across instances (a rebalance, an instance that does not
+     * answer): a 503 to retry, with the same problem type as views not yet served on one instance.
+     */
+    private static void viewsUnavailable(ViewsUnavailable e, Context ctx) {
+        ctx.header("Retry-After", String.valueOf(ViewsUnavailable.RETRY_AFTER_SECONDS));
+        log.info("{} {} answered 503: {}", ctx.method().name(), ctx.path(), e.getMessage());
+        send(ctx, Problem.typed("views-not-ready", 503, "Views not ready", e.getMessage() + "; try again shortly"));
     }
 
     private static void unexpected(Exception e, Context ctx) {

@@ -86,6 +86,8 @@ public final class Patchbay implements AutoCloseable {
     private volatile SandboxStatus sandbox;
     /** The largest record, from {@code PATCHBAY_MAX_RECORD_BYTES}; lowered at start to what an external cluster takes. */
     private RecordLimits limits;
+    /** The port the HTTP server binds: the configured one, or one picked at start for port 0. */
+    private int httpPort;
 
     private Patchbay(PatchbayConfig config, Map<String, String> env) {
         this.config = config;
@@ -100,8 +102,9 @@ public final class Patchbay implements AutoCloseable {
     /**
      * Starts everything, reading the secrets and settings that come from the environment
      * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*} or Bolt's {@code SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
-     * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}, {@code PATCHBAY_DISPATCH_WINDOW}) from {@code env}
-     * instead of the process's own.
+     * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}, {@code PATCHBAY_DISPATCH_WINDOW},
+     * {@code PATCHBAY_ADVERTISED_URL}: where other instances of a cluster reach this one's HTTP server,
+     * {@code http://host:port}, by default the address it binds) from {@code env} instead of the process's own.
      */
     public static Patchbay start(PatchbayConfig config, Map<String, String> env) throws Exception {
         Patchbay p = new Patchbay(config, env);
@@ -173,10 +176,16 @@ public final class Patchbay implements AutoCloseable {
             services.put("worker", worker::isRunning);
         }
 
+        httpPort = config.httpPort();
         if (config.runs(Role.WATCHDOG)) {
+            // Streams advertises where the other instances ask for what this one holds, before the server
+            // starts, so port 0 is resolved to a free port here.
+            httpPort = httpPort == 0 ? FreePorts.pick() : httpPort;
+            AdvertisedUrl advertised = AdvertisedUrl.resolve(env, config.host(), httpPort);
             watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
-                    config.replicationFactor(), "watchdog-" + node, limits, standbys), Clock.systemUTC(),
-                    contract::get);
+                    config.replicationFactor(), "watchdog-" + node, limits, standbys, advertised.hostPort()),
+                    Clock.systemUTC(), contract::get);
+            LOG.info("the watchdog's views are asked of this instance at http://{}", advertised.hostPort());
             watchdog.start();
             running.push(() -> watchdog.close(Duration.ofSeconds(5)));
             services.put("watchdog", watchdog::isRunning);
@@ -228,7 +237,8 @@ public final class Patchbay implements AutoCloseable {
         }
 
         if (watchdog != null) {
-            metrics = new Metrics(watchdog, Clock.systemUTC());
+            // Each instance's metrics count what it holds; summed across instances they count everything.
+            metrics = new Metrics(watchdog.local(), Clock.systemUTC());
             running.push(metrics);
             watchdog.streams().ifPresent(s -> metrics.bindStreams("watchdog", s));
             if (deciderStreams != null) {
@@ -259,7 +269,7 @@ public final class Patchbay implements AutoCloseable {
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
-            cfg.jetty.port = config.httpPort();
+            cfg.jetty.port = httpPort;
             HttpProblems.install(cfg);
             OpenApiDocument.load().addRoute(cfg.routes);
             if (inbox != null) {
@@ -272,6 +282,14 @@ public final class Patchbay implements AutoCloseable {
             if (health != null) {
                 health.addRoutes(cfg.routes);
                 metrics.addRoutes(cfg.routes);
+                // Other instances ask this one for what its stores hold; answered here, never forwarded.
+                cfg.routes.post(Watchdog.PEER_PATH, ctx -> {
+                    try {
+                        ctx.contentType("application/json").result(watchdog.answerPeer(ctx.body()));
+                    } catch (IllegalArgumentException e) {
+                        throw new io.javalin.http.BadRequestResponse(e.getMessage());
+                    }
+                });
                 cfg.routes.get("/v1/patches/{id}/summary", ctx -> {
                     Optional<String> summary = summaryOf(ctx.pathParam("id"));
                     if (summary.isPresent()) {

@@ -8,7 +8,8 @@ import java.util.Set;
  * Everything {@code patchbay up} needs, read and checked once.
  *
  * @param home the folder that holds {@code var/} and that contract workspace paths are relative to
- * @param host the address the HTTP server binds
+ * @param host the address the HTTP server binds; other instances of a cluster are told this address
+ *     (a host name for 0.0.0.0) and the port, unless {@code PATCHBAY_ADVERTISED_URL} says otherwise
  * @param httpPort inbox, read API and health (0 picks a free port)
  * @param kafkaPort the embedded broker's port (0 picks a free port); unused with an external cluster
  * @param externalBootstrap an external Kafka cluster; null runs the embedded broker

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.command.Command;
+import io.patchbay.contracts.view.DomainView;
+import io.patchbay.contracts.view.PatchStatus;
+import io.patchbay.contracts.view.PatchView;
+import io.patchbay.contracts.view.Views;
+import io.patchbay.contracts.view.ViewsUnavailable;
+import io.patchbay.health.HealthRoutes;
 import io.patchbay.ingest.HttpInbox;
 import io.patchbay.ingest.InboxToken;
 import io.patchbay.ingest.OperatorRoutes;
@@ -32,6 +38,29 @@ class HttpProblemsTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String SECRET_MESSAGE = "cannot open /srv/patchbay/var/secrets/tokens.yml";
 
+    /** Views of a cluster one of whose instances does not answer. */
+    private static final Views ASKED_WHILE_AN_INSTANCE_IS_AWAY = new Views() {
+        @Override
+        public Optional<PatchView> patch(String id) {
+            throw new ViewsUnavailable("instance 10.0.0.2:8080 did not answer within 2500 ms");
+        }
+
+        @Override
+        public List<DomainView> domains() {
+            throw new ViewsUnavailable("instance 10.0.0.2:8080 did not answer within 2500 ms");
+        }
+
+        @Override
+        public List<PatchView> patches(String domain, PatchStatus status, int limit) {
+            throw new ViewsUnavailable("instance 10.0.0.2:8080 did not answer within 2500 ms");
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+    };
+
     private final List<Command> published = new ArrayList<>();
     private HttpInbox inbox;
     private Javalin app;
@@ -53,6 +82,7 @@ class HttpProblemsTest {
             cfg.routes.get("/bare", ctx -> ctx.status(409));
             cfg.routes.get("/report", ctx -> ctx.status(503).contentType("application/json").result("{\"ok\":false}"));
             cfg.routes.post(HttpProblems.SLACK_PREFIX + "events", ctx -> ctx.status(401));
+            new HealthRoutes(ASKED_WHILE_AN_INSTANCE_IS_AWAY, () -> null, Map.of()).addRoutes(cfg.routes);
         }).start("127.0.0.1", 0);
     }
 
@@ -80,6 +110,17 @@ class HttpProblemsTest {
         assertThat(json.path("title").asText()).isNotBlank();
         assertThat(json.path("detail").asText()).isNotBlank();
         return json;
+    }
+
+    @Test
+    void viewsThatCannotBeAnsweredWholeAreA503ProblemToRetry() throws Exception {
+        for (String path : List.of("/v1/domains", "/v1/patches/p-1", "/v1/patches", "/health")) {
+            HttpResponse<String> response = send("GET", path, null);
+            JsonNode json = problem(response, 503, path);
+            assertThat(response.headers().firstValue("Retry-After")).as(path).hasValue("1");
+            assertThat(json.path("type").asText()).endsWith("views-not-ready");
+            assertThat(json.path("detail").asText()).contains("10.0.0.2:8080 did not answer");
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.http.Problem;
+import io.patchbay.contracts.view.ViewsUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +38,15 @@ final class Responses {
 
     /**
      * Answers a {@link Refusal} as its problem, and an unexpected failure as a 500 problem without its
-     * details, which go to the log.
+     * details, which go to the log. Views that cannot be answered whole across instances go on to the
+     * server's exception mapper, which answers them 503 with {@code Retry-After}.
      */
     static Handler guarded(Handler handler) {
         return ctx -> {
             try {
                 handler.handle(ctx);
+            } catch (ViewsUnavailable u) {
+                throw u;
             } catch (Refusal r) {
                 problem(ctx, r.status, r.type, r.title, r.getMessage());
             } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +29,12 @@ final class ViewQueries {
         <V> ReadOnlyKeyValueStore<String, V> store(String name);
     }
 
-    private static final Comparator<PatchView> NEWEST_FIRST = Comparator
+    static final Comparator<PatchView> NEWEST_FIRST = Comparator
             .comparing(ViewQueries::listedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder()))
             .thenComparing(PatchView::id);
+
+    static final Comparator<Alert> NEWEST_ALERT_FIRST = Comparator.comparing(Alert::at).reversed()
+            .thenComparing(Alert::domain);
 
     private final StoreSource stores;
 
@@ -103,14 +107,19 @@ final class ViewQueries {
     }
 
     List<Alert> alerts(String domain, Instant since, int limit) {
+        return alertsOf(domain == null ? alertDomains() : List.of(domain), since, limit);
+    }
+
+    /** The newest {@code limit} alerts of these domains; a domain whose alerts this store does not hold adds none. */
+    List<Alert> alertsOf(Collection<String> domains, Instant since, int limit) {
         if (limit <= 0) {
             return List.of();
         }
         var out = new ArrayList<Alert>();
-        for (String d : domain == null ? alertDomains() : List.of(domain)) {
+        for (String d : domains) {
             out.addAll(newestAlerts(d, since, limit));
         }
-        out.sort(Comparator.comparing(Alert::at).reversed().thenComparing(Alert::domain));
+        out.sort(NEWEST_ALERT_FIRST);
         return List.copyOf(out.subList(0, Math.min(limit, out.size())));
     }
 
@@ -127,7 +136,7 @@ final class ViewQueries {
     }
 
     /** Alerts may name domains that have no event yet; the open breaches and the domains cover the rest. */
-    private List<String> alertDomains() {
+    List<String> alertDomains() {
         var names = new TreeSet<String>();
         names.add(Alerts.ALL_DOMAINS);
         domains().forEach(d -> names.add(d.domain()));
@@ -148,6 +157,11 @@ final class ViewQueries {
     }
 
     List<PatchView> quarantine(String domain, int limit) {
+        return held(domain, limit).stream().map(HeldPatch::patch).toList();
+    }
+
+    /** Quarantined patches of a domain (every domain when null), longest held first, with since when. */
+    List<HeldPatch> held(String domain, int limit) {
         if (limit <= 0) {
             return List.of();
         }
@@ -158,11 +172,11 @@ final class ViewQueries {
             StoreReads.longestHeld(held, d).forEach(kv -> since.add(new KeyValue<>(StoreKeys.patchIdOf(d, kv.key), kv.value)));
         }
         since.sort(Comparator.<KeyValue<String, Long>>comparingLong(kv -> kv.value).thenComparing(kv -> kv.key));
-        var out = new ArrayList<PatchView>();
+        var out = new ArrayList<HeldPatch>();
         for (KeyValue<String, Long> kv : since) {
             PatchView v = patches.get(kv.key);
             if (v != null && out.size() < limit) {
-                out.add(v);
+                out.add(new HeldPatch(kv.value, v));
             }
         }
         return out;

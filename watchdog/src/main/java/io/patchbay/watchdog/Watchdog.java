@@ -1,5 +1,6 @@
 package io.patchbay.watchdog;
 
+import io.patchbay.contracts.Json;
 import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.DomainView;
@@ -8,6 +9,7 @@ import io.patchbay.contracts.view.Outcomes;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.contracts.view.Views;
+import io.patchbay.contracts.view.ViewsUnavailable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * The watchdog service: runs {@link WatchdogTopology} on Kafka Streams and answers {@link Views}
  * from its stores by interactive queries. While the stores are not being served (not started,
  * rebalancing, restoring, closed) queries answer empty rather than throw; {@link #ready()} says
- * which it is.
+ * which it is. An instance that advertises its address answers for the whole cluster
+ * ({@link ClusterViews}): what another instance holds is asked of it over {@link #PEER_PATH}, and
+ * a query that cannot be answered whole throws {@link ViewsUnavailable}.
  */
 public final class Watchdog implements Views, AutoCloseable {
 
@@ -45,6 +49,16 @@ public final class Watchdog implements Views, AutoCloseable {
     private final Supplier<ExecutionContract> contract;
     private final ViewQueries queries;
     private volatile KafkaStreams streams;
+    /** The views of every instance; null while not started or when this instance advertises no address. */
+    private volatile ClusterViews cluster;
+
+    /** The route on which an instance answers other instances' queries from its own stores. */
+    public static final String PEER_PATH = PeerClient.PATH;
+    /** The header that marks a query one instance sends another; such a query is never forwarded again. */
+    public static final String FORWARDED_BY = PeerClient.FORWARDED_BY;
+    /** How long one instance waits for another's answer before the query is refused as unavailable. */
+    static final Duration PEER_CONNECT_TIMEOUT = Duration.ofMillis(500);
+    static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
 
     /** Views only, without SLA alerts. */
     public Watchdog(WatchdogConfig config) {
@@ -75,6 +89,8 @@ public final class Watchdog implements Views, AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams = s;
+        config.advertised().ifPresent(self -> cluster = new ClusterViews(new StreamsCluster(s, self), queries,
+                new PeerClient(self, PEER_CONNECT_TIMEOUT, PEER_TIMEOUT), PEER_TIMEOUT.plusMillis(500)));
         s.start();
         log.info("watchdog started as {} on {}", config.applicationId(), config.bootstrapServers());
     }
@@ -121,46 +137,82 @@ public final class Watchdog implements Views, AutoCloseable {
 
     @Override
     public Optional<PatchView> patch(String id) {
-        return query("patch " + id, () -> queries.patch(id), Optional.empty());
+        return query("patch " + id, () -> cluster == null ? queries.patch(id) : cluster.patch(id), Optional.empty());
     }
 
     @Override
     public List<DomainView> domains() {
-        return query("domains", queries::domains, List.of());
+        return query("domains", () -> cluster == null ? queries.domains() : cluster.domains(), List.of());
     }
 
     @Override
     public List<PatchView> patches(String domain, PatchStatus status, int limit) {
-        return query("patches of " + domain, () -> queries.patches(domain, status, limit), List.of());
+        return query("patches of " + domain, () -> cluster == null ? queries.patches(domain, status, limit) : cluster.patches(domain, status, limit), List.of());
     }
 
     @Override
     public Optional<Freeze> freeze(String domain) {
-        return query("freeze of " + domain, () -> queries.freeze(domain), Optional.empty());
+        return query("freeze of " + domain, () -> cluster == null ? queries.freeze(domain) : cluster.freeze(domain), Optional.empty());
     }
 
     @Override
     public Outcomes outcomes(String domain, Instant since, Instant until) {
-        return query("outcomes of " + domain, () -> queries.outcomes(domain, since, until), Outcomes.none(since, until));
+        return query("outcomes of " + domain, () -> cluster == null ? queries.outcomes(domain, since, until) : cluster.outcomes(domain, since, until), Outcomes.none(since, until));
     }
 
     @Override
     public List<Alert> alerts(String domain, Instant since, int limit) {
-        return query("alerts of " + domain, () -> queries.alerts(domain, since, limit), List.of());
+        return query("alerts of " + domain, () -> cluster == null ? queries.alerts(domain, since, limit) : cluster.alerts(domain, since, limit), List.of());
     }
 
     @Override
     public List<Alert> openBreaches(String domain) {
-        return query("open breaches of " + domain, () -> queries.openBreaches(domain), List.of());
+        return query("open breaches of " + domain, () -> cluster == null ? queries.openBreaches(domain) : cluster.openBreaches(domain), List.of());
     }
 
     @Override
     public List<PatchView> quarantine(String domain, int limit) {
-        return query("quarantine of " + domain, () -> queries.quarantine(domain, limit), List.of());
+        return query("quarantine of " + domain, () -> cluster == null ? queries.quarantine(domain, limit) : cluster.quarantine(domain, limit), List.of());
     }
 
-    /** Answers {@code fallback} while the stores are not served, rather than throw at the reader. */
-    private <T> T query(String what, Supplier<T> query, T fallback) {
+    /**
+     * Answers another instance's query from this instance's stores only, as JSON; refuses with
+     * {@link ViewsUnavailable} while the stores are not served, so the asker never takes an empty
+     * answer for the truth.
+     */
+    public String answerPeer(String queryJson) {
+        PeerQuery query;
+        try {
+            query = Json.read(queryJson, PeerQuery.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a view query: " + e.getMessage(), e);
+        }
+        if (!ready()) {
+            throw new ViewsUnavailable("the views of this instance are not being served (" + state()
+                    + "); try again shortly");
+        }
+        ClusterViews c = cluster;
+        try {
+            PeerAnswer answer = c != null ? c.answerLocally(query) : PeerAnswers.answer(queries, query, List.of());
+            return Json.canonical(answer);
+        } catch (InvalidStateStoreException e) {
+            throw new ViewsUnavailable("the views of this instance are moving (" + e.getMessage() + "); try again shortly", e);
+        }
+    }
+
+    /**
+     * This instance's own stores as {@link Views}, never asking another instance: for figures each
+     * instance reports about itself, such as metrics, which are summed across instances.
+     */
+    public Views local() {
+        return new LocalViews(this, queries);
+    }
+
+    /**
+     * Answers {@code fallback} while the stores are not served, rather than throw at the reader. A
+     * query across instances that cannot be answered whole throws {@link ViewsUnavailable} instead.
+     */
+    <T> T query(String what, Supplier<T> query, T fallback) {
         if (!ready()) {
             return fallback;
         }
@@ -193,6 +245,9 @@ public final class Watchdog implements Views, AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        if (config.advertisedServer() != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.advertisedServer());
+        }
         if (config.instanceId() != null && !config.instanceId().isBlank()) {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
         }

@@ -18,9 +18,20 @@ import java.util.Objects;
  *     stores' changelogs must take one of that size
  * @param standbyReplicas warm copies of the view stores other instances keep, so that a failover
  *     serves the views without replaying their changelogs first
+ * @param advertisedServer {@code host:port} where other instances reach this one's HTTP server, set as
+ *     Streams' {@code application.server}: with it, queries about stores another instance holds are
+ *     forwarded there and lists are gathered from every instance; null answers from the local stores
+ *     only (one instance alone)
  */
 public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
-        String instanceId, RecordLimits recordLimits, int standbyReplicas) {
+        String instanceId, RecordLimits recordLimits, int standbyReplicas, String advertisedServer) {
+
+    /** Without an advertised address: one instance alone, answering from its own stores. */
+    public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
+            String instanceId, RecordLimits recordLimits, int standbyReplicas) {
+        this(bootstrapServers, applicationId, stateDir, replicationFactor, instanceId, recordLimits, standbyReplicas,
+                null);
+    }
 
     /** With the standby replicas a cluster of this replication factor gets by default. */
     public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
@@ -55,5 +66,32 @@ public record WatchdogConfig(String bootstrapServers, String applicationId, Path
             throw new IllegalArgumentException("standbyReplicas must be 0 or more, was " + standbyReplicas);
         }
         recordLimits = recordLimits == null ? RecordLimits.DEFAULT : recordLimits;
+        if (advertisedServer != null) {
+            advertisedServer = advertisedServer.isBlank() ? null : advertisedServer.trim();
+        }
+        if (advertisedServer != null) {
+            hostInfo(advertisedServer);
+        }
+    }
+
+    /** The advertised address as Streams' {@code HostInfo}; refuses what is not {@code host:port}. */
+    static org.apache.kafka.streams.state.HostInfo hostInfo(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        int port;
+        try {
+            port = colon <= 0 ? -1 : Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("the advertised server must be host:port with a port from 1 to 65535, was '"
+                    + hostPort + "'");
+        }
+        return new org.apache.kafka.streams.state.HostInfo(hostPort.substring(0, colon), port);
+    }
+
+    /** Where other instances reach this one, when it advertises an address. */
+    public java.util.Optional<org.apache.kafka.streams.state.HostInfo> advertised() {
+        return java.util.Optional.ofNullable(advertisedServer).map(WatchdogConfig::hostInfo);
     }
 }

@@ -1,0 +1,43 @@
+package io.patchbay.watchdog;
+
+import io.patchbay.contracts.view.ViewsUnavailable;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** Which input partitions the instances of a cluster hold, and whether together they hold all. */
+final class Partitions {
+
+    private Partitions() {}
+
+    /** The owners must hold every partition of the topic, each exactly once; else a rebalance is under way. */
+    static void checkComplete(String topic, Map<HostInfo, Set<Integer>> owners) {
+        var all = new TreeSet<Integer>();
+        int count = 0;
+        for (Set<Integer> held : owners.values()) {
+            all.addAll(held);
+            count += held.size();
+        }
+        if (all.isEmpty() || count != all.size() || all.last() != all.size() - 1) {
+            throw new ViewsUnavailable("the views are being assigned to instances: the partitions of " + topic
+                    + " held are " + owners + "; not every partition has exactly one holder");
+        }
+    }
+
+    /** The partitions of {@code topic} an answer says its instance held. */
+    static Set<Integer> of(PeerAnswer answer, String topic) {
+        var out = new TreeSet<Integer>();
+        String prefix = topic + "-";
+        for (String p : answer.partitions()) {
+            if (p.startsWith(prefix)) {
+                try {
+                    out.add(Integer.parseInt(p.substring(prefix.length())));
+                } catch (NumberFormatException e) {
+                    // another topic whose name starts like this one's ("patchbay.events-x-y"): not ours
+                }
+            }
+        }
+        return out;
+    }
+}
