@@ -29,6 +29,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -235,20 +236,20 @@ final class GitWorkspace implements AutoCloseable {
      */
     RevCommit commit(ObjectId base, Collection<String> touched, String message, PersonIdent author,
             PersonIdent committer) throws IOException, GitAPIException {
-        DirCache index;
         ObjectId parent = base;
-        if (touched == null) {
-            git.add().addFilepattern(".").setAll(true).call();
-            index = repo.readDirCache();
-            // An unsandboxed command may have committed on its own; the patch's commit goes on top, as git's would.
-            parent = head();
-        } else {
-            index = stage(touched);
-        }
         ObjectId id;
         try (ObjectInserter ins = repo.newObjectInserter()) {
+            ObjectId treeId;
+            if (touched == null) {
+                git.add().addFilepattern(".").setAll(true).call();
+                treeId = repo.readDirCache().writeTree(ins);
+                // An unsandboxed command may have committed on its own; the patch's commit goes on top, as git's would.
+                parent = head();
+            } else {
+                treeId = stage(base, touched, ins);
+            }
             CommitBuilder c = new CommitBuilder();
-            c.setTreeId(index.writeTree(ins));
+            c.setTreeId(treeId);
             c.setParentId(parent);
             c.setAuthor(author);
             c.setCommitter(committer);
@@ -272,30 +273,39 @@ final class GitWorkspace implements AutoCloseable {
 
     /**
      * Brings the index's entries for those paths in line with the files (new, changed, deleted;
-     * ignored new files are left out, as {@code git add} leaves them), with their stat data, and
-     * writes it. Written this way, only the entries of files changed since the last write can be
-     * racily clean, so the next drift check reads those few again and no other file.
+     * ignored new files are left out, as {@code git add} leaves them), with their stat data, writes
+     * it, and returns the tree of {@code base} with the same changes ({@link ChangedTrees}): the
+     * index matched {@code base} before the run (the drift check saw to it), so the two agree, and
+     * only the trees along the changed paths are written. Written this way, only the entries of
+     * files changed since the last write can be racily clean, so the next drift check reads those
+     * few again and no other file.
      */
-    private DirCache stage(Collection<String> touched) throws IOException {
+    private ObjectId stage(ObjectId base, Collection<String> touched, ObjectInserter ins) throws IOException {
+        List<ChangedTrees.Change> changes = new ArrayList<>();
         DirCache index = repo.lockDirCache();
         try {
             DirCacheEditor editor = index.editor();
             if (!touched.isEmpty()) {
-                edit(index, editor, new TreeSet<>(touched));
+                edit(index, editor, new TreeSet<>(touched), ins, changes);
+                // The blobs are stored before the index names them.
+                ins.flush();
             }
             editor.finish();
             index.write();
             if (!index.commit()) {
                 throw new IOException("cannot write the index of " + tree);
             }
-            return index;
         } finally {
             index.unlock();
         }
+        try (ObjectReader reader = repo.newObjectReader()) {
+            return ChangedTrees.write(reader, ins, repo.parseCommit(base).getTree(), changes);
+        }
     }
 
-    private void edit(DirCache index, DirCacheEditor editor, Set<String> paths) throws IOException {
-        try (ObjectInserter ins = repo.newObjectInserter(); TreeWalk walk = new TreeWalk(repo)) {
+    private void edit(DirCache index, DirCacheEditor editor, Set<String> paths, ObjectInserter ins,
+            List<ChangedTrees.Change> changes) throws IOException {
+        try (TreeWalk walk = new TreeWalk(repo)) {
             walk.setRecursive(true);
             walk.setFilter(PathFilterGroup.createFromStrings(paths));
             int cached = walk.addTree(new DirCacheIterator(index));
@@ -310,6 +320,7 @@ final class GitWorkspace implements AutoCloseable {
                 if (f == null) {
                     if (entry != null) {
                         editor.add(new DirCacheEditor.DeletePath(path));
+                        changes.add(ChangedTrees.Change.removed(path));
                     }
                     continue;
                 }
@@ -328,6 +339,7 @@ final class GitWorkspace implements AutoCloseable {
                         id = ins.insert(Constants.OBJ_BLOB, f.getEntryContentLength(), in);
                     }
                 }
+                changes.add(new ChangedTrees.Change(path, mode, id));
                 editor.add(new DirCacheEditor.PathEdit(path) {
                     @Override
                     public void apply(DirCacheEntry e) {
@@ -338,7 +350,6 @@ final class GitWorkspace implements AutoCloseable {
                     }
                 });
             }
-            ins.flush();
         }
     }
 
