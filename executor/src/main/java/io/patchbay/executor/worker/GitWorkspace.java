@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * run), "already applied?", the drift check, commit and rollback. Where the paths a patch touched
  * are known, commit and rollback handle those paths only, so that a patch costs the same on a tree
  * of ten files as on one of ten thousand, with a history of any length; the one whole-tree look
- * per patch is the drift check, which reads the index's stat data as {@code git status} does.
+ * per patch is the drift check, which is {@code git status} itself ({@link GitStatus}) and reads the
+ * index's stat data, not the files.
  *
- * <p>The commit is written as {@code git commit} writes it (tree from the index, then HEAD moved
- * from the base to the new commit in one compare-and-set ref update, which is the commit point),
+ * <p>The commit is written as {@code git commit} writes it (the tree of the index, here built from
+ * the base's tree along the changed paths alone by {@link ChangedTrees}, then HEAD moved from the
+ * base to the new commit in one compare-and-set ref update, which is the commit point),
  * and no hook runs: the repository is opened through {@link HooklessFs}, and a patch's run uses no
  * JGit command that looks for hooks (the keeper's adopt does, and finds none through that file system).
  *
