@@ -2,12 +2,17 @@ package io.patchbay.executor.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -115,12 +120,24 @@ final class GitWorkspace implements AutoCloseable {
      */
     void removeStaleLocks() throws IOException {
         Path gitDir = repo.getDirectory().toPath();
-        List<Path> locks;
-        try (Stream<Path> files = Files.walk(gitDir, 6)) {
-            locks = files.filter(f -> f.getFileName().toString().endsWith(".lock"))
-                    .filter(f -> !f.startsWith(gitDir.resolve("objects")))
-                    .toList();
-        }
+        Path objects = gitDir.resolve("objects");
+        List<Path> locks = new ArrayList<>();
+        // The object store is not walked: no lock in it stops git, and its loose objects grow with every
+        // commit, so walking it would make each run a little slower than the one before.
+        Files.walkFileTree(gitDir, EnumSet.noneOf(FileVisitOption.class), 6, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return dir.equals(objects) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (file.getFileName().toString().endsWith(".lock")) {
+                    locks.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
         for (Path lock : locks) {
             log.warn("removing the stale git lock {} left by an interrupted run", lock);
             Files.deleteIfExists(lock);
