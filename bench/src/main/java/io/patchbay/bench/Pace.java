@@ -21,7 +21,7 @@ record Pace(double perSecond, double cpuMsPerPatch) {
 
         Pace end(int patches) {
             double seconds = (System.nanoTime() - wallNanos) / 1e9;
-            return new Pace(patches / seconds, (cpuNanos() - cpuNanos) / 1e6 / patches);
+            return new Pace(patches / seconds, (Pace.cpuNanos() - cpuNanos) / 1e6 / patches);
         }
     }
 
