@@ -20,12 +20,9 @@ import java.util.concurrent.TimeUnit;
  * attributes and every tree of HEAD; measured on git's own tree of 4,800 files here it took as
  * long as the git process or longer, and used the worker's CPU for all of it.
  *
- * <p>Looks at the files and changes none. Like {@code git status} at a shell, it refreshes the
- * index's stat data of files whose content it found unchanged (the worker's commit writes entries
- * whose inode and change time git cannot know): each file the worker wrote is read once, at the
- * next check, and not at every check after it, so the cost stays with the last patch's files
- * rather than growing with every patch applied. {@code core.fsmonitor} is off, so no program named
- * by the tree's configuration runs.
+ * <p>Only looks: optional locks are off ({@code --no-optional-locks}), so git does not refresh the
+ * index behind the worker's back, and {@code core.fsmonitor} is off, so no program named by the
+ * tree's configuration runs.
  */
 final class GitStatus {
 
@@ -55,7 +52,7 @@ final class GitStatus {
     /** The same, with the git program named ({@code git}, found on the PATH, unless a test says otherwise). */
     static SortedMap<String, String> changes(String gitProgram, Path tree, Path gitDir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(gitProgram, "--git-dir=" + gitDir, "--work-tree=" + tree,
-                "-c", "core.fsmonitor=false", "-c", "core.quotePath=false",
+                "--no-optional-locks", "-c", "core.fsmonitor=false", "-c", "core.quotePath=false",
                 "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
                 .directory(tree.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

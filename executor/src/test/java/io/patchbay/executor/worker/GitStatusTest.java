@@ -107,25 +107,6 @@ class GitStatusTest {
         assertThat(changes()).containsExactly(Map.entry("a \"quoted\" name é.txt", "untracked"));
     }
 
-    /**
-     * The worker's commit cannot write a file's inode into the index; the first check after it lets
-     * git record it, so later checks do not read that file again (nor every file ever patched).
-     */
-    @Test
-    void oneCheckAfterTheWorkersCommitLeavesTheIndexWithTheFilesStatData() throws Exception {
-        try (GitWorkspace ws = GitWorkspace.open(tree)) {
-            Files.writeString(tree.resolve("new.txt"), "made by a patch\n");
-            ws.commit(ws.head(), List.of("new.txt"), "patch\n", Workspaces.PATCHBAY, Workspaces.PATCHBAY);
-        }
-        long inode = ((Number) Files.getAttribute(tree.resolve("new.txt"), "unix:ino")).longValue();
-        assertThat(gitOut("ls-files", "--debug", "new.txt")).as("as the commit left it").doesNotContain("ino: " + inode
-                + "\n");
-
-        assertThat(changes()).isEmpty();
-
-        assertThat(gitOut("ls-files", "--debug", "new.txt")).contains("ino: " + inode + "\n");
-    }
-
     @Test
     void withoutGitTheCheckIsRefusedWithItsReason() {
         assertThatThrownBy(() -> GitStatus.changes(tree.resolve("no-such-git").toString(), tree, tree.resolve(".git")))
@@ -156,14 +137,9 @@ class GitStatusTest {
     }
 
     private void git(String... args) throws Exception {
-        gitOut(args);
-    }
-
-    private String gitOut(String... args) throws Exception {
         Process p = new ProcessBuilder(argv(args)).directory(tree.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("git %s: %s", String.join(" ", args), out).isZero();
-        return out;
     }
 }
