@@ -161,8 +161,8 @@ final class GitWorkspace implements AutoCloseable {
     // ---- the workspace keeper's adopt -----------------------------------------------------------
 
     /** The tree's uncommitted changes by kind ({@link TreeVerifier#describeChanges}), or null when it is clean. */
-    String uncommittedChanges() throws IOException {
-        return TreeVerifier.describeChanges(TreeVerifier.uncommitted(repo));
+    String uncommittedChanges() throws GitAPIException {
+        return TreeVerifier.describeChanges(git.status().call());
     }
 
     /**

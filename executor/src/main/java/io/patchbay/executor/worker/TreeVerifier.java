@@ -3,10 +3,12 @@ package io.patchbay.executor.worker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
@@ -58,9 +60,9 @@ final class TreeVerifier {
             problems.add(describeHead(repo, expected, head));
             files.addAll(changedBetween(repo, expected, head));
         }
-        SortedMap<String, String> changes = uncommitted(repo);
-        String dirty = describeChanges(changes);
-        var uncommitted = new TreeSet<>(changes.keySet());
+        Status status = git.status().call();
+        String dirty = describeChanges(status);
+        var uncommitted = new TreeSet<>(byPath(status).keySet());
         if (dirty != null) {
             problems.add(dirty);
         }
@@ -87,17 +89,25 @@ final class TreeVerifier {
         }
     }
 
-    /** Each uncommitted path with its kind, as {@code git status} sees them ({@link GitStatus}). */
-    static SortedMap<String, String> uncommitted(Repository repo) throws IOException {
-        return GitStatus.changes(repo.getWorkTree().toPath(), repo.getDirectory().toPath());
-    }
-
     /** The uncommitted changes, by kind, or null when the tree is clean (ignored files do not count). */
-    static String describeChanges(SortedMap<String, String> changes) {
-        if (changes.isEmpty()) {
+    static String describeChanges(Status status) {
+        if (status.isClean()) {
             return null;
         }
-        return "uncommitted changes: " + named(GitStatus.named(changes));
+        List<String> named = byPath(status).entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList();
+        return "uncommitted changes: " + named(named);
+    }
+
+    private static Map<String, String> byPath(Status status) {
+        Map<String, String> byPath = new TreeMap<>();
+        status.getUntracked().forEach(p -> byPath.put(p, "untracked"));
+        status.getAdded().forEach(p -> byPath.put(p, "added"));
+        status.getModified().forEach(p -> byPath.put(p, "modified"));
+        status.getChanged().forEach(p -> byPath.put(p, "modified"));
+        status.getMissing().forEach(p -> byPath.put(p, "deleted"));
+        status.getRemoved().forEach(p -> byPath.put(p, "deleted"));
+        status.getConflicting().forEach(p -> byPath.put(p, "conflicting"));
+        return byPath;
     }
 
     /** How HEAD relates to the recorded commit, for the person deciding between adopt and reset. */
