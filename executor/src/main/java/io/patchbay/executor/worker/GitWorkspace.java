@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * run), "already applied?", the drift check, commit and rollback. Where the paths a patch touched
  * are known, commit and rollback handle those paths only, so that a patch costs the same on a tree
  * of ten files as on one of ten thousand, with a history of any length; the one whole-tree look
- * per patch is the drift check, which is {@code git status} itself ({@link GitStatus}) and reads the
- * index's stat data, not the files.
+ * per patch is the drift check, which reads the index's stat data as {@code git status} does. (Running
+ * {@code git status} itself instead was measured on git's own tree of 4,800 files: a warm JGit status
+ * took about 50 ms of CPU and 56 ms of wall time, the git process 65 ms and 84 ms, so it stays in JGit.)
  *
  * <p>The commit is written as {@code git commit} writes it (the tree of the index, here built from
  * the base's tree along the changed paths alone by {@link ChangedTrees}, then HEAD moved from the

@@ -24,9 +24,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
 /**
  * Whether a working tree is what the log says it is: HEAD at the recorded commit, and nothing
  * uncommitted (changed, deleted or new files; files git ignores do not count). Looks and never
- * touches, so drift found is left in the tree for a person to adopt or reset (git may refresh the
- * index's stat data, never its content: {@link GitStatus}). Used before every patch and by the idle
- * check alike.
+ * touches, so drift found is left in the tree for a person to adopt or reset. Used before every
+ * patch and by the idle check alike.
  */
 final class TreeVerifier {
 
