@@ -32,20 +32,21 @@ final class HistoryBench {
     /** The environment variable naming the repository whose history is replayed. */
     static final String ENV = "PATCHBAY_BENCH_HISTORY";
 
-    record Result(String repository, int steps, int files, double gitPerSecond, double workerPerSecond) {
+    record Result(String repository, int steps, int files, Pace git, Pace worker) {
 
         double ratio() {
-            return workerPerSecond / gitPerSecond;
+            return worker.perSecond() / git.perSecond();
         }
 
         String markdown() {
             return "## P2c-history: the newest " + steps + " first-parent steps of " + repository + " on its tree of "
-                    + files + " files\n\n| series | patches/s | ms per patch |\n|---|---|---|\n"
-                    + String.format("| shell loop of `git apply --index --binary && git commit -q` | %.1f | %.1f |%n",
-                            gitPerSecond, 1000 / gitPerSecond)
-                    + String.format("| patchbay worker (`PatchRunner`, no Kafka, no commands) | %.1f | %.1f |%n",
-                            workerPerSecond, 1000 / workerPerSecond)
-                    + String.format("%nratio worker / git loop: %.2f%n%n", ratio());
+                    + files + " files\n\n| series | patches/s | ms per patch | CPU ms per patch |\n|---|---|---|---|\n"
+                    + String.format("| shell loop of `git apply --index --binary && git commit -q` | %.1f | %.1f | %.1f |%n",
+                            git.perSecond(), 1000 / git.perSecond(), git.cpuMsPerPatch())
+                    + String.format("| patchbay worker (`PatchRunner`, no Kafka, no commands) | %.1f | %.1f | %.1f |%n",
+                            worker.perSecond(), 1000 / worker.perSecond(), worker.cpuMsPerPatch())
+                    + String.format("%nratio worker / git loop: %.2f (CPU time per patch: git loop / worker %.2f)%n%n",
+                            ratio(), git.cpuMsPerPatch() / worker.cpuMsPerPatch());
         }
     }
 
@@ -82,13 +83,13 @@ final class HistoryBench {
             git(copy, "checkout", "-q", "-B", "main", base);
         }
         int files = git(shell, "ls-files").split("\n").length;
-        double gitRate = shellLoop(shell, patches);
-        double workerRate = throughWorker(home, worker, patches, titles);
+        Pace gitRate = shellLoop(shell, patches);
+        Pace workerRate = throughWorker(home, worker, patches, titles);
         return new Result(source.getFileName().toString().equals("repo") ? source.getParent().getFileName().toString()
                 : source.getFileName().toString(), patches.size(), files, gitRate, workerRate);
     }
 
-    private static double shellLoop(Path repo, List<Path> patches) throws Exception {
+    private static Pace shellLoop(Path repo, List<Path> patches) throws Exception {
         var script = new StringBuilder("set -e\n");
         for (int i = 0; i < patches.size(); i++) {
             script.append("git apply --index --binary '").append(patches.get(i))
@@ -98,12 +99,12 @@ final class HistoryBench {
         }
         Path sh = repo.getParent().resolve("history-loop.sh");
         Files.writeString(sh, script);
-        long t0 = System.nanoTime();
+        Pace.Start t0 = Pace.start();
         run(repo, List.of("bash", sh.toString()));
-        return patches.size() / ((System.nanoTime() - t0) / 1e9);
+        return t0.end(patches.size());
     }
 
-    private static double throughWorker(Path home, Path repo, List<Path> patches, List<String> titles)
+    private static Pace throughWorker(Path home, Path repo, List<Path> patches, List<String> titles)
             throws Exception {
         ExecutionContract contract = ContractLoader.parse("""
                 version: "bench"
@@ -123,7 +124,7 @@ final class HistoryBench {
         for (Path p : patches) {
             bodies.add(Files.readAllBytes(p));
         }
-        long t0 = System.nanoTime();
+        Pace.Start t0 = Pace.start();
         for (int i = 0; i < bodies.size(); i++) {
             String id = "step-" + i;
             Patch p = new Patch(id, "history", titles.get(i), null, "Bench <bench@localhost>",
@@ -135,7 +136,7 @@ final class HistoryBench {
             }
             head = s.commitId();
         }
-        return bodies.size() / ((System.nanoTime() - t0) / 1e9);
+        return t0.end(bodies.size());
     }
 
     private static String git(Path repo, String... args) throws Exception {

@@ -28,22 +28,22 @@ import java.util.concurrent.TimeUnit;
 final class WorkerBench {
 
     /** The figures of one run. */
-    record Result(int files, int commits, int patches, double gitPerSecond, double workerPerSecond,
-            double generateSeconds) {
+    record Result(int files, int commits, int patches, Pace git, Pace worker, double generateSeconds) {
 
         double ratio() {
-            return workerPerSecond / gitPerSecond;
+            return worker.perSecond() / git.perSecond();
         }
 
         String markdown() {
             return "## P2c-worker: one-file patches on a tree of " + files + " files and " + commits + " commits\n\n"
-                    + "| series | patches/s | ms per patch |\n|---|---|---|\n"
-                    + String.format("| shell loop of `git apply --index && git commit -q` | %.1f | %.1f |%n",
-                            gitPerSecond, 1000 / gitPerSecond)
-                    + String.format("| patchbay worker (`PatchRunner`, no Kafka, no commands) | %.1f | %.1f |%n",
-                            workerPerSecond, 1000 / workerPerSecond)
-                    + String.format("%n%d patches on identical copies; ratio worker / git loop: %.2f "
-                            + "(generating the repository took %.1f s)%n%n", patches, ratio(), generateSeconds);
+                    + "| series | patches/s | ms per patch | CPU ms per patch |\n|---|---|---|---|\n"
+                    + String.format("| shell loop of `git apply --index && git commit -q` | %.1f | %.1f | %.1f |%n",
+                            git.perSecond(), 1000 / git.perSecond(), git.cpuMsPerPatch())
+                    + String.format("| patchbay worker (`PatchRunner`, no Kafka, no commands) | %.1f | %.1f | %.1f |%n",
+                            worker.perSecond(), 1000 / worker.perSecond(), worker.cpuMsPerPatch())
+                    + String.format("%n%d patches on identical copies; ratio worker / git loop: %.2f (CPU time per "
+                            + "patch: git loop / worker %.2f; generating the repository took %.1f s)%n%n", patches,
+                            ratio(), git.cpuMsPerPatch() / worker.cpuMsPerPatch(), generateSeconds);
         }
     }
 
@@ -71,8 +71,8 @@ final class WorkerBench {
             // The second half of the files: the history only ever changed the first half.
             diffs.add(diff(files / 2 + i));
         }
-        double git = shellLoop(shellCopy, dir.resolve("diffs"), diffs);
-        double worker = throughWorker(home, workerCopy, diffs);
+        Pace git = shellLoop(shellCopy, dir.resolve("diffs"), diffs);
+        Pace worker = throughWorker(home, workerCopy, diffs);
         return new Result(files, commits, patches, git, worker, generated);
     }
 
@@ -147,7 +147,7 @@ final class WorkerBench {
 
     // ---- the two series -----------------------------------------------------------------------
 
-    private static double shellLoop(Path repo, Path diffDir, List<String> diffs) throws Exception {
+    private static Pace shellLoop(Path repo, Path diffDir, List<String> diffs) throws Exception {
         Files.createDirectories(diffDir);
         var script = new StringBuilder("set -e\n");
         for (int i = 0; i < diffs.size(); i++) {
@@ -159,12 +159,12 @@ final class WorkerBench {
         }
         Path sh = diffDir.resolve("loop.sh");
         Files.writeString(sh, script);
-        long t0 = System.nanoTime();
+        Pace.Start t0 = Pace.start();
         run(repo, List.of("bash", sh.toString()));
-        return diffs.size() / ((System.nanoTime() - t0) / 1e9);
+        return t0.end(diffs.size());
     }
 
-    private static double throughWorker(Path home, Path repo, List<String> diffs) throws Exception {
+    private static Pace throughWorker(Path home, Path repo, List<String> diffs) throws Exception {
         ExecutionContract contract = ContractLoader.parse("""
                 version: "bench"
                 domains:
@@ -175,7 +175,7 @@ final class WorkerBench {
                 """.getBytes(StandardCharsets.UTF_8), "bench");
         PatchRunner runner = new PatchRunner(home, () -> contract, Clock.systemUTC(), "bench-worker");
         String head = git(repo, "rev-parse", "HEAD").strip();
-        long t0 = System.nanoTime();
+        Pace.Start t0 = Pace.start();
         for (int i = 0; i < diffs.size(); i++) {
             String id = "bench-" + i;
             Patch p = new Patch(id, "bench", "Bench patch " + i, null, "Bench <bench@localhost>", diffs.get(i),
@@ -187,7 +187,7 @@ final class WorkerBench {
             }
             head = s.commitId();
         }
-        return diffs.size() / ((System.nanoTime() - t0) / 1e9);
+        return t0.end(diffs.size());
     }
 
     // ---- processes ----------------------------------------------------------------------------
