@@ -39,9 +39,8 @@ import org.slf4j.LoggerFactory;
  * exactly once, every success is exactly one commit on its remote branch and every failure none, the
  * hash chain holds, and both instances give the same answers.
  *
- * <p>The default size, 120 patches, runs on every build in about three minutes on two cores. The
- * size the README's figures come from is {@code -Dpatchbay.cluster.patches=200}; the long profile is
- * {@code -Dpatchbay.cluster.patches=1000}, e.g.
+ * <p>The default size, 200 patches, runs on every build in about three minutes on two cores; the long
+ * profile is {@code -Dpatchbay.cluster.patches=1000}, e.g.
  * {@code mvn -B verify -pl app -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterIT
  * -Dpatchbay.cluster.patches=1000}. The figures (patches, duration, the kill, the broker stop,
  * failover times) are logged as one line starting {@code cluster figures:}; the instances' own logs
@@ -84,7 +83,7 @@ class ClusterIT {
 
     @Test
     void everyPatchEndsOnceAndLandsOnceOnItsRemoteThroughAnInstanceKillAndABrokerStop() throws Exception {
-        int patches = Integer.getInteger("patchbay.cluster.patches", 120);
+        int patches = Integer.getInteger("patchbay.cluster.patches", 200);
         long began = System.nanoTime();
 
         Path served = Files.createDirectories(dir.resolve("served"));

@@ -238,6 +238,12 @@ public final class Watchdog implements Views, AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        if (config.replicationFactor() > 1) {
+            // Changelogs and repartition topics as durable as patchbay's own topics: on a cluster a write
+            // waits for all replicas but one, whatever the brokers' default is.
+            p.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    String.valueOf(config.replicationFactor() - 1));
+        }
         // Exactly-once: the decider writes events in transactions, so the watchdog must read committed ones
         // only; and the six stores must move together with the input offset, or a crash between two store
         // writes would leave the counters off by one for good.

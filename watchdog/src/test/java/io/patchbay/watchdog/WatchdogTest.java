@@ -53,6 +53,9 @@ class WatchdogTest {
         assertThat(cluster.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
         assertThat(single.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(0);
         assertThat(two.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(2);
+        assertThat(cluster.get("topic.min.insync.replicas")).as("changelogs need two in-sync replicas of three")
+                .isEqualTo("2");
+        assertThat(single.get("topic.min.insync.replicas")).isNull();
         assertThat(new StreamsConfig(cluster).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG))
                 .as("Streams reads the setting back").isEqualTo(1);
     }

@@ -42,6 +42,12 @@ public final class Decider implements AutoCloseable {
         // then its outcome): a short interval keeps each hop quick. Under load a commit covers many records.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        if (config.replicationFactor() > 1) {
+            // Changelogs and repartition topics as durable as patchbay's own topics: on a cluster a write
+            // waits for all replicas but one, whatever the brokers' default is.
+            p.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    String.valueOf(config.replicationFactor() - 1));
+        }
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());

@@ -33,6 +33,9 @@ class DeciderConfigTest {
         assertThat(cluster).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
         assertThat(single).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
         assertThat(set).containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 2);
+        assertThat(cluster).as("changelogs need two in-sync replicas on a cluster of three")
+                .containsEntry("topic.min.insync.replicas", "2");
+        assertThat(single).doesNotContainKey("topic.min.insync.replicas");
         assertThat(new StreamsConfig(cluster).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG))
                 .as("Streams reads the setting back").isEqualTo(1);
         assertThatThrownBy(() -> new DeciderConfig("127.0.0.1:9092", null, Path.of("s"), 1, 1, null, null, null, -1))
