@@ -75,9 +75,11 @@ final class HealthCheck {
 
         Map<String, DomainView> figures = domainFigures(views, contract);
         Map<String, List<Alert>> open = openBreaches(views);
+        // All domains' freezes in one question: across instances, one request per instance, not per domain.
+        Map<String, Freeze> freezes = views.freezes(figures.keySet());
         var domains = new TreeMap<String, Map<String, Object>>();
         for (DomainView d : figures.values()) {
-            Optional<Freeze> freeze = views.freeze(d.domain());
+            Optional<Freeze> freeze = Optional.ofNullable(freezes.get(d.domain()));
             List<Alert> alerts = open.getOrDefault(d.domain(), List.of());
             Map<String, Object> rendered = render(d, now);
             rendered.put("frozen", freeze.isPresent());

@@ -44,6 +44,20 @@ class DashboardTest {
     }
 
     @Test
+    void dataAsksAboutEveryDomainAtOnceNotDomainByDomain() throws Exception {
+        for (String d : List.of("main", "ops", "docs")) {
+            views.domains.put(d, domain(d, 1, 0));
+        }
+        views.freezes.put("ops", new Freeze("ops", NOW.minusSeconds(60), 9, "aaaa", "bbbb", "tree not clean"));
+
+        JsonNode data = server.json("/v1/dashboard");
+
+        assertThat(data.get("domains")).hasSize(3);
+        assertThat(views.batches).containsExactly("freezes", "overviews");
+        assertThat(views.oneDomainQuestions).isEmpty();
+    }
+
+    @Test
     void dataHasEveryDomainsQueueSlaAndFreezeRecentPatchesWithSummaryLinksAndAlerts() throws Exception {
         views.domains.put("main", domain("main", 3, 1));
         views.freezes.put("ops", new Freeze("ops", NOW.minusSeconds(60), 9, "aaaa", "bbbb", "tree not clean"));

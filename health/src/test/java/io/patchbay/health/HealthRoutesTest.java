@@ -123,6 +123,18 @@ class HealthRoutesTest {
     }
 
     @Test
+    void healthAsksEveryDomainsFreezeAtOnceNotDomainByDomain() throws Exception {
+        views.domains.put("main", main(3, 1, NOW.minus(Duration.ofMinutes(2))));
+        views.domains.put("docs", DomainView.empty("docs"));
+
+        JsonNode json = body(get("/health"));
+
+        assertThat(json.get("domains").fieldNames()).toIterable().containsExactly("docs", "main", "ops");
+        assertThat(views.batches).containsExactly("freezes");
+        assertThat(views.oneDomainQuestions).isEmpty();
+    }
+
+    @Test
     void everyContractDomainAppearsWithZerosBeforeItsFirstEvent() throws Exception {
         JsonNode json = body(get("/health"));
 

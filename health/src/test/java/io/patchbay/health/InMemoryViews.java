@@ -1,6 +1,7 @@
 package io.patchbay.health;
 
 import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.DomainOverview;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.Outcomes;
@@ -32,6 +33,10 @@ final class InMemoryViews implements Views {
     final List<Alert> open = new CopyOnWriteArrayList<>();
     final List<Instant> alertsAskedSince = new CopyOnWriteArrayList<>();
     final List<Instant> outcomesAskedSince = new CopyOnWriteArrayList<>();
+    /** The questions about several domains at once ("freezes", "overviews"), and those about one domain alone. */
+    final List<String> batches = new CopyOnWriteArrayList<>();
+    final List<String> oneDomainQuestions = new CopyOnWriteArrayList<>();
+    private volatile boolean inBatch;
 
     @Override
     public Optional<PatchView> patch(String id) {
@@ -73,6 +78,7 @@ final class InMemoryViews implements Views {
     @Override
     public Optional<Freeze> freeze(String domain) {
         failIfAsked();
+        asked("freeze " + domain);
         return Optional.ofNullable(freezes.get(domain));
     }
 
@@ -80,6 +86,7 @@ final class InMemoryViews implements Views {
     @Override
     public Outcomes outcomes(String domain, Instant since, Instant until) {
         failIfAsked();
+        asked("outcomes " + domain);
         outcomesAskedSince.add(since);
         Outcomes o = outcomes.get(domain);
         return o == null ? Outcomes.none(since, until)
@@ -102,6 +109,36 @@ final class InMemoryViews implements Views {
     @Override
     public List<Alert> openBreaches(String domain) {
         failIfAsked();
+        if (domain != null) {
+            asked("open breaches " + domain);
+        }
         return open.stream().filter(a -> domain == null || a.domain().equals(domain)).toList();
+    }
+
+    @Override
+    public Map<String, Freeze> freezes(java.util.Collection<String> domains) {
+        batches.add("freezes");
+        return inBatch(() -> Views.super.freezes(domains));
+    }
+
+    @Override
+    public List<DomainOverview> overviews(java.util.Collection<DomainView> figures, Instant now) {
+        batches.add("overviews");
+        return inBatch(() -> Views.super.overviews(figures, now));
+    }
+
+    private <T> T inBatch(java.util.function.Supplier<T> question) {
+        inBatch = true;
+        try {
+            return question.get();
+        } finally {
+            inBatch = false;
+        }
+    }
+
+    private void asked(String question) {
+        if (!inBatch) {
+            oneDomainQuestions.add(question);
+        }
     }
 }

@@ -7,15 +7,18 @@ import io.patchbay.contracts.Json;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.Alerts;
+import io.patchbay.contracts.view.DomainOverview;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.Outcomes;
 import io.patchbay.contracts.view.PatchStatus;
 import io.patchbay.contracts.view.PatchView;
+import io.patchbay.contracts.view.Views;
 import io.patchbay.contracts.view.ViewsUnavailable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,9 @@ import org.apache.kafka.streams.state.HostInfo;
  * <p>Every answer is whole or refused: when an instance does not answer in time, or the partitions
  * the instances say they hold are not the ones the metadata planned with (a rebalance under way),
  * the query throws {@link ViewsUnavailable} instead of returning the part it has.
+ *
+ * <p>Longer than most classes: every read of {@link Views} has its routing here, side by side, so
+ * that each can be checked against the others; batches of domain queries live in {@link DomainBatch}.
  */
 final class ClusterViews {
 
@@ -56,6 +62,9 @@ final class ClusterViews {
 
         /** The input partitions this instance's active tasks hold now, as {@code topic-partition}. */
         List<String> localPartitions();
+
+        /** How many partitions {@code topic} has, whether anybody holds them or not. */
+        int partitionCount(String topic);
     }
 
     record Owner(HostInfo host, int partition) {}
@@ -89,6 +98,7 @@ final class ClusterViews {
     private final ViewQueries local;
     private final Peers peers;
     private final Duration timeout;
+    private final DomainBatch batch;
 
     /** @param timeout how long a gathered or forwarded answer may take, on top of the peers' own timeouts */
     ClusterViews(Cluster cluster, ViewQueries local, Peers peers, Duration timeout) {
@@ -96,6 +106,7 @@ final class ClusterViews {
         this.local = local;
         this.peers = peers;
         this.timeout = timeout;
+        this.batch = new DomainBatch(cluster, local, peers, this::await);
     }
 
     Optional<PatchView> patch(String id) {
@@ -138,6 +149,16 @@ final class ClusterViews {
     Outcomes outcomes(String domain, Instant since, Instant until) {
         return routed(EVENT_STORE, Topics.EVENTS, domain, PeerQuery.outcomes(domain, since, until), OUTCOMES,
                 () -> local.outcomes(domain, since, until));
+    }
+
+    /** The freezes of {@code domains}: one request per other instance holding some of them. */
+    Map<String, Freeze> freezes(Collection<String> domains) {
+        return batch.freezes(domains);
+    }
+
+    /** {@link Views#overview} of each domain: one request per other instance holding some of them. */
+    List<DomainOverview> overviews(Collection<DomainView> figures, Instant now) {
+        return batch.overviews(figures, now);
     }
 
     List<Alert> alerts(String domain, Instant since, int limit) {
@@ -220,7 +241,7 @@ final class ClusterViews {
      */
     private Map<HostInfo, Object> ask(Map<HostInfo, Set<Integer>> owners, String topic, PeerQuery query, JavaType type,
             boolean firstFound) {
-        Partitions.checkComplete(topic, owners);
+        Partitions.checkComplete(topic, cluster.partitionCount(topic), owners);
         var pending = new LinkedHashMap<HostInfo, CompletableFuture<PeerAnswer>>();
         owners.keySet().forEach(h -> pending.put(h, answerFrom(h, query)));
         var answers = new LinkedHashMap<HostInfo, Object>();
@@ -260,7 +281,7 @@ final class ClusterViews {
         }
     }
 
-    private PeerAnswer await(HostInfo host, CompletableFuture<PeerAnswer> answer) {
+    PeerAnswer await(HostInfo host, CompletableFuture<PeerAnswer> answer) {
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -286,7 +307,7 @@ final class ClusterViews {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T convert(JsonNode node, JavaType type) {
+    static <T> T convert(JsonNode node, JavaType type) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }

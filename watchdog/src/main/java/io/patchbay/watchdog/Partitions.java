@@ -11,17 +11,23 @@ final class Partitions {
 
     private Partitions() {}
 
-    /** The owners must hold every partition of the topic, each exactly once; else a rebalance is under way. */
-    static void checkComplete(String topic, Map<HostInfo, Set<Integer>> owners) {
+    /**
+     * The owners must hold each of the topic's {@code partitions} exactly once; else a rebalance is
+     * under way. The count comes from the brokers, not from the owners: only then does a partition
+     * nobody holds, the last one as well as any other, show.
+     */
+    static void checkComplete(String topic, int partitions, Map<HostInfo, Set<Integer>> owners) {
         var all = new TreeSet<Integer>();
         int count = 0;
         for (Set<Integer> held : owners.values()) {
             all.addAll(held);
             count += held.size();
         }
-        if (all.isEmpty() || count != all.size() || all.last() != all.size() - 1) {
+        boolean whole = partitions > 0 && count == partitions && all.size() == partitions && all.first() == 0
+                && all.last() == partitions - 1;
+        if (!whole) {
             throw new ViewsUnavailable("the views are being assigned to instances: the partitions of " + topic
-                    + " held are " + owners + "; not every partition has exactly one holder");
+                    + " held are " + owners + " of " + partitions + "; not every partition has exactly one holder");
         }
     }
 

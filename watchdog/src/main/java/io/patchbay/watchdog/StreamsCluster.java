@@ -24,10 +24,12 @@ final class StreamsCluster implements ClusterViews.Cluster {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final TopicSizes sizes;
 
-    StreamsCluster(KafkaStreams streams, HostInfo self) {
+    StreamsCluster(KafkaStreams streams, HostInfo self, TopicSizes sizes) {
         this.streams = streams;
         this.self = self;
+        this.sizes = sizes;
     }
 
     @Override
@@ -77,5 +79,10 @@ final class StreamsCluster implements ClusterViews.Cluster {
         }
         out.sort(null);
         return out;
+    }
+
+    @Override
+    public int partitionCount(String topic) {
+        return sizes.partitions(topic);
     }
 }

@@ -2,7 +2,9 @@ package io.patchbay.watchdog;
 
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.policy.ExecutionContract;
+import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.Alert;
+import io.patchbay.contracts.view.DomainOverview;
 import io.patchbay.contracts.view.DomainView;
 import io.patchbay.contracts.view.Freeze;
 import io.patchbay.contracts.view.Outcomes;
@@ -13,7 +15,9 @@ import io.patchbay.contracts.view.ViewsUnavailable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -89,7 +93,8 @@ public final class Watchdog implements Views, AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams = s;
-        config.advertised().ifPresent(self -> cluster = new ClusterViews(new StreamsCluster(s, self), queries,
+        config.advertised().ifPresent(self -> cluster = new ClusterViews(new StreamsCluster(s, self,
+                new TopicSizes(config.bootstrapServers(), List.of(Topics.EVENTS, Topics.ALERTS), PEER_TIMEOUT)), queries,
                 new PeerClient(self, PEER_CONNECT_TIMEOUT, PEER_TIMEOUT), PEER_TIMEOUT.plusMillis(500)));
         s.start();
         log.info("watchdog started as {} on {}", config.applicationId(), config.bootstrapServers());
@@ -173,6 +178,28 @@ public final class Watchdog implements Views, AutoCloseable {
     @Override
     public List<PatchView> quarantine(String domain, int limit) {
         return query("quarantine of " + domain, () -> cluster == null ? queries.quarantine(domain, limit) : cluster.quarantine(domain, limit), List.of());
+    }
+
+    /** The freezes of the domains; across instances, one request per other instance. */
+    @Override
+    public Map<String, Freeze> freezes(Collection<String> domains) {
+        ClusterViews c = cluster;
+        if (c == null || !ready()) {
+            return Views.super.freezes(domains);
+        }
+        return query("freezes of " + domains.size() + " domains", () -> c.freezes(domains), Map.of());
+    }
+
+    /** Each domain's overview; across instances, one request per other instance. */
+    @Override
+    public List<DomainOverview> overviews(Collection<DomainView> figures, Instant now) {
+        ClusterViews c = cluster;
+        if (c == null || !ready()) {
+            return Views.super.overviews(figures, now);
+        }
+        return query("overviews of " + figures.size() + " domains", () -> c.overviews(figures, now),
+                figures.stream().map(f -> new DomainOverview(f.domain(), false, f, null, List.of(),
+                        Outcomes.none(now.minus(HOUR), now), Outcomes.none(now.minus(DAY), now))).toList());
     }
 
     /**

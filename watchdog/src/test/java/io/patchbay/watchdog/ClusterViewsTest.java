@@ -1,5 +1,6 @@
 package io.patchbay.watchdog;
 
+import static io.patchbay.watchdog.EventLog.drift;
 import static io.patchbay.watchdog.EventLog.failed;
 import static io.patchbay.watchdog.EventLog.quarantined;
 import static io.patchbay.watchdog.EventLog.submitted;
@@ -12,7 +13,9 @@ import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.Alert;
 import io.patchbay.contracts.view.Alerts;
+import io.patchbay.contracts.view.DomainOverview;
 import io.patchbay.contracts.view.PatchStatus;
+import io.patchbay.contracts.view.Views;
 import io.patchbay.contracts.view.ViewsUnavailable;
 import io.patchbay.contracts.work.FailureClass;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
@@ -42,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterViewsTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Instant NOW = T0.plusSeconds(120);
+    private static final List<String> ALL_DOMAINS = List.of("alpha", "beta", "gamma", "delta");
     private static final HostInfo A = new HostInfo("10.0.0.1", 8080);
     private static final HostInfo B = new HostInfo("10.0.0.2", 8080);
     /** Events: alpha and gamma on A's partition 0, beta and delta on B's partition 1. */
@@ -64,6 +70,8 @@ class ClusterViewsTest {
     /** Partitions an instance says it holds, when they differ from what the metadata says (a rebalance). */
     private final Map<HostInfo, List<String>> movedTo = new java.util.HashMap<>();
     private final List<HostInfo> asked = new ArrayList<>();
+    /** How many partitions each input topic has, as the brokers say. */
+    private int partitionCount = 2;
 
     @BeforeEach
     void start() throws Exception {
@@ -79,6 +87,7 @@ class ClusterViewsTest {
         pipe(log.next("beta", "b2", submitted("b2", "beta", "waits")));
         pipe(log.next("delta", "d2", submitted("d2", "delta", "waits too")));
         pipe(log.run("gamma", "g2", Duration.ofSeconds(1), succeeded(1, "c2")));
+        pipe(log.next("delta", null, drift("3f2a9c0d", "77aa0b1c")));
         alert(new Alert("alpha", Alerts.SLA_BREACHED, "sla.quarantine", "1", List.of("a2"), T0.plusSeconds(40), "alpha held"));
         alert(new Alert("gamma", Alerts.SLA_BREACHED, "sla.quarantine", "1", List.of("g1"), T0.plusSeconds(41), "gamma held"));
         alert(new Alert("beta", Alerts.STUCK, null, null, List.of("b1"), T0.plusSeconds(42), "beta stuck"));
@@ -155,6 +164,11 @@ class ClusterViewsTest {
         public List<String> localPartitions() {
             return movedTo.getOrDefault(self, partitionsOf(self));
         }
+
+        @Override
+        public int partitionCount(String topic) {
+            return partitionCount;
+        }
     }
 
     /** Every query, asked of one cluster view, as canonical JSON: what the HTTP answers carry. */
@@ -162,7 +176,8 @@ class ClusterViewsTest {
         var out = new ArrayList<String>();
         for (String query : List.of("domains", "patches", "patches-3", "quarantined", "patches-beta", "quarantine",
                 "quarantine-1", "quarantine-alpha", "alerts", "alerts-2", "alerts-alpha", "open", "open-alpha",
-                "freeze-gamma", "outcomes-beta", "patch-b1", "patch-g2", "patch-none")) {
+                "freeze-gamma", "freeze-delta", "outcomes-beta", "patch-b1", "patch-g2", "patch-none", "freezes",
+                "overviews")) {
             out.add(query + " " + Json.canonical(q.apply(query)));
         }
         return out;
@@ -185,10 +200,13 @@ class ClusterViewsTest {
             case "open" -> v.openBreaches(null);
             case "open-alpha" -> v.openBreaches("alpha");
             case "freeze-gamma" -> v.freeze("gamma");
+            case "freeze-delta" -> v.freeze("delta");
             case "outcomes-beta" -> v.outcomes("beta", T0, T0.plusSeconds(3600));
             case "patch-b1" -> v.patch("b1");
             case "patch-g2" -> v.patch("g2");
             case "patch-none" -> v.patch("none");
+            case "freezes" -> v.freezes(ALL_DOMAINS);
+            case "overviews" -> v.overviews(v.domains(), NOW);
             default -> throw new IllegalArgumentException(q);
         };
     }
@@ -210,19 +228,79 @@ class ClusterViewsTest {
             case "open" -> v.openBreaches(null);
             case "open-alpha" -> v.openBreaches("alpha");
             case "freeze-gamma" -> v.freeze("gamma");
+            case "freeze-delta" -> v.freeze("delta");
             case "outcomes-beta" -> v.outcomes("beta", T0, T0.plusSeconds(3600));
             case "patch-b1" -> v.patch("b1");
             case "patch-g2" -> v.patch("g2");
             case "patch-none" -> v.patch("none");
+            // What one instance answers domain by domain, as Views.freezes and Views.overviews do alone.
+            case "freezes" -> {
+                var out = new TreeMap<String, Object>();
+                ALL_DOMAINS.forEach(d -> v.freeze(d).ifPresent(f -> out.put(d, f)));
+                yield out;
+            }
+            case "overviews" -> v.domains().stream().map(d -> new DomainOverview(d.domain(),
+                    v.freeze(d.domain()).isPresent(), d, v.freeze(d.domain()).orElse(null), v.openBreaches(d.domain()),
+                    v.outcomes(d.domain(), NOW.minus(Views.HOUR), NOW), v.outcomes(d.domain(), NOW.minus(Views.DAY), NOW)))
+                    .toList();
             default -> throw new IllegalArgumentException(q);
         };
+    }
+
+    /** What a /health answer asks of the views: the domains, the open breaches and every domain's freeze. */
+    private static Object healthAnswer(ClusterViews v) {
+        List<String> names = v.domains().stream().map(d -> d.domain()).toList();
+        return List.of(names, v.openBreaches(null), v.freezes(names));
+    }
+
+    @Test
+    void aHealthAnswerAsksEachOtherInstanceAFixedNumberOfTimesWhateverItsDomains() {
+        ClusterViews fromA = asSeenBy(A);
+        healthAnswer(fromA);
+        // domains and open breaches are gathered (one request each); every domain's freeze is one batch.
+        assertThat(asked).as("B holds two domains' events; their freezes go in one request").containsExactly(B, B, B);
+
+        asked.clear();
+        fromA.freezes(ALL_DOMAINS);
+        assertThat(asked).containsExactly(B);
+
+        asked.clear();
+        fromA.overviews(fromA.domains(), NOW);
+        assertThat(asked).as("the domains gathered, then four questions about each of four domains in one request")
+                .containsExactly(B, B);
+    }
+
+    @Test
+    void aBatchFromAnInstanceWhosePartitionsMovedIsRefusedWhole() {
+        movedTo.put(B, List.of(Topics.ALERTS + "-1"));
+        ClusterViews fromA = asSeenBy(A);
+
+        assertThatThrownBy(() -> fromA.freezes(ALL_DOMAINS)).isInstanceOf(ViewsUnavailable.class)
+                .hasMessageContaining("patchbay.events-1");
+        down.add(B);
+        assertThatThrownBy(() -> fromA.overviews(onA.views.domains(), NOW)).isInstanceOf(ViewsUnavailable.class)
+                .hasMessageContaining("did not answer");
+    }
+
+    @Test
+    void aLastPartitionHeldByNobodyMakesListsUnavailable() {
+        partitionCount = 3;
+        ClusterViews fromA = asSeenBy(A);
+
+        assertThatThrownBy(fromA::domains).isInstanceOf(ViewsUnavailable.class).hasMessageContaining("exactly one holder")
+                .hasMessageContaining("of 3");
+        assertThatThrownBy(() -> fromA.quarantine(null, 10)).isInstanceOf(ViewsUnavailable.class);
+        assertThatThrownBy(() -> fromA.patch("b1")).isInstanceOf(ViewsUnavailable.class);
+        assertThat(asked).as("refused before anybody is asked").isEmpty();
     }
 
     @Test
     void eitherInstanceAnswersEveryQueryAsOneInstanceHoldingEverything() {
         List<String> expected = everything(q -> query(whole.views, q));
         assertThat(expected).as("the cases are not empty").anyMatch(s -> s.startsWith("quarantine ") && s.contains("a2"))
-                .anyMatch(s -> s.startsWith("alerts ") && s.contains("alpha held") && s.contains("bad edit"));
+                .anyMatch(s -> s.startsWith("alerts ") && s.contains("alpha held") && s.contains("bad edit"))
+                .anyMatch(s -> s.startsWith("freezes ") && s.contains("77aa0b1c"))
+                .anyMatch(s -> s.startsWith("overviews ") && s.contains("77aa0b1c") && s.contains("gamma held"));
 
         assertThat(everything(q -> query(asSeenBy(A), q))).containsExactlyElementsOf(expected);
         assertThat(everything(q -> query(asSeenBy(B), q))).containsExactlyElementsOf(expected);
@@ -296,6 +374,11 @@ class ClusterViewsTest {
             public List<String> localPartitions() {
                 return List.of();
             }
+
+            @Override
+            public int partitionCount(String topic) {
+                return 2;
+            }
         }, whole.views, this::ask, Duration.ofMillis(300));
 
         assertThat(everything(q -> query(alone, q))).containsExactlyElementsOf(everything(q -> query(whole.views, q)));
@@ -304,12 +387,17 @@ class ClusterViewsTest {
 
     @Test
     void partitionsWithoutExactlyOneHolderAreARebalance() {
-        Partitions.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0, 2), B, Set.of(1)));
-        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0), B, Set.of(2))))
+        Partitions.checkComplete(Topics.EVENTS, 3, Map.of(A, Set.of(0, 2), B, Set.of(1)));
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, 3, Map.of(A, Set.of(0), B, Set.of(2))))
                 .isInstanceOf(ViewsUnavailable.class).hasMessageContaining("exactly one holder");
-        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, Map.of(A, Set.of(0, 1), B, Set.of(1))))
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, 2, Map.of(A, Set.of(0, 1), B, Set.of(1))))
                 .isInstanceOf(ViewsUnavailable.class);
-        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, Map.of()))
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, 2, Map.of()))
                 .isInstanceOf(ViewsUnavailable.class);
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, 3, Map.of(A, Set.of(0), B, Set.of(1))))
+                .as("the last partition held by nobody").isInstanceOf(ViewsUnavailable.class)
+                .hasMessageContaining("exactly one holder");
+        assertThatThrownBy(() -> Partitions.checkComplete(Topics.EVENTS, 2, Map.of(A, Set.of(0), B, Set.of(1, 2))))
+                .as("a partition the topic does not have").isInstanceOf(ViewsUnavailable.class);
     }
 }

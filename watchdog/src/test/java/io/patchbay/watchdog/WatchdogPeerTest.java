@@ -3,8 +3,11 @@ package io.patchbay.watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.contracts.Json;
 import io.patchbay.contracts.view.ViewsUnavailable;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +45,17 @@ class WatchdogPeerTest {
             assertThatThrownBy(() -> watchdog.answerPeer("{\"kind\":\"TELEPORT\"}"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a view query");
             assertThatThrownBy(() -> watchdog.answerPeer("{}")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> watchdog.answerPeer("{\"kind\":\"BATCH\",\"batch\":[{\"kind\":\"BATCH\"}]}"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold another batch");
         }
+    }
+
+    @Test
+    void aBatchOfQueriesKeepsItsPartsAndTheirOrderOnTheWire() {
+        PeerQuery batch = PeerQuery.batch(List.of(PeerQuery.freeze("beta"), PeerQuery.openBreaches("alpha"),
+                PeerQuery.outcomes("beta", Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T11:00:00Z"))));
+        assertThat(Json.read(Json.canonical(batch), PeerQuery.class)).isEqualTo(batch);
+        assertThat(Json.read("{\"kind\":\"FREEZE\",\"domain\":\"beta\"}", PeerQuery.class).batch())
+                .as("a query of an instance that knows no batches").isEmpty();
     }
 }

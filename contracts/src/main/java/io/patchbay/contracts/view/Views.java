@@ -3,9 +3,12 @@ package io.patchbay.contracts.view;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Read access to the watchdog's views. The watchdog implements it, health and the read API use
@@ -58,6 +61,24 @@ public interface Views {
         Optional<Freeze> freeze = freeze(d);
         return new DomainOverview(d, freeze.isPresent(), figures, freeze.orElse(null), openBreaches(d),
                 outcomes(d, now.minus(HOUR), now), outcomes(d, now.minus(DAY), now));
+    }
+
+    /**
+     * The freezes of {@code domains}, by domain; a domain that is not frozen is absent. Where the views
+     * span several instances, one question per instance answers them all.
+     */
+    default Map<String, Freeze> freezes(Collection<String> domains) {
+        var out = new TreeMap<String, Freeze>();
+        domains.forEach(d -> freeze(d).ifPresent(f -> out.put(d, f)));
+        return out;
+    }
+
+    /**
+     * {@link #overview} of each of {@code figures}, in their order. Where the views span several
+     * instances, one question per instance answers them all.
+     */
+    default List<DomainOverview> overviews(Collection<DomainView> figures, Instant now) {
+        return figures.stream().map(d -> overview(d, now)).toList();
     }
 
     /**
