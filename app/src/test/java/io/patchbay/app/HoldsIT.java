@@ -223,7 +223,7 @@ class HoldsIT {
                 "RetryScheduled", "Dispatched", "Quarantined");
         EventBody.Quarantined q = lastEvent(first, EventBody.Quarantined.class);
         assertThat(q.attempts()).isEqualTo(2);
-        assertThat(q.reason()).contains("INFRASTRUCTURE").contains("cannot open the working tree");
+        assertThat(q.reason()).contains("INFRASTRUCTURE").contains("var/workspaces/fragile does not exist; domain fragile has no git remote");
         assertThat(client.get("/v1/quarantine").body()).contains(first).contains(second);
 
         Files.move(away, tree);

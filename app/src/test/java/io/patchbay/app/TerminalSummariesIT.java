@@ -156,7 +156,7 @@ class TerminalSummariesIT {
         String dropped = submitFile("fragile", "Needs it too", "low");
         awaitStatus(dropped, "Quarantined");
         String reason = lastEvent(kept, EventBody.Quarantined.class).reason();
-        assertThat(reason).contains("cannot open the working tree");
+        assertThat(reason).contains("var/workspaces/fragile does not exist; domain fragile has no git remote");
 
         String quarantined = summary(kept, "Quarantined");
         assertThat(quarantined).startsWith("# Needs its disk\n").contains("| Attempt | 2 |")
@@ -169,7 +169,7 @@ class TerminalSummariesIT {
 
         String discarded = summary(dropped, "Discarded");
         assertThat(discarded).startsWith("# Needs it too\n").contains("Discarded by http:bob")
-                .contains("It had been quarantined").contains("cannot open the working tree")
+                .contains("It had been quarantined").contains("var/workspaces/fragile does not exist")
                 .contains("does not run again").contains("## Last attempt");
     }
 }
