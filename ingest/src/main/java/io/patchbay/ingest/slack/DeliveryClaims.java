@@ -127,6 +127,9 @@ final class DeliveryClaims implements AutoCloseable {
         }
         var taken = new ArrayList<Map.Entry<String, SlackSubmission>>();
         for (var n : local.noted()) {
+            if (n.getValue().work() == null) {
+                continue; // a file claimed after the acknowledgement: settled by the delivery that carries it
+            }
             String key = n.getKey();
             SlackDeliveryClaim mine = n.getValue().claim();
             try {
@@ -162,12 +165,13 @@ final class DeliveryClaims implements AutoCloseable {
         }
         Board b = board;
         if (b != null) {
+            // Noted first, so that the delivery carrying it, replayed after a crash, claims it under the same claim.
+            SlackDeliveryClaim mine = local.note(key, null, new SlackDeliveryClaim(instance, clock.instant()));
+            if (mine == null) {
+                return false;
+            }
             try {
-                SlackDeliveryClaim first = b.claim(key, new SlackDeliveryClaim(instance, clock.instant()),
-                        AFTER_ACK_BUDGET);
-                if (!first.instance().equals(instance)) {
-                    return false;
-                }
+                return decided(key, mine, b.claim(key, mine, AFTER_ACK_BUDGET)) instanceof Outcome.Take;
             } catch (PublishException e) {
                 log.warn("the shared claim of {} is not confirmed ({}); taken on this instance", key, e.getMessage());
             }

@@ -284,4 +284,20 @@ class DeliveryClaimsTest {
 
         assertThat(a.settle()).isEmpty();
     }
+
+    @Test
+    void aFileClaimedAfterTheAcknowledgementIsReadAfterACrashUnderTheClaimWrittenBeforeIt() {
+        var board = new FirstWins();
+        var a = instance("a", board);
+        var b = instance("b", board);
+        assertThat(a.claimAfterAck("T1:file:F1")).isTrue();
+        a.close();
+        opened.remove(a);
+
+        var restarted = instance("a", board);
+
+        assertThat(restarted.settle()).as("nothing to replay on its own").isEmpty();
+        assertThat(restarted.claimAfterAck("T1:file:F1")).as("the replayed message reads its file").isTrue();
+        assertThat(b.claimAfterAck("T1:file:F1")).isFalse();
+    }
 }
