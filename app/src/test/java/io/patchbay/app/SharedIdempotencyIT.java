@@ -93,6 +93,7 @@ class SharedIdempotencyIT {
             var config = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
 
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact,delete");
+            assertThat(config.get("min.compaction.lag.ms").value()).isEqualTo(String.valueOf(Duration.ofDays(1).toMillis()));
             assertThat(config.get("retention.ms").value()).isEqualTo(String.valueOf(Duration.ofDays(1).toMillis()));
             assertThat(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, Topics.EVENTS)))
                     .all().get(30, TimeUnit.SECONDS).values().iterator().next().get("retention.ms").value())

@@ -34,7 +34,10 @@ public final class Topics {
     /** Settings a topic has beyond those every topic shares. */
     public static Map<String, String> ownConfig(String topic) {
         return IDEMPOTENCY.equals(topic)
-                ? Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(Duration.ofDays(1).toMillis()))
+                // Never compacted younger than a day: the first claim under a key must stay the first
+                // one every reader sees for as long as the key is honoured.
+                ? Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(Duration.ofDays(1).toMillis()),
+                        "min.compaction.lag.ms", String.valueOf(Duration.ofDays(1).toMillis()))
                 : Map.of();
     }
 

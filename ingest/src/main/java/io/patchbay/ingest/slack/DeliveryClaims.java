@@ -3,6 +3,7 @@ package io.patchbay.ingest.slack;
 import io.patchbay.ingest.PublishException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,15 @@ import org.slf4j.LoggerFactory;
  * and retries the event later, when the claim can be decided; its last retry is taken on this
  * instance alone, so that the person hears an answer in the thread (the Submit, or why it was not
  * taken) rather than nothing.
+ *
+ * <p>The rule that keeps a delivery from being lost: whoever's claim stands first acts, whatever it
+ * answered Slack. An unconfirmed claim may still have landed first, and then every retry, on any
+ * instance, is left alone; so each claim is noted in the local file before it is written, and the
+ * note is settled when the topic answers again ({@link #settle}): acted on here if its claim stands
+ * first, dropped if another does. A crash between the write and the work is settled the same way
+ * at the next start. A release record written after a 503 was weighed instead and not taken: it
+ * would need the very cluster that just failed to answer, and an instance that had already left the
+ * delivery to the first claim would never see it released.
  */
 final class DeliveryClaims implements AutoCloseable {
 
@@ -83,21 +93,65 @@ final class DeliveryClaims implements AutoCloseable {
             return new Outcome.Skip("this instance");
         }
         Board b = board;
-        if (b != null) {
+        if (b == null) {
+            return local.claim(key, work) ? new Outcome.Take() : new Outcome.Skip("this instance");
+        }
+        SlackDeliveryClaim mine = local.note(key, work, new SlackDeliveryClaim(instance, clock.instant()));
+        if (mine == null) {
+            return new Outcome.Skip("this instance");
+        }
+        SlackDeliveryClaim first;
+        try {
+            first = b.claim(key, mine, ACK_BUDGET);
+        } catch (PublishException e) {
+            if (retryNum == null || retryNum < LAST_RETRY) {
+                return new Outcome.Unconfirmed(e.getMessage()); // the note stays, for settle
+            }
+            log.warn("Slack delivery {} is Slack's last retry and the shared claim is not confirmed ({}); taken on"
+                    + " this instance alone", key, e.getMessage());
+            return local.claim(key, work) ? new Outcome.Take() : new Outcome.Skip("this instance");
+        }
+        return decided(key, mine, first);
+    }
+
+    /**
+     * Settles the deliveries noted and not yet decided (claims the topic did not confirm, or a crash
+     * interrupted), now that the topic may answer: those whose claim stands first are taken and
+     * returned, to be acted on then {@link #done}; those another instance claimed first are dropped;
+     * those the topic still does not answer for stay noted.
+     */
+    List<Map.Entry<String, SlackSubmission>> settle() {
+        Board b = board;
+        if (b == null) {
+            return List.of();
+        }
+        var taken = new ArrayList<Map.Entry<String, SlackSubmission>>();
+        for (var n : local.noted()) {
+            if (n.getValue().work() == null) {
+                continue; // a file claimed after the acknowledgement: settled by the delivery that carries it
+            }
+            String key = n.getKey();
+            SlackDeliveryClaim mine = n.getValue().claim();
             try {
-                SlackDeliveryClaim first = b.claim(key, new SlackDeliveryClaim(instance, clock.instant()), ACK_BUDGET);
-                if (!first.instance().equals(instance)) {
-                    return new Outcome.Skip("instance " + first.instance());
+                if (decided(key, mine, b.claim(key, mine, AFTER_ACK_BUDGET)) instanceof Outcome.Take) {
+                    log.info("Slack delivery {} is this instance's: its claim stands first, though Slack was not told"
+                            + " so; acted on now", key);
+                    taken.add(Map.entry(key, n.getValue().work()));
                 }
             } catch (PublishException e) {
-                if (retryNum == null || retryNum < LAST_RETRY) {
-                    return new Outcome.Unconfirmed(e.getMessage());
-                }
-                log.warn("Slack delivery {} is Slack's last retry and the shared claim is not confirmed ({}); taken on"
-                        + " this instance alone", key, e.getMessage());
+                log.debug("the claim of Slack delivery {} is not confirmed yet ({})", key, e.getMessage());
             }
         }
-        return local.claim(key, work) ? new Outcome.Take() : new Outcome.Skip("this instance");
+        return taken;
+    }
+
+    /** The claim standing first decides: {@code mine} is this instance's to act on, another is left alone. */
+    private Outcome decided(String key, SlackDeliveryClaim mine, SlackDeliveryClaim first) {
+        if (!first.instance().equals(mine.instance())) {
+            local.done(key); // left to the instance that claimed it first
+            return new Outcome.Skip("instance " + first.instance());
+        }
+        return local.take(key) ? new Outcome.Take() : new Outcome.Skip("this instance");
     }
 
     /**
@@ -111,12 +165,13 @@ final class DeliveryClaims implements AutoCloseable {
         }
         Board b = board;
         if (b != null) {
+            // Noted first, so that the delivery carrying it, replayed after a crash, claims it under the same claim.
+            SlackDeliveryClaim mine = local.note(key, null, new SlackDeliveryClaim(instance, clock.instant()));
+            if (mine == null) {
+                return false;
+            }
             try {
-                SlackDeliveryClaim first = b.claim(key, new SlackDeliveryClaim(instance, clock.instant()),
-                        AFTER_ACK_BUDGET);
-                if (!first.instance().equals(instance)) {
-                    return false;
-                }
+                return decided(key, mine, b.claim(key, mine, AFTER_ACK_BUDGET)) instanceof Outcome.Take;
             } catch (PublishException e) {
                 log.warn("the shared claim of {} is not confirmed ({}); taken on this instance", key, e.getMessage());
             }

@@ -24,19 +24,33 @@ import java.util.Set;
  * <p>This file is one instance's: which instance acts on a delivery when several serve one Slack
  * app is decided on the shared topic ({@link DeliveryClaims}); the file keeps what this instance
  * took and has not finished, with its work, and is forced to disk on each append.
+ *
+ * <p>A delivery about to be claimed on the shared topic is noted first, with the claim it is about
+ * to write: once written, that claim may stand first, and whoever's claim stands first must act,
+ * since every other instance leaves the delivery alone. A note outlives a crash, or a claim the
+ * topic did not confirm in time, and is settled when the topic answers ({@link DeliveryClaims#settle}).
  */
 final class DeliveryLog implements AutoCloseable {
 
     /** Slack retries for minutes; a day is far beyond any redelivery. */
     static final Duration RETENTION = Duration.ofDays(1);
 
-    /** One line of the file: a claim (with its work) or a done mark. */
-    record Entry(String key, boolean done, SlackSubmission work, Instant at) {}
+    /**
+     * One line of the file: a claim (with its work) or a done mark.
+     *
+     * @param claim for a delivery claimed on the shared topic, the claim written there: the work is
+     *     this instance's only while that claim stands first; null when taken here unconditionally
+     */
+    record Entry(String key, boolean done, SlackSubmission work, Instant at, SlackDeliveryClaim claim) {}
+
+    /** A delivery whose work is this instance's if {@code claim} stands first on the shared topic. */
+    record Noted(SlackSubmission work, SlackDeliveryClaim claim) {}
 
     private final JsonLinesLog<Entry> file;
     private final Clock clock;
     private final Map<String, Instant> done = new LinkedHashMap<>();
     private final Map<String, SlackSubmission> open = new LinkedHashMap<>();
+    private final Map<String, Noted> noted = new LinkedHashMap<>();
     private final Set<String> inFlight = new HashSet<>();
     private final List<Map.Entry<String, SlackSubmission>> unfinished = new ArrayList<>();
 
@@ -48,18 +62,25 @@ final class DeliveryLog implements AutoCloseable {
         for (Entry e : loaded) {
             if (e.done()) {
                 open.remove(e.key());
+                noted.remove(e.key());
                 if (e.at().isAfter(oldest)) {
                     done.put(e.key(), e.at());
                 }
-            } else if (!done.containsKey(e.key())) {
+            } else if (done.containsKey(e.key())) {
+                continue;
+            } else if (e.claim() != null) {
+                noted.put(e.key(), new Noted(e.work(), e.claim()));
+            } else {
+                noted.remove(e.key()); // taken here after all, whatever the topic says
                 open.put(e.key(), e.work());
             }
         }
         open.forEach((k, w) -> unfinished.add(Map.entry(k, w)));
-        if (loaded.size() > done.size() + open.size()) {
+        if (loaded.size() > done.size() + open.size() + noted.size()) {
             var keep = new ArrayList<Entry>();
-            done.forEach((k, at) -> keep.add(new Entry(k, true, null, at)));
-            open.forEach((k, w) -> keep.add(new Entry(k, false, w, clock.instant())));
+            done.forEach((k, at) -> keep.add(new Entry(k, true, null, at, null)));
+            open.forEach((k, w) -> keep.add(new Entry(k, false, w, clock.instant(), null)));
+            noted.forEach((k, n) -> keep.add(new Entry(k, false, n.work(), clock.instant(), n.claim())));
             this.file.rewrite(keep);
         }
         inFlight.addAll(open.keySet());
@@ -73,8 +94,43 @@ final class DeliveryLog implements AutoCloseable {
         if (done.containsKey(key) || !inFlight.add(key)) {
             return false;
         }
-        file.append(new Entry(key, false, work, clock.instant()));
+        noted.remove(key);
+        file.append(new Entry(key, false, work, clock.instant(), null));
         return true;
+    }
+
+    /**
+     * Notes a delivery before {@code claim} is written to the shared topic, unless one is noted
+     * already: a delivery is claimed under one claim, whichever instance run wrote it.
+     *
+     * @return the claim to write: the one noted before, else {@code claim}; null when the delivery
+     *     is taken or done here already
+     */
+    synchronized SlackDeliveryClaim note(String key, SlackSubmission work, SlackDeliveryClaim claim) {
+        if (taken(key)) {
+            return null;
+        }
+        Noted had = noted.get(key);
+        if (had != null) {
+            return had.claim();
+        }
+        file.append(new Entry(key, false, work, clock.instant(), claim));
+        noted.put(key, new Noted(work, claim));
+        return claim;
+    }
+
+    /**
+     * Takes a noted delivery whose claim stands first; false when it is taken or done already.
+     * Nothing is written: the note on disk is settled again after a crash, with the same result.
+     */
+    synchronized boolean take(String key) {
+        noted.remove(key);
+        return !done.containsKey(key) && inFlight.add(key);
+    }
+
+    /** Deliveries noted and not yet settled, oldest first. */
+    synchronized List<Map.Entry<String, Noted>> noted() {
+        return List.copyOf(noted.entrySet()).stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
 
     /** Done, or being done, by this instance. */
@@ -87,11 +143,13 @@ final class DeliveryLog implements AutoCloseable {
         return claim(key, null);
     }
 
+    /** Finished here, or left to the instance whose claim stands first. */
     synchronized void done(String key) {
         inFlight.remove(key);
+        noted.remove(key);
         Instant now = clock.instant();
         done.put(key, now);
-        file.append(new Entry(key, true, null, now));
+        file.append(new Entry(key, true, null, now, null));
     }
 
     /** Frees a claim whose work could not even start, so that a redelivery may try again. */

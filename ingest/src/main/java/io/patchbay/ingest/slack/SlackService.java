@@ -63,6 +63,8 @@ public final class SlackService implements AutoCloseable {
     static final int MAX_SHARED_DELIVERIES = 200_000;
     private static final String RETRY_LATER = "patchbay.retryLater";
     private static final String SOCKET_MODE = "patchbay.socketMode";
+    /** How often claims the shared topic did not confirm are settled; well inside Slack's first retry (1 min). */
+    static final java.time.Duration SETTLE_EVERY = java.time.Duration.ofSeconds(10);
 
     private final SlackSettings settings;
     private final SlackLink link;
@@ -75,6 +77,8 @@ public final class SlackService implements AutoCloseable {
     private final SlackApprovals approvals;
     private final SlackNotifier notifier;
     private final ThreadPoolExecutor work;
+    private final java.util.concurrent.ScheduledExecutorService settler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemon("patchbay-slack-claims"));
     private final WebApiProbe probe;
     private final BoltJavalinAdapter adapter;
     private final SlackApi api;
@@ -335,7 +339,20 @@ public final class SlackService implements AutoCloseable {
         log.info("Slack: {} is served{}; the Web API is checked in the background ({})", EVENTS_PATH,
                 settings.socketMode() ? ", and Socket Mode connects once Slack answers" : "", settings);
         finishUnfinished();
+        // A claim that stands first is acted on by its instance, even one Slack was answered 503 for.
+        settler.scheduleWithFixedDelay(this::settleClaims, 0, SETTLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         probe.start();
+    }
+
+    private void settleClaims() {
+        try {
+            for (var taken : deliveries.settle()) {
+                work(taken.getKey(), taken.getValue());
+            }
+        } catch (RuntimeException e) {
+            log.error("cannot settle unconfirmed Slack delivery claims; trying again in {} s", SETTLE_EVERY.toSeconds(),
+                    e);
+        }
     }
 
     private void connectSocketMode() {
@@ -433,6 +450,7 @@ public final class SlackService implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        settler.shutdownNow();
         probe.close();
         SlackFeed<?> f;
         SlackFeed<?> a;

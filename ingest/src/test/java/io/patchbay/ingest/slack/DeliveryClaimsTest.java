@@ -179,13 +179,12 @@ class DeliveryClaimsTest {
 
     @Test
     void workTakenAndNotFinishedIsHandedBackByTheFileAfterACrash() {
-        var board = new FirstWins();
-        var a = instance("a", board);
+        var a = instance("a", null);
         assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Take.class);
         a.close();
         opened.remove(a);
 
-        var restarted = instance("a", board);
+        var restarted = instance("a", null);
 
         assertThat(restarted.unfinished()).singleElement().satisfies(e -> {
             assertThat(e.getKey()).isEqualTo("T1:Ev1");
@@ -193,5 +192,112 @@ class DeliveryClaimsTest {
         });
         assertThat(restarted.claim("T1:Ev1", WORK, 1)).as("being finished here")
                 .isEqualTo(new DeliveryClaims.Outcome.Skip("this instance"));
+    }
+
+    @Test
+    void workClaimedOnTheTopicAndNotFinishedIsSettledAfterACrashUnderTheClaimWrittenBeforeIt() {
+        var board = new FirstWins();
+        var a = instance("a", board);
+        assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Take.class);
+        String before = a.instance();
+        a.close();
+        opened.remove(a);
+
+        var restarted = instance("a", board);
+
+        assertThat(restarted.instance()).isNotEqualTo(before);
+        assertThat(restarted.settle()).containsExactly(Map.entry("T1:Ev1", WORK));
+        assertThat(restarted.settle()).as("settled once").isEmpty();
+        assertThat(restarted.claim("T1:Ev1", WORK, 1)).as("being finished here")
+                .isEqualTo(new DeliveryClaims.Outcome.Skip("this instance"));
+    }
+
+    @Test
+    void aClaimThatLandedFirstThoughUnconfirmedIsActedOnByItsInstanceWhileItsRetryElsewhereIsLeftAlone() {
+        var board = new FirstWins();
+        var a = instance("a", unconfirmed(board));
+        var b = instance("b", board);
+
+        assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Unconfirmed.class);
+        assertThat(b.claim("T1:Ev1", WORK, 1)).as("the retry lands elsewhere")
+                .isEqualTo(new DeliveryClaims.Outcome.Skip("instance " + a.instance()));
+        assertThat(a.settle()).as("the topic still does not answer a").isEmpty();
+        a.share(board);
+
+        assertThat(a.settle()).containsExactly(Map.entry("T1:Ev1", WORK));
+        assertThat(a.settle()).as("taken once").isEmpty();
+        assertThat(a.claim("T1:Ev1", WORK, 2)).isEqualTo(new DeliveryClaims.Outcome.Skip("this instance"));
+        assertThat(b.settle()).as("b never noted it as its own").isEmpty();
+    }
+
+    @Test
+    void anUnconfirmedClaimThatDidNotLandIsDroppedWhenAnotherInstanceTookTheRetry() {
+        var board = new FirstWins();
+        var a = instance("a", unconfirmed(null));
+        var b = instance("b", board);
+
+        assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Unconfirmed.class);
+        assertThat(b.claim("T1:Ev1", WORK, 1)).isInstanceOf(DeliveryClaims.Outcome.Take.class);
+        a.share(board);
+
+        assertThat(a.settle()).isEmpty();
+        assertThat(a.claim("T1:Ev1", WORK, 2)).isInstanceOf(DeliveryClaims.Outcome.Skip.class);
+        assertThat(board.firsts.get("T1:Ev1").instance()).isEqualTo(b.instance());
+    }
+
+    @Test
+    void anUnconfirmedClaimThatDidNotLandIsClaimedAgainWhenTheTopicAnswersAndActedOnHere() {
+        var board = new FirstWins();
+        var a = instance("a", unconfirmed(null));
+        var b = instance("b", board);
+
+        assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Unconfirmed.class);
+        a.share(board);
+
+        assertThat(a.settle()).containsExactly(Map.entry("T1:Ev1", WORK));
+        assertThat(b.claim("T1:Ev1", WORK, 1)).as("Slack's retry, now that a acts on it")
+                .isEqualTo(new DeliveryClaims.Outcome.Skip("instance " + a.instance()));
+    }
+
+    @Test
+    void aRetryOnTheRestartedInstanceWhoseEarlierClaimLandedIsTakenThere() {
+        var board = new FirstWins();
+        var a = instance("a", unconfirmed(board));
+        assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Unconfirmed.class);
+        a.close();
+        opened.remove(a);
+
+        var restarted = instance("a", board);
+
+        assertThat(restarted.claim("T1:Ev1", WORK, 1)).isInstanceOf(DeliveryClaims.Outcome.Take.class);
+        assertThat(restarted.settle()).isEmpty();
+    }
+
+    @Test
+    void slacksLastRetryTakenAloneIsNotSettledAgain() {
+        var board = new FirstWins();
+        var a = instance("a", unconfirmed(null));
+
+        assertThat(a.claim("T1:Ev1", WORK, null)).isInstanceOf(DeliveryClaims.Outcome.Unconfirmed.class);
+        assertThat(a.claim("T1:Ev1", WORK, DeliveryClaims.LAST_RETRY)).isInstanceOf(DeliveryClaims.Outcome.Take.class);
+        a.share(board);
+
+        assertThat(a.settle()).isEmpty();
+    }
+
+    @Test
+    void aFileClaimedAfterTheAcknowledgementIsReadAfterACrashUnderTheClaimWrittenBeforeIt() {
+        var board = new FirstWins();
+        var a = instance("a", board);
+        var b = instance("b", board);
+        assertThat(a.claimAfterAck("T1:file:F1")).isTrue();
+        a.close();
+        opened.remove(a);
+
+        var restarted = instance("a", board);
+
+        assertThat(restarted.settle()).as("nothing to replay on its own").isEmpty();
+        assertThat(restarted.claimAfterAck("T1:file:F1")).as("the replayed message reads its file").isTrue();
+        assertThat(b.claimAfterAck("T1:file:F1")).isFalse();
     }
 }
