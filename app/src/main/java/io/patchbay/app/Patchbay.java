@@ -61,6 +61,9 @@ import org.slf4j.LoggerFactory;
  * configured), the topics, the executor's decider and worker, the watchdog, and one HTTP server
  * for the inbox, the read API and health, plus the spool watcher. Start-up code only; the logic
  * lives in the modules.
+ *
+ * <p>Why one class over ~300 lines: it is the one place where the services meet, each built from
+ * the environment and handed what it needs of the others, and started and stopped in one order.
  */
 public final class Patchbay implements AutoCloseable {
 
