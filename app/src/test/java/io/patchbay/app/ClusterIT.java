@@ -10,6 +10,7 @@ import io.patchbay.contracts.event.Event;
 import io.patchbay.contracts.event.HashChain;
 import io.patchbay.contracts.policy.ContractLoader;
 import io.patchbay.contracts.topic.Topics;
+import io.patchbay.executor.worker.GitDaemon;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

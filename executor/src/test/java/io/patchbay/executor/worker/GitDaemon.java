@@ -17,13 +17,13 @@ import java.util.List;
  * one folder, pushes enabled. Stopping it kills it and the connections it forked; starting it again
  * listens on the same port.
  */
-final class GitDaemon implements AutoCloseable {
+public final class GitDaemon implements AutoCloseable {
 
     private final Path base;
     private final int port;
     private Process process;
 
-    GitDaemon(Path base) throws IOException {
+    public GitDaemon(Path base) throws IOException {
         this.base = base;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             this.port = s.getLocalPort();
@@ -31,11 +31,11 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** The git:// url of a repository under the base folder. */
-    String url(String repo) {
+    public String url(String repo) {
         return "git://127.0.0.1:" + port + "/" + repo;
     }
 
-    GitDaemon start() throws IOException {
+    public GitDaemon start() throws IOException {
         process = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
                 "--base-path=" + base, "--listen=127.0.0.1", "--port=" + port, base.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -43,7 +43,7 @@ final class GitDaemon implements AutoCloseable {
         return this;
     }
 
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -68,7 +68,7 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** Runs git in {@code dir} and returns its output; a failing git fails the test. */
-    static String git(Path dir, String... args) throws IOException, InterruptedException {
+    public static String git(Path dir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Somebody Else",
                 "-c", "user.email=else@example.org", "-c", "init.defaultBranch=main"));
         cmd.addAll(List.of(args));
@@ -81,7 +81,7 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** A bare repository {@code name} under the base folder whose main branch holds {@code files}. */
-    Path seed(String name, java.util.Map<String, String> files) throws IOException, InterruptedException {
+    public Path seed(String name, java.util.Map<String, String> files) throws IOException, InterruptedException {
         Path bare = base.resolve(name);
         Files.createDirectories(bare);
         git(bare, "init", "--bare", "-b", "main");
