@@ -273,25 +273,35 @@ final class RemoteSync {
         if (c == null) {
             return null;
         }
-        String secret;
-        if (c.env() != null) {
-            secret = env.apply(c.env());
-            if (secret == null || secret.isBlank()) {
-                throw new IOException("the environment variable " + c.env() + " that holds the credentials of "
-                        + remote.displayUrl() + " is not set");
-            }
-        } else {
-            Path file = home.resolve(c.file()).normalize();
-            if (!file.startsWith(home.resolve(Remote.SECRETS).normalize())) {
-                throw new IOException("the credentials file " + c.file() + " is not under var/secrets");
-            }
-            secret = Files.readString(file, StandardCharsets.UTF_8);
-        }
-        secret = secret.strip();
+        String secret = new String(secret(remote, home, env, "credentials"), StandardCharsets.UTF_8).strip();
         int colon = secret.indexOf(':');
         // A bare token goes as the password: git servers that take tokens ignore the user name.
         return colon > 0 ? new UsernamePasswordCredentialsProvider(secret.substring(0, colon), secret.substring(colon + 1))
                 : new UsernamePasswordCredentialsProvider("patchbay", secret);
+    }
+
+    /**
+     * What the remote's credentials name, read now: an environment variable's value, or a file under
+     * {@code var/secrets}. {@code what} names it in a refusal ("credentials", "key").
+     */
+    static byte[] secret(Remote remote, Path home, Function<String, String> env, String what) throws IOException {
+        Remote.Credentials c = remote.credentials();
+        if (c.env() != null) {
+            String value = env.apply(c.env());
+            if (value == null || value.isBlank()) {
+                throw new IOException("the environment variable " + c.env() + " that holds the " + what + " of "
+                        + remote.displayUrl() + " is not set");
+            }
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+        Path file = home.resolve(c.file()).normalize();
+        if (!file.startsWith(home.resolve(Remote.SECRETS).normalize())) {
+            throw new IOException("the " + what + " file " + c.file() + " is not under var/secrets");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("the " + what + " file " + c.file() + " of " + remote.displayUrl() + " does not exist");
+        }
+        return Files.readAllBytes(file);
     }
 
     private Unreachable unreachable(String verb, IOException e) {

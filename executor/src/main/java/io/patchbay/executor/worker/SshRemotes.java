@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -95,27 +94,8 @@ final class SshRemotes {
             throw new IOException("the ssh remote " + remote.displayUrl() + " names no credentials: give it "
                     + "credentials: {file: var/secrets/NAME} holding a private key without a passphrase");
         }
-        byte[] text;
-        String where;
-        if (c.env() != null) {
-            String value = env.apply(c.env());
-            if (value == null || value.isBlank()) {
-                throw new IOException("the environment variable " + c.env() + " that holds the key of "
-                        + remote.displayUrl() + " is not set");
-            }
-            text = value.getBytes(StandardCharsets.UTF_8);
-            where = "the environment variable " + c.env();
-        } else {
-            Path file = home.resolve(c.file()).normalize();
-            if (!file.startsWith(home.resolve(Remote.SECRETS).normalize())) {
-                throw new IOException("the credentials file " + c.file() + " is not under var/secrets");
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new IOException("the key file " + c.file() + " of " + remote.displayUrl() + " does not exist");
-            }
-            text = Files.readAllBytes(file);
-            where = c.file();
-        }
+        byte[] text = RemoteSync.secret(remote, home, env, "key");
+        String where = c.env() != null ? "the environment variable " + c.env() : c.file();
         List<KeyPair> out = new ArrayList<>();
         try (InputStream in = new ByteArrayInputStream(text)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(where), in,
