@@ -159,12 +159,31 @@ public final class PatchRunner {
             return report.failed(f);
         }
         try (GitWorkspace git = GitWorkspace.open(tree)) {
-            return execute(run, report, git);
+            DomainLock lock = DomainLock.acquire(git.repository().getDirectory().toPath(), order.domain(), workerId,
+                    run.cancellation()::cancelled);
+            if (lock == null) {
+                return abandonedBeforeStart(run, report, git);
+            }
+            try (lock) {
+                return execute(run, report, git);
+            }
         } catch (IOException e) {
             log.error("cannot open the working tree of domain {} at {}", order.domain(), tree, e);
             return report.failed(new StepFailure(FailureClass.INFRASTRUCTURE,
                     "cannot open the working tree " + tree + ": " + e.getMessage(), null));
         }
+    }
+
+    /** Cancelled or fenced while another worker held the tree: nothing was touched. */
+    private static WorkResult abandonedBeforeStart(RunContext run, RunReport report, GitWorkspace git)
+            throws IOException {
+        String fenced = run.cancellation().fenced();
+        if (fenced != null) {
+            throw new Fenced(fenced);
+        }
+        run.opened(git, git.head());
+        run.enter("before it started");
+        return report.stopped();
     }
 
     private WorkResult execute(RunContext run, RunReport report, GitWorkspace git) throws InterruptedException {
@@ -294,9 +313,18 @@ public final class PatchRunner {
         }
     }
 
-    /** The run was cancelled: the tree goes back to its base and the patch is reported as stopped. */
+    /**
+     * The run was cancelled: the tree goes back to its base and the patch is reported as stopped. A
+     * fenced run goes back the same way (it still holds the tree's lock) and reports nothing.
+     */
     private static WorkResult stopped(RunContext run, RunReport report, RunMarker marker) {
         rollback(run, marker);
+        String fenced = run.cancellation().fenced();
+        if (fenced != null) {
+            log.warn("patch {} attempt {} stopped {} and rolled back, not reported: {}", run.order().patchId(),
+                    run.order().attempt(), run.step(), fenced);
+            throw new Fenced(fenced);
+        }
         return report.stopped();
     }
 

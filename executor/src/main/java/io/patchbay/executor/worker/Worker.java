@@ -11,6 +11,7 @@ import io.patchbay.contracts.work.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
@@ -70,6 +71,13 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
+    /** The work consumer's session timeout: a member silent that long is out of the group. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
+    /** Two thirds of the session timeout: running orders stop before their partitions can move. */
+    static final Duration FENCE_AFTER = SESSION_TIMEOUT.multipliedBy(2).dividedBy(3);
+    /** Well below the rebalance timeout (max.poll.interval.ms, 5 min), so the group waits for it. */
+    static final Duration REVOKE_WAIT = Duration.ofSeconds(20);
+
     private final WorkerConfig config;
     private final OrderRunner runner;
     private final Supplier<Consumer<String, byte[]>> consumerFactory;
@@ -80,6 +88,12 @@ public final class Worker implements AutoCloseable {
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
     private final Map<String, ExecutorService> domainThreads = new ConcurrentHashMap<>();
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final long fenceAfterNanos;
+    private final Duration revokeWait;
+    /** When the poll thread last came back from a poll: the worker's own sign that it is still in the group. */
+    private volatile long lastPollNanos = System.nanoTime();
+    /** While a revocation waits for its orders, their endings must not wake the poll it runs in. */
+    private volatile boolean revoking;
 
     private Producer<String, WorkResult> producer;
     private Thread pollThread;
@@ -108,7 +122,7 @@ public final class Worker implements AutoCloseable {
             Bubblewrap bubblewrap) {
         this(config, orders(new PatchRunner(config.home(), contract, rubric, clock, config.workerId(), bubblewrap,
                         config.recordLimits()),
-                        new WorkspaceKeeper(config.home(), contract, clock)),
+                        new WorkspaceKeeper(config.home(), contract, clock), config.workerId()),
                 () -> new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(),
                         new ByteArrayDeserializer()),
                 () -> new KafkaProducer<>(producerProperties(config), Topics.KEY.serializer(),
@@ -116,14 +130,29 @@ public final class Worker implements AutoCloseable {
                 clock);
     }
 
-    /** Patches go to the patch runner, tasks on a working tree to the keeper. */
-    static OrderRunner orders(PatchRunner patches, WorkspaceKeeper workspaces) {
-        return (order, progress, cancellation) -> order.forWorkspace() ? workspaces.run(order)
+    /** Patches go to the patch runner, tasks on a working tree to the keeper; both hold the tree's lock. */
+    static OrderRunner orders(PatchRunner patches, WorkspaceKeeper workspaces, String workerId) {
+        return (order, progress, cancellation) -> order.forWorkspace()
+                ? workspaces.run(order, cancellation, workerId)
                 : patches.run(order, progress, cancellation);
     }
 
     Worker(WorkerConfig config, OrderRunner runner, Supplier<Consumer<String, byte[]>> consumerFactory,
             Supplier<Producer<String, WorkResult>> producerFactory, Clock clock) {
+        this(config, runner, consumerFactory, producerFactory, clock, FENCE_AFTER, REVOKE_WAIT);
+    }
+
+    /**
+     * @param fenceAfter how long the poll thread may go without a poll before running orders stop:
+     *     less than the group's session timeout, so they stop before the group can give their
+     *     partitions away
+     * @param revokeWait how long a revocation waits for the partition's running orders to stop
+     */
+    Worker(WorkerConfig config, OrderRunner runner, Supplier<Consumer<String, byte[]>> consumerFactory,
+            Supplier<Producer<String, WorkResult>> producerFactory, Clock clock, Duration fenceAfter,
+            Duration revokeWait) {
+        this.fenceAfterNanos = fenceAfter.toNanos();
+        this.revokeWait = revokeWait;
         this.config = Objects.requireNonNull(config, "config");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.consumerFactory = consumerFactory;
@@ -139,6 +168,11 @@ public final class Worker implements AutoCloseable {
         // partitions back at once instead of waiting for its dead predecessor's session to expire.
         p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.workerId());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+        // Only partitions that really move are revoked: a member joining or leaving does not stop the
+        // orders running on partitions that stay where they are.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         // The decider writes orders in transactions: an aborted order must never run.
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -243,13 +277,17 @@ public final class Worker implements AutoCloseable {
         final ConsumerRecord<String, byte[]> record;
         final String domain;
         final WorkOrder order;
-        final Cancellation cancellation = new Cancellation();
+        final Cancellation cancellation;
+        /** Done once the run ended and its result, if any, was sent. */
+        final java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
 
-        InFlight(TopicPartition partition, ConsumerRecord<String, byte[]> record, WorkOrder order) {
+        InFlight(TopicPartition partition, ConsumerRecord<String, byte[]> record, WorkOrder order,
+                Supplier<String> staleness) {
             this.partition = partition;
             this.record = record;
             this.domain = order.domain();
             this.order = order;
+            this.cancellation = new Cancellation(staleness);
         }
 
         long offset() {
@@ -273,6 +311,7 @@ public final class Worker implements AutoCloseable {
                     // A domain thread finished an order: start the next one now, not at the end of the poll.
                     records = ConsumerRecords.empty();
                 }
+                polled();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     accept(consumer, r);
                 }
@@ -330,6 +369,7 @@ public final class Worker implements AutoCloseable {
             } catch (WakeupException e) {
                 // An order finished: settle it now.
             }
+            polled();
             settle(consumer);
         }
     }
@@ -342,7 +382,7 @@ public final class Worker implements AutoCloseable {
             InFlight f = c.order();
             Lane lane = lanes.get(f.partition);
             if (lane == null || lane.running.get(f.domain) != f) {
-                log.info("order at {}@{} finished after its partition moved; the new owner sees it as applied",
+                log.info("order at {}@{} ended after its partition moved; its new owner answers for it",
                         f.partition, f.offset());
                 continue;
             }
@@ -354,7 +394,7 @@ public final class Worker implements AutoCloseable {
                 // The result did not reach Kafka: run the order again, which finds its commit if it landed.
                 log.warn("result of order {}@{} not acknowledged; running it again", f.partition, f.offset());
                 lane.waiting.computeIfAbsent(f.domain, d -> new ArrayDeque<>()).addFirst(f.record);
-                if (f.cancellation.cancelled()) {
+                if (f.cancellation.cancelled() && f.cancellation.fenced() == null) {
                     lane.cancelBeforeStart.add(key(f.order));
                 }
             }
@@ -374,7 +414,7 @@ public final class Worker implements AutoCloseable {
                     continue;
                 }
                 ConsumerRecord<String, byte[]> r = w.getValue().poll();
-                InFlight f = new InFlight(e.getKey(), r, decode(r));
+                InFlight f = new InFlight(e.getKey(), r, decode(r), this::staleness);
                 if (lane.cancelBeforeStart.remove(key(f.order))) {
                     f.cancellation.cancel();
                 }
@@ -492,15 +532,82 @@ public final class Worker implements AutoCloseable {
             log.info("worker {} now serves {}", config.workerId(), partitions);
         }
 
+        /**
+         * Stops the partitions' running orders and waits, up to {@link #revokeWait}, until they have:
+         * the group gives the partitions away only when this returns, so their next owner does not
+         * start while they still run here. An order that outlasts the wait is still fenced at its next
+         * step, and the domain's {@link DomainLock} keeps its next owner waiting until then.
+         */
         private void forget(Collection<TopicPartition> partitions) {
+            var stopping = new ArrayList<InFlight>();
             for (TopicPartition tp : partitions) {
                 Lane lane = lanes.remove(tp);
-                if (lane != null) {
-                    lane.running.values().forEach(f -> log.info(
-                            "partition {} moved while order @{} runs; it finishes here uncommitted", tp, f.offset()));
+                if (lane == null) {
+                    continue;
+                }
+                for (InFlight f : lane.running.values()) {
+                    boolean stops = f.cancellation.fence("partition " + tp + " moved to another worker");
+                    log.info("partition {} moved while order {} runs (@{}); {}", tp, describe(f.order), f.offset(),
+                            stops ? "stopping it" : "it is committing, and finishes first");
+                    stopping.add(f);
                 }
             }
+            if (stopping.isEmpty()) {
+                return;
+            }
+            revoking = true;
+            long began = System.nanoTime();
+            try {
+                java.util.concurrent.CompletableFuture.allOf(stopping.stream().map(f -> f.ended)
+                        .toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .get(revokeWait.toMillis(), TimeUnit.MILLISECONDS);
+                log.info("{} order(s) of the moved partitions stopped in {} ms", stopping.size(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+            } catch (TimeoutException e) {
+                log.warn("orders of the moved partitions still run after {} s; they stop at their next step, and "
+                        + "their domains' next owners wait for the working trees until then", revokeWait.toSeconds());
+            } catch (ExecutionException e) {
+                log.warn("waiting for the orders of the moved partitions: {}", e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                revoking = false;
+            }
         }
+    }
+
+    /**
+     * Called after every poll. A poll that comes back long after the one before means this process
+     * was paused (SIGSTOP, a long GC pause) or starved: the group may have moved its partitions in
+     * the meantime, so every running order stops before its next step; the ones whose partitions
+     * stayed are run again.
+     */
+    private void polled() {
+        long now = System.nanoTime();
+        long gap = now - lastPollNanos;
+        if (gap > fenceAfterNanos) {
+            String why = noPollFor(gap);
+            lanes.values().forEach(l -> l.running.values().forEach(f -> {
+                if (f.cancellation.fence(why)) {
+                    log.warn("order {} stops: {}", describe(f.order), why);
+                }
+            }));
+        }
+        lastPollNanos = now;
+    }
+
+    /**
+     * Asked by a running order before each step: a domain thread that wakes from a pause before the
+     * poll thread does sees the same gap here, and stops before it changes anything.
+     */
+    private String staleness() {
+        long gap = System.nanoTime() - lastPollNanos;
+        return gap <= fenceAfterNanos ? null : noPollFor(gap);
+    }
+
+    private static String noPollFor(long nanos) {
+        return String.format(java.util.Locale.ROOT, "this worker went %.1f s without a poll (paused, starved or cut "
+                + "off from the broker), so the group may have moved its partitions", nanos / 1e9);
     }
 
     // ---- the domain threads -----------------------------------------------------------------
@@ -522,7 +629,7 @@ public final class Worker implements AutoCloseable {
             WorkResult terminal;
             try {
                 terminal = runner.run(order, this::sendProgress, f.cancellation);
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | Fenced e) {
                 throw e;
             } catch (Throwable e) {
                 // Whatever one order throws, even an error such as a stack overflow or a failed huge
@@ -551,6 +658,9 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.info("order {} stopped by shutdown; it will be redelivered", describe(order));
+        } catch (Fenced e) {
+            log.warn("order {} stopped and not reported: {}; the owner of its partition runs it", describe(order),
+                    e.getMessage());
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             KafkaErrors.Kind kind = KafkaErrors.classify(e);
             log.error("the result of order {} was not acknowledged ({})", describe(order), kind, e);
@@ -564,7 +674,10 @@ public final class Worker implements AutoCloseable {
             }
         } finally {
             completions.add(new Completion(f, acknowledged));
-            wakePollThread();
+            f.ended.complete(null);
+            if (!revoking) {
+                wakePollThread();
+            }
             MDC.remove("patchId");
         }
     }

@@ -60,6 +60,21 @@ public final class WorkspaceKeeper {
 
     /** Does the order's task and answers it; never throws. */
     public WorkResult run(WorkOrder order) {
+        try {
+            return run(order, Cancellation.none(), "workspace keeper");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unanswerable(order, e, clock);
+        }
+    }
+
+    /**
+     * Does the order's task holding the tree's {@link DomainLock} and answers it.
+     *
+     * @throws Fenced when this worker was fenced while it waited for the tree
+     * @throws InterruptedException when the worker shuts down while it waits for the tree
+     */
+    public WorkResult run(WorkOrder order, Cancellation cancellation, String holder) throws InterruptedException {
         WorkspaceTask task = order.workspace();
         Path tree = null;
         try {
@@ -80,7 +95,12 @@ public final class WorkspaceKeeper {
                             + e.getMessage());
                 }
             }
-            try (GitWorkspace git = GitWorkspace.open(tree)) {
+            try (GitWorkspace git = GitWorkspace.open(tree);
+                    DomainLock lock = DomainLock.acquire(git.repository().getDirectory().toPath(), order.domain(),
+                            holder, cancellation::cancelled)) {
+                if (lock == null) {
+                    throw new Fenced(String.valueOf(cancellation.fenced()));
+                }
                 return switch (task.action()) {
                     case WorkspaceTask.VERIFY -> verify(order, git, sync, tree);
                     case WorkspaceTask.ADOPT -> adopt(order, git);
@@ -89,6 +109,8 @@ public final class WorkspaceKeeper {
                             + task.action() + "'");
                 };
             }
+        } catch (Fenced e) {
+            throw e;
         } catch (IOException | GitAPIException | RuntimeException e) {
             log.error("cannot {} the working tree of domain {} at {}", task.action(), order.domain(), tree, e);
             return unanswerable(order, e, clock);

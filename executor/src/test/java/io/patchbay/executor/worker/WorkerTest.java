@@ -90,8 +90,12 @@ class WorkerTest {
     }
 
     private void start(OrderRunner runner, TopicPartition... partitions) {
+        start(runner, Worker.FENCE_AFTER, partitions);
+    }
+
+    private void start(OrderRunner runner, Duration fenceAfter, TopicPartition... partitions) {
         worker = new Worker(new WorkerConfig("127.0.0.1:1", home, "w-test"), runner, () -> consumer,
-                () -> producer, Clock.systemUTC());
+                () -> producer, Clock.systemUTC(), fenceAfter, Duration.ofSeconds(20));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(partitions));
             var begin = new java.util.HashMap<TopicPartition, Long>();
@@ -165,6 +169,61 @@ class WorkerTest {
         }
     }
 
+    /** Runs until it is fenced, as the real runner does: it rolls back and reports nothing. */
+    private WorkResult runUntilFenced(WorkOrder order, java.util.function.Consumer<WorkResult> progress,
+            Cancellation cancellation, List<String> happened) {
+        ran.add(order);
+        progress.accept(new WorkResult.Started(order.domain(), order.patchId(), order.attempt(), Instant.now(), "w",
+                "base"));
+        await().atMost(Duration.ofSeconds(30)).until(cancellation::cancelled);
+        happened.add("run stopped: " + cancellation.fenced());
+        throw new Fenced(cancellation.fenced());
+    }
+
+    @Test
+    void aMovedPartitionsRunningOrderStopsBeforeThePartitionIsGivenUpAndReportsNothing() {
+        List<String> happened = new CopyOnWriteArrayList<>();
+        start((order, progress, cancellation) -> runUntilFenced(order, progress, cancellation, happened), P0, P1);
+        add(P0, 0, "main", order("main", "long"));
+        await().until(() -> ran.size() == 1);
+
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P1));
+            happened.add("partition given up");
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> happened.size() == 2);
+        assertThat(happened).hasSize(2);
+        assertThat(happened.get(0)).startsWith("run stopped: partition " + P0 + " moved to another worker");
+        assertThat(happened.get(1)).isEqualTo("partition given up");
+        acknowledgeAll();
+        assertThat(sentTypes()).as("only its progress: the order is not finished").containsExactly("Started:long");
+        assertThat(consumer.committedOffset(P0)).isNull();
+    }
+
+    @Test
+    void aWorkerThatWentTooLongWithoutAPollStopsItsRunningOrderAndRunsItAgain() {
+        List<String> happened = new CopyOnWriteArrayList<>();
+        start((order, progress, cancellation) -> {
+            if (ran.isEmpty()) {
+                return runUntilFenced(order, progress, cancellation, happened);
+            }
+            return runOrder(order, progress, cancellation);
+        }, Duration.ofMillis(500), P0);
+        add(P0, 0, "main", order("main", "paused"));
+        await().until(() -> ran.size() == 1);
+
+        // The poll thread stands still for longer than the fence allows, as in a SIGSTOP or a long GC pause.
+        consumer.schedulePollTask(() -> await().pollDelay(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+                .until(() -> true));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> sentTypes().contains("Succeeded:paused"));
+        assertThat(happened).singleElement().asString().contains("without a poll");
+        assertThat(ran).extracting(WorkOrder::patchId).containsExactly("paused", "paused");
+        acknowledgeAll();
+        await().until(() -> Long.valueOf(1).equals(consumer.committedOffset(P0)));
+    }
+
     @Test
     void offsetIsCommittedOnlyAfterTheTerminalResultIsAcknowledged() {
         start(P0);
@@ -211,7 +270,7 @@ class WorkerTest {
         Workspaces.ensure(contract, home);
         Clock clock = Clock.systemUTC();
         start(Worker.orders(new PatchRunner(home, () -> contract, clock, "w-test"),
-                new WorkspaceKeeper(home, () -> contract, clock)), P0);
+                new WorkspaceKeeper(home, () -> contract, clock), "w-test"), P0);
         add(P0, 0, "main", Json.bytes(WorkOrder.of("main", new WorkspaceTask(WorkspaceTask.VERIFY, 4, null, null),
                 Instant.now())));
 
