@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patchbay.contracts.Json;
 import io.patchbay.contracts.topic.Topics;
 import io.patchbay.contracts.view.PatchStatus;
+import io.patchbay.executor.worker.WorkerConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -19,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +70,9 @@ class ClusterViewsIT {
             assertThat(heldByB).isNotEmpty().doesNotContainAnyElementsOf(heldByA);
             assertThat(heldByA.size() + heldByB.size()).isEqualTo(PARTITIONS);
         });
+        // So have both workers: each instance has its own home, so a domain whose orders moved to the other
+        // worker after its first patch would find a tree without that patch's commit.
+        await().atMost(WAIT).untilAsserted(ClusterViewsIT::bothWorkersServePartitions);
         int n = 0;
         for (String domain : DOMAINS) {
             for (int i = 0; i < 2; i++, n++) {
@@ -92,6 +100,16 @@ class ClusterViewsIT {
             if (c != null) {
                 c.close();
             }
+        }
+    }
+
+    private static void bothWorkersServePartitions() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(WorkerConfig.DEFAULT_GROUP_ID))
+                    .all().get().get(WorkerConfig.DEFAULT_GROUP_ID);
+            assertThat(group.groupState()).isEqualTo(GroupState.STABLE);
+            assertThat(group.members()).hasSize(2)
+                    .allSatisfy(m -> assertThat(m.assignment().topicPartitions()).isNotEmpty());
         }
     }
 

@@ -89,6 +89,7 @@ public final class Worker implements AutoCloseable {
     private final Map<String, ExecutorService> domainThreads = new ConcurrentHashMap<>();
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final long fenceAfterNanos;
+    private final boolean fenceOff;
     private final Duration revokeWait;
     /** When the poll thread last came back from a poll: the worker's own sign that it is still in the group. */
     private volatile long lastPollNanos = System.nanoTime();
@@ -151,6 +152,10 @@ public final class Worker implements AutoCloseable {
     Worker(WorkerConfig config, OrderRunner runner, Supplier<Consumer<String, byte[]>> consumerFactory,
             Supplier<Producer<String, WorkResult>> producerFactory, Clock clock, Duration fenceAfter,
             Duration revokeWait) {
+        this.fenceOff = DomainLock.switchedOff();
+        if (fenceOff) {
+            log.warn("{}=off: workers are NOT fenced; two of them may run one domain at once", DomainLock.SWITCH);
+        }
         this.fenceAfterNanos = fenceAfter.toNanos();
         this.revokeWait = revokeWait;
         this.config = Objects.requireNonNull(config, "config");
@@ -539,6 +544,10 @@ public final class Worker implements AutoCloseable {
          * step, and the domain's {@link DomainLock} keeps its next owner waiting until then.
          */
         private void forget(Collection<TopicPartition> partitions) {
+            if (fenceOff) {
+                partitions.forEach(lanes::remove);
+                return;
+            }
             var stopping = new ArrayList<InFlight>();
             for (TopicPartition tp : partitions) {
                 Lane lane = lanes.remove(tp);
@@ -585,7 +594,7 @@ public final class Worker implements AutoCloseable {
     private void polled() {
         long now = System.nanoTime();
         long gap = now - lastPollNanos;
-        if (gap > fenceAfterNanos) {
+        if (gap > fenceAfterNanos && !fenceOff) {
             String why = noPollFor(gap);
             lanes.values().forEach(l -> l.running.values().forEach(f -> {
                 if (f.cancellation.fence(why)) {
@@ -602,7 +611,7 @@ public final class Worker implements AutoCloseable {
      */
     private String staleness() {
         long gap = System.nanoTime() - lastPollNanos;
-        return gap <= fenceAfterNanos ? null : noPollFor(gap);
+        return gap <= fenceAfterNanos || fenceOff ? null : noPollFor(gap);
     }
 
     private static String noPollFor(long nanos) {
