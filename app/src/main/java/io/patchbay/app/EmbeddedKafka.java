@@ -99,10 +99,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", minInSync);
         props.put("min.insync.replicas", minInSync);
         props.put("group.initial.rebalance.delay.ms", "0");
+        // A stopped node is noticed, and a restarted one back in service, within seconds, not Kafka's defaults.
+        // That matters on one node too: after a crash the controller accepts the broker's new registration
+        // only once the old one's session expired (9 s by default), and nothing runs until then.
+        // One node gets a little more slack: a loaded machine can delay its own heartbeats, and a fenced sole
+        // broker stops everything.
+        props.put("broker.session.timeout.ms", voters.size() > 1 ? "3000" : "4000");
+        props.put("broker.heartbeat.interval.ms", "500");
         if (voters.size() > 1) {
-            // A stopped node is noticed, and a restarted one back in service, within seconds, not Kafka's defaults.
-            props.put("broker.session.timeout.ms", "3000");
-            props.put("broker.heartbeat.interval.ms", "500");
             props.put("replica.lag.time.max.ms", "5000");
         }
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));

@@ -276,6 +276,11 @@ public final class Watchdog implements Views, AutoCloseable {
         // writes would leave the counters off by one for good.
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // Transactional stores (KIP-892): after a crash the stores resume from their last commit instead of
+        // being wiped and restored from the whole changelog. The views answer what is committed, never a
+        // write a crash could still take back.
+        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+        p.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         if (config.advertisedServer() != null) {
