@@ -162,9 +162,10 @@ public final class GroupProgress {
             Duration held = Duration.between(e.getValue().since(), g.at());
             if (held.compareTo(transactionBound) > 0) {
                 Offsets o = g.last().get(e.getKey());
+                long behindIt = o.end() - o.stableEnd();
                 stalls.add(service + ": an open transaction holds " + e.getKey() + " at offset " + o.stableEnd() + " for "
-                        + held.toSeconds() + " s (" + (o.end() - o.stableEnd())
-                        + " offsets behind it); no read_committed reader gets past it until it ends");
+                        + held.toSeconds() + " s (" + behindIt + (behindIt == 1 ? " offset" : " offsets")
+                        + " behind it); no read_committed reader gets past it until it ends");
             }
         });
         return stalls.isEmpty() ? ServiceProgress.MOVING : new ServiceProgress(stalls, Optional.empty());
