@@ -2,6 +2,7 @@ package io.patchbay.health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -149,7 +150,8 @@ public final class GroupProgress {
         }
         if (g.failure() != null) {
             return ServiceProgress.unmeasured(service + ": whether it makes progress cannot be told: the offsets of group "
-                    + group + " could not be read since " + g.failingSince() + " (" + g.failure() + ")");
+                    + group + " could not be read since " + g.failingSince().truncatedTo(ChronoUnit.SECONDS) + " ("
+                    + g.failure() + ")");
         }
         var stalls = new ArrayList<String>();
         g.waiting().entrySet().stream().sorted(Map.Entry.comparingByKey(ORDER)).forEach(e -> {

@@ -144,7 +144,7 @@ class GroupProgressTest {
     @Test
     void aFailedSampleIsSaidAndRestartsTheClocks() {
         sample(0, COMMANDS_0, committed(40, 52));
-        judge = judge.fold(Sample.failed(DECIDER, at(30), "listing the group's offsets timed out"));
+        judge = judge.fold(Sample.failed(DECIDER, at(30.25), "listing the group's offsets timed out"));
 
         assertThat(decider().stalled()).isFalse();
         assertThat(decider().unmeasured()).contains("decider: whether it makes progress cannot be told: the offsets of "
