@@ -105,7 +105,7 @@ public final class Patchbay implements AutoCloseable {
     /**
      * Starts everything, reading the secrets and settings that come from the environment
      * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*} or Bolt's {@code SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
-     * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}, {@code PATCHBAY_DISPATCH_WINDOW},
+     * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}, {@code PATCHBAY_DISPATCH_WINDOW}, {@code PATCHBAY_STALL_BOUND},
      * {@code PATCHBAY_ADVERTISED_URL}: where other instances of a cluster reach this one's HTTP server,
      * {@code http://host:port}, by default the address it binds) from {@code env} instead of the process's own.
      */
@@ -125,6 +125,7 @@ public final class Patchbay implements AutoCloseable {
         Path var = config.var();
         Files.createDirectories(var);
         limits = RecordLimits.fromEnv(env);
+        StallBounds stallBounds = StallBounds.fromEnv(env);
         int standbys = StandbyReplicas.from(env, config.replicationFactor());
         contract.set(loadContract());
         LOG.info("execution contract {} (version {}, sha256 {})", contractSource == null ? "built-in" : contractSource,
@@ -248,8 +249,16 @@ public final class Patchbay implements AutoCloseable {
                 metrics.bindStreams("decider", deciderStreams);
             }
         }
+        // A client in RUNNING may process nothing: whether the input moves is read from the groups' offsets.
+        ProgressWatch progress = ProgressWatch.startFor(config.roles(), bootstrap, stallBounds, contract::get);
+        if (progress != null) {
+            running.push(progress);
+        }
         if (inbox != null || watchdog != null) {
             HealthRoutes health = watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services);
+            if (health != null && progress != null) {
+                progress.reportTo(health);
+            }
             if (health != null && slack != null) {
                 // Slack out of reach degrades patchbay; it never stops a patch, so it is never unhealthy.
                 health.degradedBy("slack", slack::problem);
@@ -363,6 +372,11 @@ public final class Patchbay implements AutoCloseable {
     /** The HTTP port, or -1 when this process serves no HTTP (an executor alone). */
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    /** The decider's Streams client, which tests pause to hold its processing; null where no executor runs. */
+    KafkaStreams deciderStreams() {
+        return deciderStreams;
     }
 
     /** The HTTP server, whose routes tests hold against the OpenAPI document; null when none is served. */

@@ -35,14 +35,16 @@ final class HealthCheck {
 
     static HealthReport evaluate(Views views, ExecutionContract contract, Map<String, BooleanSupplier> services,
             Instant now) {
-        return evaluate(views, contract, services, Map.of(), now);
+        return evaluate(views, contract, services, Map.of(), Map.of(), now);
     }
 
     /**
      * @param degradable parts patches do not need (Slack): a reason makes patchbay degraded, never unhealthy
+     * @param progress service → whether its input is being processed: a stall makes patchbay unhealthy
      */
     static HealthReport evaluate(Views views, ExecutionContract contract, Map<String, BooleanSupplier> services,
-            Map<String, java.util.function.Supplier<Optional<String>>> degradable, Instant now) {
+            Map<String, java.util.function.Supplier<Optional<String>>> degradable,
+            Map<String, java.util.function.Supplier<ServiceProgress>> progress, Instant now) {
         var reasons = new ArrayList<String>();
         boolean down = false;
         boolean degraded = false;
@@ -52,6 +54,19 @@ final class HealthCheck {
             if (!s.getValue()) {
                 down = true;
                 reasons.add(KAFKA.equals(s.getKey()) ? "Kafka is unreachable" : s.getKey() + " is not running");
+            }
+        }
+        boolean kafkaUnreachable = Boolean.FALSE.equals(states.get(KAFKA));
+        var moving = new LinkedHashMap<String, Boolean>();
+        for (Map.Entry<String, ServiceProgress> p : progressOf(progress).entrySet()) {
+            ServiceProgress sp = p.getValue();
+            moving.put(p.getKey(), !sp.stalled());
+            down |= sp.stalled();
+            reasons.addAll(sp.stalls());
+            // Offsets that cannot be read while Kafka is unreachable say nothing "Kafka is unreachable" does not.
+            if (sp.unmeasured().isPresent() && !kafkaUnreachable) {
+                degraded = true;
+                reasons.add(sp.unmeasured().get());
             }
         }
         for (Map.Entry<String, java.util.function.Supplier<Optional<String>>> part : new TreeMap<>(degradable).entrySet()) {
@@ -104,14 +119,23 @@ final class HealthCheck {
         }
         HealthReport.Status status = down ? HealthReport.Status.UNHEALTHY
                 : degraded ? HealthReport.Status.DEGRADED : HealthReport.Status.HEALTHY;
-        return new HealthReport(status, reasons, states, domains, now);
+        return new HealthReport(status, reasons, states, moving, domains, now);
     }
 
-    /** Which services are not running, plus the views when they are not being served. */
-    static List<String> notReady(Views views, Map<String, BooleanSupplier> services) {
+    /**
+     * Which services are not running or make no progress, plus the views when they are not being
+     * served: a stalled service takes no patch further, however RUNNING its clients say they are.
+     */
+    static List<String> notReady(Views views, Map<String, BooleanSupplier> services,
+            Map<String, java.util.function.Supplier<ServiceProgress>> progress) {
         var out = new ArrayList<String>();
         serviceStates(services).forEach((name, up) -> {
             if (!up) {
+                out.add(name);
+            }
+        });
+        progressOf(progress).forEach((name, p) -> {
+            if (p.stalled() && !out.contains(name)) {
                 out.add(name);
             }
         });
@@ -136,6 +160,19 @@ final class HealthCheck {
     private static Map<String, Boolean> serviceStates(Map<String, BooleanSupplier> services) {
         var out = new LinkedHashMap<String, Boolean>();
         services.forEach((name, running) -> out.put(name, isRunning(name, running)));
+        return out;
+    }
+
+    private static Map<String, ServiceProgress> progressOf(Map<String, java.util.function.Supplier<ServiceProgress>> progress) {
+        var out = new LinkedHashMap<String, ServiceProgress>();
+        progress.forEach((name, p) -> {
+            try {
+                out.put(name, p.get());
+            } catch (RuntimeException e) {
+                log.warn("asking whether {} makes progress failed: {}", name, e.toString());
+                out.put(name, ServiceProgress.unmeasured(name + " cannot tell whether it makes progress (" + e + ")"));
+            }
+        });
         return out;
     }
 

@@ -44,6 +44,8 @@ public final class HealthRoutes {
     private final Map<String, BooleanSupplier> services;
     /** Parts whose trouble degrades patchbay without stopping patches (Slack): name → the reason, empty when well. */
     private final Map<String, Supplier<Optional<String>>> degradable = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Service → whether its input is processed, measured from its consumer group's offsets; see {@link #progressBy}. */
+    private final Map<String, Supplier<ServiceProgress>> progress = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final HealthConfig config;
     private final Dashboard dashboard;
 
@@ -76,6 +78,18 @@ public final class HealthRoutes {
         return this;
     }
 
+    /**
+     * Reports whether a service makes progress, which its running state cannot say (a Streams client in
+     * RUNNING may process nothing): while {@code progress} names stalls, {@code /health} is
+     * {@code unhealthy} (503) with them as reasons, {@code progress.<service>} is false and
+     * {@code /health/ready} names the service as not ready. While the progress cannot be measured,
+     * {@code /health} is {@code degraded} with why, unless Kafka is unreachable, which says it already.
+     */
+    public HealthRoutes progressBy(String service, Supplier<ServiceProgress> progress) {
+        this.progress.put(Objects.requireNonNull(service, "service"), Objects.requireNonNull(progress, "progress"));
+        return this;
+    }
+
     public void addRoutes(RoutesConfig routes) {
         routes.get("/health", guarded(this::health));
         routes.get("/health/live", guarded(ctx -> json(ctx, 200, Map.of("status", "live"))));
@@ -92,7 +106,13 @@ public final class HealthRoutes {
 
     /** The report {@code GET /health} serves, for callers inside the process such as {@code patchbay status}. */
     public HealthReport report() {
-        return HealthCheck.evaluate(views, contract.get(), services, degradable, config.clock().instant());
+        return HealthCheck.evaluate(views, contract.get(), services, degradable, progressSources(), config.clock().instant());
+    }
+
+    private Map<String, Supplier<ServiceProgress>> progressSources() {
+        synchronized (progress) {
+            return new LinkedHashMap<>(progress);
+        }
     }
 
     /** Every contract domain, with zeros until it has events, and every domain the log has seen. */
@@ -106,7 +126,7 @@ public final class HealthRoutes {
     }
 
     private void ready(Context ctx) {
-        List<String> notReady = HealthCheck.notReady(views, services);
+        List<String> notReady = HealthCheck.notReady(views, services, progressSources());
         var body = new LinkedHashMap<String, Object>();
         body.put("ready", notReady.isEmpty());
         body.put("notReady", notReady);

@@ -26,6 +26,9 @@ import java.util.Objects;
 public record WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
         String instanceId, RecordLimits recordLimits, int standbyReplicas, String advertisedServer) {
 
+    /** The application id patchbay runs the watchdog with, which names its consumer group. */
+    public static final String DEFAULT_APPLICATION_ID = "patchbay-watchdog";
+
     /** Without an advertised address: one instance alone, answering from its own stores. */
     public WatchdogConfig(String bootstrapServers, String applicationId, Path stateDir, int replicationFactor,
             String instanceId, RecordLimits recordLimits, int standbyReplicas) {
