@@ -55,13 +55,15 @@ public final class Bench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
-        List<String> flags = List.of("--quick", "--write-readme", "--worker-only", "--spool-only");
+        List<String> flags = List.of("--quick", "--write-readme", "--worker-only", "--spool-only", "--crash-only");
         boolean quick = List.of(args).contains("--quick");
         boolean writeReadme = List.of(args).contains("--write-readme");
         // The worker against a real-size tree and its git floor only: no broker, done in seconds.
         boolean workerOnly = List.of(args).contains("--worker-only");
         // The spool beside raw sends only (P6): the broker, no patchbay, done in seconds.
         boolean spoolOnly = List.of(args).contains("--spool-only");
+        // R1, R2 only: back after a crash with a long log (a patchbay up of its own, killed and started again).
+        boolean crashOnly = List.of(args).contains("--crash-only");
         args = Stream.of(args).filter(a -> !flags.contains(a)).toArray(String[]::new);
         Map<String, Integer> opts = new java.util.HashMap<>(quick
                 ? Map.of("--round-trips", 100, "--patches", 20, "--spool-files", 1000, "--events", 50_000,
@@ -70,6 +72,7 @@ public final class Bench {
                         "--burst", 300, "--inbox-requests", 50, "--health-requests", 2000, "--slack-events", 1000));
         opts.putAll(quick ? Map.of("--tree-files", 1000, "--tree-commits", 100, "--tree-patches", 50)
                 : Map.of("--tree-files", 5000, "--tree-commits", 1000, "--tree-patches", 200));
+        opts.put("--crash-events", quick ? 20_000 : 100_000);
         for (int i = 0; i < args.length; i += 2) {
             if (!opts.containsKey(args[i]) || i + 1 >= args.length) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + flags + " "
@@ -81,6 +84,12 @@ public final class Bench {
         var report = new StringBuilder("# patchbay bench\n\n");
         report.append("Java ").append(System.getProperty("java.version")).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores\n\n");
+        if (crashOnly) {
+            CrashRestart.Result r = CrashRestart.run(dir, opts.get("--crash-events"), 200);
+            report.append(r.markdown()).append("\n## Beside the floor\n\n").append(Figure.table(r.figures()));
+            finish(report);
+            return;
+        }
         if (spoolOnly) {
             try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
                 createRawTopic(kafka.bootstrapServers());
