@@ -162,9 +162,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * {@code transaction.version} 2 (KIP-890) is the Formatter's default for 4.4's latest production
-     * metadata version, but patchbay depends on it, so it is asked for by name: at level 2 a
-     * transactional write to a partition the coordinator has not heard of is refused, where at lower
-     * levels it can leave a transaction no coordinator will ever end.
+     * metadata version, but patchbay depends on it, so it is asked for by name: at level 2 the
+     * partition's leader adds the partition to the transaction itself before it takes a write, and
+     * every transaction ends with an epoch bump that fences a late write of an ended one. Both close
+     * ways of leaving a transaction open on a partition that no coordinator will ever end.
      */
     private static void format(Path dataDir, int nodeId, String clusterId, short transactionVersion) throws IOException {
         var out = new ByteArrayOutputStream();
