@@ -3,6 +3,7 @@ package io.patchbay.contracts.topic;
 import io.patchbay.contracts.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -201,7 +202,10 @@ public final class TransactionJanitor implements AutoCloseable {
         }
         Set<TopicPartition> partitions = partitionsToWatch();
         Map<TopicPartition, PartitionProducerState> producers = describeProducers(partitions);
-        List<HangingTransactions.Open> stale = judge.stale(producers, clock.instant());
+        // One instant for both judgements: a transaction turning stale in between would otherwise be
+        // judged without its producer id having been asked about, and read as unknown.
+        Instant now = clock.instant();
+        List<HangingTransactions.Open> stale = judge.stale(producers, now);
         if (stale.isEmpty()) {
             problem = Optional.empty();
             return new Scan(producers.keySet(), List.of(), List.of());
@@ -211,7 +215,7 @@ public final class TransactionJanitor implements AutoCloseable {
         Collection<TransactionListing> listings = admin.listTransactions(new ListTransactionsOptions()
                 .filterProducerIds(producerIds)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Map<String, TransactionDescription> descriptions = describeTransactions(listings, producerIds);
-        List<HangingTransactions.Hanging> found = judge.find(producers, listings, descriptions, clock.instant());
+        List<HangingTransactions.Hanging> found = judge.find(producers, listings, descriptions, now);
         if (found.isEmpty()) {
             problem = Optional.empty();
             return new Scan(producers.keySet(), List.of(), List.of());
