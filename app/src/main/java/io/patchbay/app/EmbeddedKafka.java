@@ -16,6 +16,7 @@ import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.TransactionVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +54,27 @@ public final class EmbeddedKafka implements AutoCloseable {
      * and the internal topics included.
      */
     public static EmbeddedKafka start(Path dataDir, int port, RecordLimits limits) throws IOException {
+        return start(dataDir, port, limits, new Properties(), true);
+    }
+
+    /**
+     * For tests that need a broker patchbay would not run: {@code overrides} go over patchbay's own
+     * broker properties, and {@code raiseTransactionVersion} false leaves a log formatted at a lower
+     * {@code transaction.version} (see {@link #format}) at that level.
+     */
+    static EmbeddedKafka start(Path dataDir, int port, Properties overrides, boolean raiseTransactionVersion)
+            throws IOException {
+        return start(dataDir, port, RecordLimits.DEFAULT, overrides, raiseTransactionVersion);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int port, RecordLimits limits, Properties overrides,
+            boolean raiseTransactionVersion) throws IOException {
         int[] free = FreePorts.pick(2);
         int brokerPort = port == 0 ? free[0] : port;
         int controllerPort = port == free[1] ? free[0] : free[1];
         Node self = new Node(NODE_ID, brokerPort, controllerPort);
-        return start(dataDir, self, List.of(self), Uuid.randomUuid().toString(), limits);
+        return start(dataDir, self, List.of(self), Uuid.randomUuid().toString(), limits, overrides,
+                raiseTransactionVersion);
     }
 
     /**
@@ -71,6 +88,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, Node self, List<Node> voters, String clusterId, RecordLimits limits)
             throws IOException {
+        return start(dataDir, self, voters, clusterId, limits, new Properties(), true);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, Node self, List<Node> voters, String clusterId, RecordLimits limits,
+            Properties overrides, boolean raiseTransactionVersion) throws IOException {
         guardHostJvm();
         Files.createDirectories(dataDir);
         int replicas = Math.min(3, voters.size());
@@ -112,25 +134,44 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("message.max.bytes", String.valueOf(limits.maxRecordBytes()));
         props.put("replica.fetch.max.bytes", String.valueOf(limits.maxRecordBytes()));
+        props.putAll(overrides);
 
         KafkaConfig config = new KafkaConfig(props, false);
-        formatIfNew(dataDir, self.id(), clusterId);
+        if (!Files.exists(dataDir.resolve("meta.properties"))) {
+            format(dataDir, self.id(), clusterId, TransactionVersion.TV_2.featureLevel());
+        }
         long began = System.nanoTime();
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + self.brokerPort();
         LOG.info("Kafka node {} up at {} in {} ms, log in {}", self.id(), bootstrap,
                 (System.nanoTime() - began) / 1_000_000, dataDir);
+        if (raiseTransactionVersion) {
+            TransactionVersionUpgrade.ensure(bootstrap);
+        }
         return new EmbeddedKafka(server, bootstrap, dataDir);
     }
 
     /** A node of a cluster on 127.0.0.1: its id and the ports of its broker and controller listeners. */
     public record Node(int id, int brokerPort, int controllerPort) {}
 
-    private static void formatIfNew(Path dataDir, int nodeId, String clusterId) throws IOException {
-        if (Files.exists(dataDir.resolve("meta.properties"))) {
-            return;
-        }
+    /**
+     * Formats {@code dataDir} for a single node as a log from an earlier patchbay might have been, at
+     * {@code transactionVersion}: tests of what a start does with such a log use it.
+     */
+    static void format(Path dataDir, short transactionVersion) throws IOException {
+        Files.createDirectories(dataDir);
+        format(dataDir, NODE_ID, Uuid.randomUuid().toString(), transactionVersion);
+    }
+
+    /**
+     * {@code transaction.version} 2 (KIP-890) is the Formatter's default for 4.4's latest production
+     * metadata version, but patchbay depends on it, so it is asked for by name: at level 2 the
+     * partition's leader adds the partition to the transaction itself before it takes a write, and
+     * every transaction ends with an epoch bump that fences a late write of an ended one. Both close
+     * ways of leaving a transaction open on a partition that no coordinator will ever end.
+     */
+    private static void format(Path dataDir, int nodeId, String clusterId, short transactionVersion) throws IOException {
         var out = new ByteArrayOutputStream();
         try {
             new Formatter()
@@ -141,7 +182,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(dataDir.toAbsolutePath().toString())
                     .setControllerListenerName("CONTROLLER")
                     .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setFeatureLevel(TransactionVersion.FEATURE_NAME, transactionVersion)
                     .run();
+            LOG.info("formatted the Kafka log directory {} at metadata.version {} and {} {}", dataDir,
+                    MetadataVersion.latestProduction(), TransactionVersion.FEATURE_NAME, transactionVersion);
         } catch (Exception e) {
             throw new IOException("cannot format the Kafka log directory " + dataDir + ": " + e.getMessage()
                     + " " + out.toString(StandardCharsets.UTF_8), e);

@@ -8,6 +8,7 @@ import io.patchbay.contracts.policy.ExecutionContract;
 import io.patchbay.contracts.policy.Rubric;
 import io.patchbay.contracts.topic.RecordLimits;
 import io.patchbay.contracts.topic.StandbyReplicas;
+import io.patchbay.contracts.topic.TransactionJanitor;
 import io.patchbay.contracts.policy.RubricLoader;
 import io.patchbay.contracts.view.PatchView;
 import io.patchbay.executor.decider.Decider;
@@ -20,6 +21,7 @@ import io.patchbay.executor.worker.Worker;
 import io.patchbay.executor.worker.WorkerConfig;
 import io.patchbay.executor.worker.Workspaces;
 import io.patchbay.health.HealthRoutes;
+import io.patchbay.health.ServiceProgress;
 import io.patchbay.health.Metrics;
 import io.patchbay.contracts.policy.ContractWatcher;
 import org.apache.kafka.streams.KafkaStreams;
@@ -91,6 +93,8 @@ public final class Patchbay implements AutoCloseable {
     private RecordLimits limits;
     /** The port the HTTP server binds: the configured one, or one picked at start for port 0. */
     private int httpPort;
+    /** Aborts transactions a crash left hanging on patchbay's partitions; null where no executor or watchdog runs. */
+    private TransactionJanitor transactionJanitor;
 
     private Patchbay(PatchbayConfig config, Map<String, String> env) {
         this.config = config;
@@ -150,6 +154,13 @@ public final class Patchbay implements AutoCloseable {
                 limits.maxPatchBytes());
         KafkaProbe probe = new KafkaProbe(bootstrap, Duration.ofSeconds(5));
         running.push(probe);
+        if (config.runs(Role.EXECUTOR) || config.runs(Role.WATCHDOG)) {
+            // Their read_committed readers and group offsets are what a hanging transaction blocks for ever.
+            transactionJanitor = TransactionJanitor.start(bootstrap, java.util.List.of(DeciderConfig.DEFAULT_APPLICATION_ID,
+                    "patchbay-watchdog", WorkerConfig.DEFAULT_GROUP_ID), TransactionJanitor.Settings.fromEnv(env),
+                    Clock.systemUTC());
+            running.push(transactionJanitor);
+        }
 
         String node = NodeId.loadOrCreate(var.resolve("node-id"));
         Map<String, BooleanSupplier> services = new LinkedHashMap<>();
@@ -258,6 +269,13 @@ public final class Patchbay implements AutoCloseable {
             HealthRoutes health = watchdog == null ? null : new HealthRoutes(watchdog, contract::get, services);
             if (health != null && progress != null) {
                 progress.reportTo(health);
+            }
+            if (health != null && transactionJanitor != null) {
+                // A hanging transaction the janitor could not abort holds every read_committed reader: unhealthy.
+                TransactionJanitor janitor = transactionJanitor;
+                health.progressBy("transactions", () -> janitor.problem()
+                        .map(p -> new ServiceProgress(java.util.List.of(p), java.util.Optional.empty()))
+                        .orElse(ServiceProgress.MOVING));
             }
             if (health != null && slack != null) {
                 // Slack out of reach degrades patchbay; it never stops a patch, so it is never unhealthy.
@@ -386,6 +404,11 @@ public final class Patchbay implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** The hanging-transaction janitor, whose {@code problem()} health may report; null where none runs. */
+    public TransactionJanitor transactionJanitor() {
+        return transactionJanitor;
     }
 
     public String token() {
