@@ -109,7 +109,8 @@ class HangingTransactionIT {
         janitorLog.start();
         ((Logger) LoggerFactory.getLogger(TransactionJanitor.class)).addAppender(janitorLog);
         patchbay = Patchbay.start(new PatchbayConfig(home, "127.0.0.1", 0, 0, bootstrap, null, PARTITIONS, (short) 1),
-                Map.of(TransactionJanitor.GRACE_ENV, GRACE.toSeconds() + "s", TransactionJanitor.INTERVAL_ENV, "1s"));
+                Map.of(TransactionJanitor.GRACE_ENV, GRACE.toSeconds() + "s", TransactionJanitor.INTERVAL_ENV, "1s",
+                        StallBounds.ENV, "3s"));
         PatchbayClient client = PatchbayClient.whenReady(patchbay);
         String id = client.submit("application/json", "{\"domain\":\"" + DOMAIN + "\",\"title\":\"Behind a hanging"
                 + " transaction\",\"files\":[{\"path\":\"after-the-hang.txt\",\"content\":\"x\"}]}", null)
@@ -121,12 +122,17 @@ class HangingTransactionIT {
         // Each time the transaction hung before and after the patch's status was read, the patch was stuck.
         AtomicLong firstStuck = new AtomicLong();
         AtomicLong lastStuck = new AtomicLong();
+        List<String> unhealthyWhileStuck = new java.util.concurrent.CopyOnWriteArrayList<>();
         await().atMost(GRACE.plusSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
             boolean hungBefore = openTransactionOn(bootstrap, commands).isPresent();
             String status = client.status(id);
             boolean hungAfter = openTransactionOn(bootstrap, commands).isPresent();
             if (hungBefore && hungAfter) {
                 assertThat(status).as("a patch behind a hanging transaction").isNotEqualTo("Succeeded");
+                PatchbayClient.Reply health = client.get("/health");
+                if (health.status() == 503 && client.get("/health/ready").status() == 503) {
+                    unhealthyWhileStuck.add(health.body());
+                }
                 firstStuck.compareAndSet(0, System.nanoTime());
                 lastStuck.set(System.nanoTime());
             }
@@ -135,8 +141,14 @@ class HangingTransactionIT {
         assertThat(Duration.ofNanos(lastStuck.get() - firstStuck.get())).as("how long the patch was seen stuck")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
 
+        // Health told the truth while nothing could move: unhealthy and not ready, naming the partition.
+        assertThat(unhealthyWhileStuck).as("/health while the patch was stuck").isNotEmpty()
+                .anySatisfy(body -> assertThat(body).contains(commands.toString()));
+
         await().atMost(Duration.ofSeconds(30)).until(() -> client.status(id), "Succeeded"::equals);
         assertThat(lastStableOffset(bootstrap, commands)).isGreaterThan(hangingOffset);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.get("/health/ready").status() == 200
+                && client.get("/health").status() == 200);
         String found = "hanging transaction: " + commands + " is held by producer id " + holder.producerId() + " epoch "
                 + holder.producerEpoch() + ", open since offset " + hangingOffset;
         assertThat(janitorLog.list).anySatisfy(e -> {
