@@ -50,7 +50,7 @@ class HangingTransactionIT {
     private static final String DOMAIN = "main";
     private static final int PARTITIONS = 3;
     private static final String HANGING_ID = "hanging-test-producer";
-    /** Long enough for patchbay to start and take a patch while the transaction still hangs. */
+    /** Long enough to take a patch and see it stuck while the transaction still hangs. */
     private static final Duration GRACE = Duration.ofSeconds(20);
 
     @TempDir
@@ -86,12 +86,18 @@ class HangingTransactionIT {
         TopicSetup.ensure(kafka.bootstrapServers(), PARTITIONS, (short) 1);
         TopicPartition commands = new TopicPartition(Topics.COMMANDS,
                 Utils.toPositive(Utils.murmur2(DOMAIN.getBytes(StandardCharsets.UTF_8))) % PARTITIONS);
-        long hangingOffset = writeWithoutTellingTheCoordinator(kafka.bootstrapServers(), commands);
-
-        // Restarted as patchbay runs it now (transaction.version 2, leaders verify): the log keeps the hang.
-        kafka.close();
-        kafka = EmbeddedKafka.start(log, 0);
         String bootstrap = kafka.bootstrapServers();
+
+        // patchbay runs first, so the grace counts from the hang, not from a start that a loaded machine makes slow.
+        janitorLog = new ListAppender<>();
+        janitorLog.start();
+        ((Logger) LoggerFactory.getLogger(TransactionJanitor.class)).addAppender(janitorLog);
+        patchbay = Patchbay.start(new PatchbayConfig(home, "127.0.0.1", 0, 0, bootstrap, null, PARTITIONS, (short) 1),
+                Map.of(TransactionJanitor.GRACE_ENV, GRACE.toSeconds() + "s", TransactionJanitor.INTERVAL_ENV, "1s",
+                        StallBounds.ENV, "3s"));
+        PatchbayClient client = PatchbayClient.whenReady(patchbay);
+
+        long hangingOffset = writeWithoutTellingTheCoordinator(bootstrap, commands);
         ProducerState holder = await().atMost(Duration.ofSeconds(20))
                 .until(() -> openTransactionOn(bootstrap, commands), Optional::isPresent).orElseThrow();
         assertThat(holder.currentTransactionStartOffset()).hasValue(hangingOffset);
@@ -105,13 +111,6 @@ class HangingTransactionIT {
         assertThat(lastStableOffset(bootstrap, commands)).as("read_committed readers stop at the hanging transaction")
                 .isEqualTo(hangingOffset);
 
-        janitorLog = new ListAppender<>();
-        janitorLog.start();
-        ((Logger) LoggerFactory.getLogger(TransactionJanitor.class)).addAppender(janitorLog);
-        patchbay = Patchbay.start(new PatchbayConfig(home, "127.0.0.1", 0, 0, bootstrap, null, PARTITIONS, (short) 1),
-                Map.of(TransactionJanitor.GRACE_ENV, GRACE.toSeconds() + "s", TransactionJanitor.INTERVAL_ENV, "1s",
-                        StallBounds.ENV, "3s"));
-        PatchbayClient client = PatchbayClient.whenReady(patchbay);
         String id = client.submit("application/json", "{\"domain\":\"" + DOMAIN + "\",\"title\":\"Behind a hanging"
                 + " transaction\",\"files\":[{\"path\":\"after-the-hang.txt\",\"content\":\"x\"}]}", null)
                 .json().path("id").asText();
