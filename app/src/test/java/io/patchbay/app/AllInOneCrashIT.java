@@ -29,12 +29,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +156,7 @@ class AllInOneCrashIT {
             assertThat(terminals.get(id)).as("terminal events of patch %s", id).containsExactly(expected);
             Patch p = byId.get(id);
             Path tree = home.resolve("var/workspaces").resolve(p.domain());
-            long commits = commitsWithTrailer(tree, id);
+            long commits = CrashIT.commitsWithTrailer(tree, id);
             assertThat(commits).as("commits of patch %s (%s)", id, expected).isEqualTo(expected.equals("Succeeded") ? 1 : 0);
             assertThat(tree.resolve(p.files().get(0).path()).toFile().exists()).as("file of %s", id)
                     .isEqualTo(expected.equals("Succeeded"));
@@ -240,14 +237,6 @@ class AllInOneCrashIT {
         };
         return new Patch(null, domain, "All-in-one crash patch " + i + " (" + kind + ")", null, null, null, files, null,
                 gates, null).withDefaultId();
-    }
-
-    private static long commitsWithTrailer(Path tree, String patchId) throws Exception {
-        try (Git git = Git.open(tree.toFile())) {
-            Iterable<RevCommit> all = git.log().call();
-            return StreamSupport.stream(all.spliterator(), false)
-                    .filter(c -> c.getFullMessage().contains("Patch-Id: " + patchId)).count();
-        }
     }
 
     /** Reads {@code patchbay.events} from its start, as a read_committed client would, until closed. */

@@ -229,7 +229,7 @@ class CrashIT {
         reader.start();
     }
 
-    private static long commitsWithTrailer(Path tree, String patchId) throws Exception {
+    static long commitsWithTrailer(Path tree, String patchId) throws Exception {
         try (Git git = Git.open(tree.toFile())) {
             Iterable<RevCommit> all = git.log().call();
             return StreamSupport.stream(all.spliterator(), false)
