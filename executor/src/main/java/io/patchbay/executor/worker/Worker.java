@@ -548,7 +548,7 @@ public final class Worker implements AutoCloseable {
                 partitions.forEach(lanes::remove);
                 return;
             }
-            var stopping = new ArrayList<InFlight>();
+            var moving = new ArrayList<InFlight>();
             for (TopicPartition tp : partitions) {
                 Lane lane = lanes.remove(tp);
                 if (lane == null) {
@@ -558,19 +558,20 @@ public final class Worker implements AutoCloseable {
                     boolean stops = f.cancellation.fence("partition " + tp + " moved to another worker");
                     log.info("partition {} moved while order {} runs (@{}); {}", tp, describe(f.order), f.offset(),
                             stops ? "stopping it" : "it is committing, and finishes first");
-                    stopping.add(f);
+                    moving.add(f);
                 }
             }
-            if (stopping.isEmpty()) {
+            if (moving.isEmpty() || stopping) {
+                // On close the orders are being interrupted already, and close has its own deadline.
                 return;
             }
             revoking = true;
             long began = System.nanoTime();
             try {
-                java.util.concurrent.CompletableFuture.allOf(stopping.stream().map(f -> f.ended)
+                java.util.concurrent.CompletableFuture.allOf(moving.stream().map(f -> f.ended)
                         .toArray(java.util.concurrent.CompletableFuture[]::new))
                         .get(revokeWait.toMillis(), TimeUnit.MILLISECONDS);
-                log.info("{} order(s) of the moved partitions stopped in {} ms", stopping.size(),
+                log.info("{} order(s) of the moved partitions stopped in {} ms", moving.size(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
             } catch (TimeoutException e) {
                 log.warn("orders of the moved partitions still run after {} s; they stop at their next step, and "
