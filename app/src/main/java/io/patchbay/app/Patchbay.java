@@ -50,6 +50,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,6 +111,7 @@ public final class Patchbay implements AutoCloseable {
      * Starts everything, reading the secrets and settings that come from the environment
      * ({@code PATCHBAY_TOKENS}, {@code PATCHBAY_SLACK_*} or Bolt's {@code SLACK_*}, {@code PATCHBAY_MAX_RECORD_BYTES},
      * {@code PATCHBAY_BWRAP}, {@code PATCHBAY_STANDBY_REPLICAS}, {@code PATCHBAY_DISPATCH_WINDOW}, {@code PATCHBAY_STALL_BOUND},
+     * {@code PATCHBAY_HANGING_TXN_GRACE}, {@code PATCHBAY_HANGING_TXN_INTERVAL},
      * {@code PATCHBAY_ADVERTISED_URL}: where other instances of a cluster reach this one's HTTP server,
      * {@code http://host:port}, by default the address it binds) from {@code env} instead of the process's own.
      */
@@ -156,9 +158,9 @@ public final class Patchbay implements AutoCloseable {
         running.push(probe);
         if (config.runs(Role.EXECUTOR) || config.runs(Role.WATCHDOG)) {
             // Their read_committed readers and group offsets are what a hanging transaction blocks for ever.
-            transactionJanitor = TransactionJanitor.start(bootstrap, java.util.List.of(DeciderConfig.DEFAULT_APPLICATION_ID,
-                    "patchbay-watchdog", WorkerConfig.DEFAULT_GROUP_ID), TransactionJanitor.Settings.fromEnv(env),
-                    Clock.systemUTC());
+            transactionJanitor = TransactionJanitor.start(bootstrap, List.of(DeciderConfig.DEFAULT_APPLICATION_ID,
+                    WatchdogConfig.DEFAULT_APPLICATION_ID, WorkerConfig.DEFAULT_GROUP_ID),
+                    TransactionJanitor.Settings.fromEnv(env), Clock.systemUTC());
             running.push(transactionJanitor);
         }
 
@@ -197,7 +199,7 @@ public final class Patchbay implements AutoCloseable {
             // starts, so port 0 is resolved to a free port here.
             httpPort = httpPort == 0 ? FreePorts.pick() : httpPort;
             AdvertisedUrl advertised = AdvertisedUrl.resolve(env, config.host(), httpPort);
-            watchdog = new Watchdog(new WatchdogConfig(bootstrap, "patchbay-watchdog", var.resolve("streams"),
+            watchdog = new Watchdog(new WatchdogConfig(bootstrap, WatchdogConfig.DEFAULT_APPLICATION_ID, var.resolve("streams"),
                     config.replicationFactor(), "watchdog-" + node, limits, standbys, advertised.hostPort()),
                     Clock.systemUTC(), contract::get);
             LOG.info("the watchdog's views are asked of this instance at http://{}", advertised.hostPort());
@@ -274,7 +276,7 @@ public final class Patchbay implements AutoCloseable {
                 // A hanging transaction the janitor could not abort holds every read_committed reader: unhealthy.
                 TransactionJanitor janitor = transactionJanitor;
                 health.progressBy("transactions", () -> janitor.problem()
-                        .map(p -> new ServiceProgress(java.util.List.of(p), java.util.Optional.empty()))
+                        .map(p -> new ServiceProgress(List.of(p), Optional.empty()))
                         .orElse(ServiceProgress.MOVING));
             }
             if (health != null && slack != null) {
