@@ -191,6 +191,19 @@ final class TopicSetup {
                     AlterConfigOp.OpType.SET)));
         }
         admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
-        LOG.info("raised max.message.bytes of {} to {}", topics, limits.maxRecordBytes());
+        // The change travels through the metadata log: a broker takes it a moment after the answer, and a
+        // large record sent before that is refused. Wait until the brokers describe it.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Map<String, Integer> behind = topicsBelow(admin, topics, limits.maxRecordBytes());
+        while (!behind.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(50);
+            behind = topicsBelow(admin, topics, limits.maxRecordBytes());
+        }
+        if (behind.isEmpty()) {
+            LOG.info("raised max.message.bytes of {} to {}", topics, limits.maxRecordBytes());
+        } else {
+            LOG.warn("raised max.message.bytes of {} to {}, but after 30 s the brokers still describe {}", topics,
+                    limits.maxRecordBytes(), behind);
+        }
     }
 }
