@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * in, and restarted each time. Afterwards every patch has exactly one terminal event, every
  * success is exactly one commit, every failure left nothing behind, and the hash chain holds.
  *
- * <p>Size it with {@code -Dpatchbay.crash.patches=N -Dpatchbay.crash.kills=K} (defaults 200 and 20).
+ * <p>Size it with {@code -Dpatchbay.crash.patches=N -Dpatchbay.crash.kills=K} (defaults 120 and 12; `AllInOneCrashIT` kills the broker with it).
  */
 class CrashIT {
 
@@ -78,8 +78,8 @@ class CrashIT {
 
     @Test
     void everyPatchEndsOnceAndLandsAtMostOnceAcrossRepeatedKills() throws Exception {
-        int patches = Integer.getInteger("patchbay.crash.patches", 200);
-        int kills = Integer.getInteger("patchbay.crash.kills", 20);
+        int patches = Integer.getInteger("patchbay.crash.patches", 120);
+        int kills = Integer.getInteger("patchbay.crash.kills", 12);
         Random random = new Random(Long.getLong("patchbay.crash.seed", System.nanoTime()));
 
         writeContract();
