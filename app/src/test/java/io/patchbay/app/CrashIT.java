@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * in, and restarted each time. Afterwards every patch has exactly one terminal event, every
  * success is exactly one commit, every failure left nothing behind, and the hash chain holds.
  *
- * <p>Size it with {@code -Dpatchbay.crash.patches=N -Dpatchbay.crash.kills=K} (defaults 120 and 12; `AllInOneCrashIT` kills the broker with it).
+ * <p>Size it with {@code -Dpatchbay.crash.patches=N -Dpatchbay.crash.kills=K} (defaults 120 and 12; {@code AllInOneCrashIT} kills the broker with it).
  */
 class CrashIT {
 
