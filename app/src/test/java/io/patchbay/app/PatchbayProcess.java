@@ -11,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One patchbay instance as an operator runs it on a cluster: {@code patchbay up --kafka-bootstrap …}
- * in its own JVM with its own home, killed with SIGKILL and started again at will; and its HTTP API.
- * Both instances of a test accept one team token, written to each home's {@code var/secrets/tokens.yml}.
+ * (or {@code patchbay executor …}, the decider and worker alone) in its own JVM with its own home,
+ * killed with SIGKILL, stopped with SIGTERM, paused with SIGSTOP and resumed with SIGCONT, and
+ * started again at will; and its HTTP API. The instances of a test accept one team token, written
+ * to each home's {@code var/secrets/tokens.yml}.
  */
 final class PatchbayProcess {
 
@@ -31,6 +34,10 @@ final class PatchbayProcess {
 
     final String name;
     final Path home;
+    /** The sub-command it runs: {@code up} or {@code executor}. */
+    private final String command;
+    /** Added to the child's environment, e.g. {@code PATCHBAY_WORKER_FENCE}. */
+    private final Map<String, String> environment;
     private final String token;
     private final String bootstrapServers;
     private final int replicationFactor;
@@ -40,8 +47,22 @@ final class PatchbayProcess {
 
     PatchbayProcess(String name, Path home, String contract, String token, String bootstrapServers,
             int replicationFactor) throws IOException {
+        this(name, home, "up", Map.of(), contract, token, bootstrapServers, replicationFactor);
+    }
+
+    /** {@code patchbay executor}: no HTTP server, so {@link #ready()} never answers; read its log instead. */
+    static PatchbayProcess executor(String name, Path home, String contract, String bootstrapServers,
+            Map<String, String> environment) throws IOException {
+        return new PatchbayProcess(name, home, "executor", environment, contract, "pb_unused-token-of-an-executor",
+                bootstrapServers, 1);
+    }
+
+    private PatchbayProcess(String name, Path home, String command, Map<String, String> environment, String contract,
+            String token, String bootstrapServers, int replicationFactor) throws IOException {
         this.name = name;
         this.home = home;
+        this.command = command;
+        this.environment = Map.copyOf(environment);
         this.token = token;
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = replicationFactor;
@@ -59,11 +80,13 @@ final class PatchbayProcess {
     void start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "up", "--home", home.toString(),
+                System.getProperty("java.class.path"), Main.class.getName(), command, "--home", home.toString(),
                 "--port", String.valueOf(port), "--kafka-bootstrap", bootstrapServers,
                 "--replication-factor", String.valueOf(replicationFactor));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
@@ -71,6 +94,46 @@ final class PatchbayProcess {
         if (process != null) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * SIGTERM, as an operator stops it: the shutdown hook closes every service. Waits up to {@code wait}
+     * for the process to end; one that has not is left to the caller to kill.
+     *
+     * @return whether it ended within the wait
+     */
+    boolean stop(Duration wait) throws InterruptedException {
+        if (process == null) {
+            return true;
+        }
+        process.destroy();
+        return process.waitFor(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** SIGSTOP: every thread stops where it is, as in a long GC pause or a VM that was frozen. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process goes on from where it stopped, unaware of the time that passed. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill -" + name + " " + pid() + " exited with " + exit);
+        }
+    }
+
+    /** The process id of the running (or last) process. */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** Where its output goes, across restarts. */

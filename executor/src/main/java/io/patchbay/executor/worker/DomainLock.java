@@ -42,6 +42,7 @@ final class DomainLock implements AutoCloseable {
     /** How often a waiting worker tries again, and how often it says whom it waits for. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final Duration SAY_EVERY = Duration.ofSeconds(10);
+    private static final long PID = ManagementFactory.getRuntimeMXBean().getPid();
 
     /**
      * Set to {@code off} only to show what the fence prevents: the rebalance test runs once without
@@ -51,10 +52,17 @@ final class DomainLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    private final String domain;
+    private final String holder;
 
-    private DomainLock(FileChannel channel, FileLock lock) {
+    private DomainLock(FileChannel channel, FileLock lock, String domain, String holder) {
         this.channel = channel;
         this.lock = lock;
+        this.domain = domain;
+        this.holder = holder;
+        // With the wall clock in microseconds and the pid, the logs of all workers show who held which
+        // tree when: the rebalance test reads these lines to prove no two runs of a domain overlapped.
+        log.info("domain {}: tree taken by {} pid {} at {} us", domain, holder, PID, micros());
     }
 
     /** What stops a wait for the lock: the order was cancelled or its worker fenced. */
@@ -74,7 +82,7 @@ final class DomainLock implements AutoCloseable {
     static DomainLock acquire(Path gitDir, String domain, String holder, Abandon abandon)
             throws IOException, InterruptedException {
         if (switchedOff()) {
-            return new DomainLock(null, null);
+            return new DomainLock(null, null, domain, holder);
         }
         Path file = gitDir.resolve(FILE);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
@@ -91,7 +99,7 @@ final class DomainLock implements AutoCloseable {
                         log.info("domain {}: its working tree is free again after {} s", domain,
                                 TimeUnit.NANOSECONDS.toSeconds(waited));
                     }
-                    return new DomainLock(channel, lock);
+                    return new DomainLock(channel, lock, domain, holder);
                 }
                 if (abandon.now()) {
                     channel.close();
@@ -125,8 +133,7 @@ final class DomainLock implements AutoCloseable {
     }
 
     private static void say(FileChannel channel, String holder) throws IOException {
-        String line = holder + " (pid " + ManagementFactory.getRuntimeMXBean().getPid() + ") since " + Instant.now()
-                + "\n";
+        String line = holder + " (pid " + PID + ") since " + Instant.now() + "\n";
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), 0);
     }
@@ -146,8 +153,15 @@ final class DomainLock implements AutoCloseable {
         return "off".equals(System.getenv(SWITCH));
     }
 
+    private static long micros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
     @Override
     public void close() {
+        // Said while still held, so that it comes before the next holder's "taken" on any clock.
+        log.info("domain {}: tree released by {} pid {} at {} us", domain, holder, PID, micros());
         if (lock == null) {
             return;
         }

@@ -337,7 +337,11 @@ public final class Worker implements AutoCloseable {
             activeConsumer = null;
             if (consumer != null) {
                 try {
-                    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+                    // A static member that closes stays in the group until its session times out, and its
+                    // partitions wait that long for another worker: a worker that stops on purpose leaves,
+                    // as the decider does. A crashed one, restarted, still takes its partitions back at once.
+                    consumer.close(CloseOptions.groupMembershipOperation(
+                            CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(5)));
                 } catch (RuntimeException e) {
                     log.warn("closing the work consumer: {}", e.getMessage());
                 }

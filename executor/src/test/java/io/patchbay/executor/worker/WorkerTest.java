@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -77,6 +78,15 @@ class WorkerTest {
         public synchronized void addRecord(ConsumerRecord<String, byte[]> record) {
             super.addRecord(record);
             notifyAll();
+        }
+
+        /** How the worker asked to close it, null while open. */
+        volatile CloseOptions.GroupMembershipOperation closedWith;
+
+        @Override
+        public void close(CloseOptions options) {
+            closedWith = options.groupMembershipOperation();
+            super.close(options);
         }
 
         synchronized Long committedOffset(TopicPartition tp) {
@@ -473,6 +483,16 @@ class WorkerTest {
 
         assertThat(worker.isRunning()).isFalse();
         assertThat(consumer.closed()).isTrue();
+    }
+
+    @Test
+    void closeLeavesTheGroupSoItsPartitionsMoveAtOnce() {
+        start(P0);
+
+        worker.close(Duration.ofSeconds(5));
+
+        // A static member that merely closes keeps its partitions for a whole session timeout.
+        assertThat(consumer.closedWith).isEqualTo(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
     }
 
     @Test
